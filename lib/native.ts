@@ -1,0 +1,193 @@
+// The addon's JavaScript surface, typed. Everything heavy returns a Promise and runs
+// on the libuv thread pool; the *Sync variants exist for small inputs and benchmarks.
+// Errors thrown or rejected by the addon are Error objects with a contract `code`.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// ---------- audio ----------
+export interface DecodeOptions {
+  /** Refuse audio longer than this (AUDIO_TOO_LONG), checked before decoding all of it. */
+  maxDurationSec: number;
+  /** ffmpeg executable used when libsndfile cannot read the input (WebM, MP4/AAC). Empty disables. */
+  ffmpegPath?: string;
+}
+export interface DecodedAudio {
+  /** 16 kHz mono float32 in [-1, 1]. */
+  samples: Float32Array;
+  sampleRate: 16000;
+  originalSampleRate: number;
+  originalChannels: number;
+  originalDurationSec: number;
+  decoder: 'libsndfile' | 'ffmpeg';
+}
+
+// ---------- features ----------
+export interface WaveformFrontend {
+  type: 'waveform';
+  /** Per-utterance (x - mean) / sqrt(var + epsilon), as the wav2vec2 feature extractor does. */
+  normalize: boolean;
+  epsilon: number;
+}
+export interface EspnetLogMelFrontend {
+  type: 'espnet_logmel';
+  nFft: number;
+  winLength: number;
+  hopLength: number;
+  nMels: number;
+  fmin: number;
+  fmax: number;
+  /** center=True with reflect padding: frames = floor(N / hop) + 1. */
+  center: boolean;
+  /** log(max(power_mel, logFloor)). */
+  logFloor: number;
+  /** GlobalMVN; both present or both absent, length nMels. */
+  mean?: Float32Array;
+  std?: Float32Array;
+}
+export interface KaldiFbankFrontend {
+  type: 'kaldi_fbank';
+  numMelBins: number;
+  frameLengthMs: number;
+  frameShiftMs: number;
+  /** Dither amplitude; must be 0 (the engine is deterministic). */
+  dither: number;
+  preemphasis: number;
+  /** 'frame': Kaldi applies pre-emphasis inside each frame; 'signal': lhotse-style, once over the whole signal. */
+  preemphasisScope: 'frame' | 'signal';
+  removeDcOffset: boolean;
+  window: 'povey' | 'hann' | 'hamming';
+  snipEdges: boolean;
+  lowFreq: number;
+  /** <= 0 means Nyquist + highFreq, as in Kaldi. */
+  highFreq: number;
+  /** log(max(energy, logFloor)). */
+  logFloor: number;
+}
+export type FrontendConfig = WaveformFrontend | EspnetLogMelFrontend | KaldiFbankFrontend;
+export interface Features {
+  /** Row-major numFrames x dim (dim = 1 for the waveform frontend, one row per sample). */
+  data: Float32Array;
+  numFrames: number;
+  dim: number;
+}
+
+// ---------- model ----------
+export type TensorDType = 'float32' | 'int64' | 'int32';
+export interface ModelInputBinding {
+  name: string;
+  /** features: [1, T, F] (or [1, N] for waveform); feature_length: [1] frames; sample_length: [1] samples; constant: data/shape. */
+  source: 'features' | 'feature_length' | 'sample_length' | 'constant';
+  dtype: TensorDType;
+  shape?: number[];
+  data?: number[];
+}
+export interface NativeModelConfig {
+  onnxPath: string;
+  provider: 'cpu' | 'cuda';
+  deviceId?: number;
+  intraOpThreads?: number;
+  frontend: FrontendConfig;
+  inputs: ModelInputBinding[];
+  output: {
+    name: string;
+    /** What the output holds; the engine always returns log-probabilities (log-softmax over the last axis). */
+    kind: 'logits' | 'log_probs' | 'probs';
+    /** Leading output frames that are not audio (e.g. POWSM-CTC's 2 prefix frames). */
+    skipFrames: number;
+  };
+}
+export interface InferenceResult {
+  /** Row-major numFrames x vocabSize log-probabilities. */
+  logProbs: Float32Array;
+  numFrames: number;
+  vocabSize: number;
+  timings: { featuresMs: number; inferenceMs: number };
+}
+export interface TensorInfo {
+  name: string;
+  dtype: string;
+  shape: number[];
+}
+export interface NativeModel {
+  infer(samples: Float32Array): Promise<InferenceResult>;
+  info(): { inputs: TensorInfo[]; outputs: TensorInfo[]; provider: string };
+}
+
+// ---------- CTC ----------
+export interface GreedySegments {
+  tokens: Int32Array;
+  /** Frame spans [start, end). */
+  startFrames: Int32Array;
+  endFrames: Int32Array;
+  /** Mean log-probability of the token over its frames. */
+  meanLogProbs: Float32Array;
+}
+export interface ForcedAlignment {
+  startFrames: Int32Array;
+  endFrames: Int32Array;
+  meanLogProbs: Float32Array;
+  /** Log-probability of the best path. */
+  pathLogProb: number;
+}
+
+// ---------- edit distance ----------
+export const enum EditOpType {
+  Match = 0,
+  Substitute = 1,
+  Delete = 2,
+  Insert = 3,
+}
+export interface EditCosts {
+  /** Number of distinct symbol ids; every id in target/actual must be < numSymbols. */
+  numSymbols: number;
+  /** numSymbols x numSymbols substitution costs (diagonal ignored: identical symbols match at 0). Absent: 1 everywhere. */
+  substitution?: Float32Array;
+  insertion: number;
+  deletion: number;
+}
+export interface EditResult {
+  distance: number;
+  types: Uint8Array;
+  /** For insert: the target index before which the extra symbol occurred. */
+  targetIndices: Int32Array;
+  /** For delete: the actual index at which the missing symbol would have been. */
+  actualIndices: Int32Array;
+}
+
+export interface NativeAddon {
+  decodeFile(path: string, options: DecodeOptions): Promise<DecodedAudio>;
+  decodeBuffer(data: Uint8Array, options: DecodeOptions): Promise<DecodedAudio>;
+  resample(samples: Float32Array, fromRate: number, toRate: number): Promise<Float32Array>;
+  computeFeatures(samples: Float32Array, frontend: FrontendConfig): Promise<Features>;
+  loadModel(config: NativeModelConfig): Promise<NativeModel>;
+  availableProviders(): string[];
+  ctcGreedyDecode(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number): Promise<GreedySegments>;
+  ctcForcedAlign(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): Promise<ForcedAlignment>;
+  ctcForcedAlignSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): ForcedAlignment;
+  editDistance(target: Int32Array, actual: Int32Array, costs: EditCosts): Promise<EditResult>;
+  editDistanceSync(target: Int32Array, actual: Int32Array, costs: EditCosts): EditResult;
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('pronunciation-engine: package root not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+let addon: NativeAddon | undefined;
+
+/** Loads the addon once: a prebuilt binary from prebuilds/, else build/Release. */
+export function native(): NativeAddon {
+  if (!addon) {
+    const require = createRequire(import.meta.url);
+    const override = process.env.PRONUNCIATION_ENGINE_ADDON;
+    addon = (override ? require(override) : require('node-gyp-build')(packageRoot())) as NativeAddon;
+  }
+  return addon;
+}

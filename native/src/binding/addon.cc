@@ -1,0 +1,19 @@
+// Addon entry point: each pipeline stage registers its own functions.
+#include <napi.h>
+
+#include "binding/stages.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  binding::InitAudio(env, exports);
+  binding::InitFeatures(env, exports);
+  binding::InitModel(env, exports);
+  binding::InitCtc(env, exports);
+  binding::InitDp(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(pronunciation_engine, Init)

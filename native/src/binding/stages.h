@@ -1,0 +1,14 @@
+// One registration function per pipeline stage; each lives in <stage>_binding.cc.
+#pragma once
+
+#include <napi.h>
+
+namespace binding {
+
+void InitAudio(Napi::Env env, Napi::Object exports);
+void InitFeatures(Napi::Env env, Napi::Object exports);
+void InitModel(Napi::Env env, Napi::Object exports);
+void InitCtc(Napi::Env env, Napi::Object exports);
+void InitDp(Napi::Env env, Napi::Object exports);
+
+}  // namespace binding
