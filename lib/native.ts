@@ -133,12 +133,8 @@ export interface ForcedAlignment {
 }
 
 // ---------- edit distance ----------
-export const enum EditOpType {
-  Match = 0,
-  Substitute = 1,
-  Delete = 2,
-  Insert = 3,
-}
+/** Codes in EditResult.types. */
+export const EditOpType = { Match: 0, Substitute: 1, Delete: 2, Insert: 3 } as const;
 export interface EditCosts {
   /** Number of distinct symbol ids; every id in target/actual must be < numSymbols. */
   numSymbols: number;
