@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--pretty]
+// pronunciation-engine recognize <audio> [--model DIR]
+import { parseArgs } from 'node:util';
+import { load } from './engine.js';
+import { EngineError, toEngineError } from './errors.js';
+import { formatAssessment } from './format-table.js';
+
+const USAGE = `Usage:
+  pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--pretty]
+  pronunciation-engine recognize <audio> [--model DIR] [--provider cpu|cuda]
+
+<audio> is a file path (WAV, FLAC, OGG, Opus, MP3; WebM and MP4 through ffmpeg).
+--model defaults to the bundled model (models/default). Prints the contract JSON;
+--pretty prints a table instead. Errors go to stderr as {"code","message"} JSON.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string', short: 't' },
+      model: { type: 'string', short: 'm' },
+      provider: { type: 'string' },
+      threads: { type: 'string' },
+      pretty: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, audio, ...extra] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  if (!audio || extra.length > 0) throw new EngineError('INVALID_INPUT', `Expected exactly one audio file.\n${USAGE}`);
+  if (values.provider !== undefined && values.provider !== 'cpu' && values.provider !== 'cuda') {
+    throw new EngineError('INVALID_INPUT', `--provider must be cpu or cuda, not "${values.provider}"`);
+  }
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new EngineError('INVALID_INPUT', '--threads must be a positive integer');
+
+  const engine = await load(values.model, { provider: values.provider as 'cpu' | 'cuda' | undefined, threads });
+  if (command === 'assess') {
+    if (!values.target) throw new EngineError('INVALID_INPUT', 'assess needs --target "<ipa>"');
+    const result = await engine.assess({ audio, targetIpa: values.target });
+    process.stdout.write(values.pretty ? `${formatAssessment(result)}\n` : `${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  if (command === 'recognize') {
+    const result = await engine.recognize(audio);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  throw new EngineError('INVALID_INPUT', `Unknown command "${command}".\n${USAGE}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const engineError = error instanceof Error && String((error as { code?: string }).code).startsWith('ERR_PARSE_ARGS')
+      ? new EngineError('INVALID_INPUT', `${error.message}\n${USAGE}`)
+      : toEngineError(error);
+    process.stderr.write(`${JSON.stringify(engineError.toJSON())}\n`);
+    process.exitCode = engineError.code === 'INTERNAL' ? 1 : 2;
+  },
+);

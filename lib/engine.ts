@@ -1,0 +1,178 @@
+// The engine: one loaded model, reused across concurrent calls.
+import { performance } from 'node:perf_hooks';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeAudio, type AudioInput, type LoadedAudio } from './audio-input.js';
+import { buildAssessment } from './assessment.js';
+import { EngineError, toEngineError } from './errors.js';
+import { parseTargetIpa } from './ipa.js';
+import { loadManifest, type ModelManifest } from './manifest.js';
+import { native, type InferenceResult, type NativeModel } from './native.js';
+import { framesToSamples, type FrameGeometry } from './timeline.js';
+import type { AssessmentResult, Recognition, RecognizedPhone, StageTimings } from './types.js';
+
+export interface LoadOptions {
+  /** Execution provider; 'cuda' fails with MODEL_UNAVAILABLE where ONNX Runtime has no CUDA provider. */
+  provider?: 'cpu' | 'cuda';
+  deviceId?: number;
+  /** ONNX Runtime intra-op threads per inference. */
+  threads?: number;
+  /** ffmpeg used for formats libsndfile cannot read (WebM, MP4/AAC); '' disables it. */
+  ffmpegPath?: string;
+  /** Longest audio accepted, in seconds (default: the manifest's limit, 60 s). */
+  maxDurationSec?: number;
+}
+
+export interface AssessInput {
+  audio: AudioInput;
+  targetIpa: string;
+}
+
+/** Below this peak level (about -60 dBFS) a recording is taken to be silent. */
+const SILENCE_PEAK = 1e-3;
+
+function peak(samples: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < samples.length; i++) max = Math.max(max, Math.abs(samples[i]));
+  return max;
+}
+
+/** models/default beside the package, where the bundled model lives. */
+export function defaultModelDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'models', 'default');
+}
+
+export class Engine {
+  readonly manifest: ModelManifest;
+  private readonly model: NativeModel;
+  private readonly options: Required<Pick<LoadOptions, 'ffmpegPath' | 'maxDurationSec'>>;
+  private readonly inventory: ReadonlySet<string>;
+
+  private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions) {
+    this.manifest = manifest;
+    this.model = model;
+    this.options = {
+      ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
+      maxDurationSec: options.maxDurationSec ?? manifest.maxDurationSec,
+    };
+    this.inventory = new Set(manifest.vocabulary.idByPhone.keys());
+  }
+
+  static async load(modelDir: string, options: LoadOptions = {}): Promise<Engine> {
+    const manifest = await loadManifest(modelDir);
+    try {
+      const model = await native().loadModel({
+        ...manifest.nativeConfig,
+        provider: options.provider ?? 'cpu',
+        deviceId: options.deviceId,
+        intraOpThreads: options.threads,
+      });
+      return new Engine(manifest, model, options);
+    } catch (error) {
+      throw toEngineError(error);
+    }
+  }
+
+  /** The phones this model can recognise (its inventory). */
+  get phones(): string[] {
+    return [...this.inventory];
+  }
+
+  async recognize(audio: AudioInput): Promise<Recognition> {
+    return (await this.recognizeDetailed(audio)).recognition;
+  }
+
+  async assess(input: AssessInput): Promise<AssessmentResult> {
+    return (await this.assessDetailed(input)).result;
+  }
+
+  /** assess() plus per-stage timings (used by the benchmark). */
+  async assessDetailed(input: AssessInput): Promise<{ result: AssessmentResult; timings: StageTimings }> {
+    if (!input || typeof input !== 'object') throw new EngineError('INVALID_INPUT', 'assess() takes {audio, targetIpa}');
+    if (typeof input.targetIpa !== 'string' || input.targetIpa.trim() === '') {
+      throw new EngineError('INVALID_INPUT', 'targetIpa must be a non-empty IPA string, e.g. "hɛloʊ wɜrld"');
+    }
+    const target = parseTargetIpa(input.targetIpa, this.inventory);
+    const { recognition, inference, geometry, timings } = await this.recognizeDetailed(input.audio);
+    const addon = native();
+    const { vocabulary } = this.manifest;
+    try {
+      let t = performance.now();
+      const targetIds = Int32Array.from(target.phones, (p) => vocabulary.idByPhone.get(p)!);
+      const alignment = await addon.ctcForcedAlign(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, targetIds);
+      timings.alignmentMs = performance.now() - t;
+
+      t = performance.now();
+      const actualIds = Int32Array.from(recognition.phones, (p) => vocabulary.idByPhone.get(p.phone)!);
+      const edits = await addon.editDistance(targetIds, actualIds, { numSymbols: vocabulary.tokens.length, insertion: 1, deletion: 1 });
+      timings.dpMs = performance.now() - t;
+
+      const result = buildAssessment({ targetPhones: target.phones, recognized: recognition.phones, alignment, edits, geometry });
+      timings.totalMs += timings.alignmentMs + timings.dpMs;
+      return { result, timings };
+    } catch (error) {
+      throw toEngineError(error);
+    }
+  }
+
+  private async decode(audio: AudioInput): Promise<LoadedAudio> {
+    const decoded = await decodeAudio(audio, { maxDurationSec: this.options.maxDurationSec, ffmpegPath: this.options.ffmpegPath });
+    if (peak(decoded.samples) < SILENCE_PEAK) {
+      throw new EngineError('AUDIO_SILENT', 'The recording is silent (peak below -60 dBFS); record the sentence again');
+    }
+    return decoded;
+  }
+
+  private async recognizeDetailed(audio: AudioInput): Promise<{
+    recognition: Recognition;
+    inference: InferenceResult;
+    geometry: FrameGeometry;
+    timings: StageTimings;
+  }> {
+    try {
+      let t = performance.now();
+      const decoded = await this.decode(audio);
+      const decodeMs = performance.now() - t;
+
+      const inference = await this.model.infer(decoded.samples);
+
+      t = performance.now();
+      const { vocabulary } = this.manifest;
+      const greedy = await native().ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId);
+      const ctcMs = performance.now() - t;
+
+      const geometry: FrameGeometry = {
+        shiftSamples: this.manifest.frameShiftSamples,
+        offsetSamples: this.manifest.frameOffsetSamples,
+        durationSamples: decoded.samples.length,
+      };
+      const phones: RecognizedPhone[] = [];
+      for (let k = 0; k < greedy.tokens.length; k++) {
+        const phone = vocabulary.phoneById[greedy.tokens[k]];
+        if (phone === null || phone === undefined) continue;
+        phones.push({ phone, ...framesToSamples(greedy.startFrames[k], greedy.endFrames[k], geometry), score: Math.exp(greedy.meanLogProbs[k]) });
+      }
+      const timings: StageTimings = {
+        decodeMs,
+        featuresMs: inference.timings.featuresMs,
+        inferenceMs: inference.timings.inferenceMs,
+        ctcMs,
+        alignmentMs: 0,
+        dpMs: 0,
+        totalMs: decodeMs + inference.timings.featuresMs + inference.timings.inferenceMs + ctcMs,
+      };
+      const recognition: Recognition = { ipa: phones.map((p) => p.phone).join(' '), phones, sample_rate: 16000, duration_samples: decoded.samples.length };
+      return { recognition, inference, geometry, timings };
+    } catch (error) {
+      throw toEngineError(error);
+    }
+  }
+}
+
+/** Loads a model bundle (a directory with manifest.json); defaults to the bundled model. */
+export function load(modelDir: string = defaultModelDir(), options: LoadOptions = {}): Promise<Engine> {
+  return Engine.load(modelDir, options);
+}

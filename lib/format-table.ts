@@ -1,0 +1,33 @@
+// Human-readable rendering of an assessment for the CLI's --pretty.
+import type { AssessmentResult } from './types.js';
+
+const seconds = (samples: number) => (samples / 16000).toFixed(2);
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));
+  return rows.map((r) => r.map((cell, c) => cell + ' '.repeat(widths[c] - [...cell].length)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatAssessment(result: AssessmentResult): string {
+  const lines: string[] = [];
+  lines.push(`score   ${result.score.toFixed(3)}`);
+  lines.push(`target  ${result.target_ipa}`);
+  lines.push(`heard   ${result.actual_ipa}`);
+  lines.push('');
+  lines.push(
+    table([
+      ['#', 'phone', 'status', 'start s', 'end s', 'goodness'],
+      ...result.phones.map((p, i) => [String(i), p.phone, p.status, seconds(p.start), seconds(p.end), p.score.toFixed(2)]),
+    ]),
+  );
+  if (result.errors.length > 0) {
+    lines.push('');
+    lines.push(
+      table([
+        ['error', 'position', 'expected', 'heard', 'start s', 'end s'],
+        ...result.errors.map((e) => [e.type, String(e.position), e.expected ?? '-', e.actual ?? '-', seconds(e.timestamp.start), seconds(e.timestamp.end)]),
+      ]),
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,6 @@
+export { load, Engine, defaultModelDir, type LoadOptions, type AssessInput } from './engine.js';
+export { EngineError, ERROR_CODES, type ErrorCode, type ContractError } from './errors.js';
+export { parseTargetIpa, type ParsedIpa } from './ipa.js';
+export { loadManifest, type ModelManifest, type Vocabulary } from './manifest.js';
+export type { AudioInput } from './audio-input.js';
+export type * from './types.js';
