@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the addon and the native core tests with AddressSanitizer + UBSan into build-asan/,
+# runs the native tests (LeakSanitizer on), then, unless --native-only, the whole vitest
+# suite against the instrumented addon (leak checks off there: Node itself keeps
+# allocations alive at exit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npx cmake-js compile --debug --out build-asan --CDPA_SANITIZE=address --CDPA_BUILD_NATIVE_TESTS=ON
+
+supp=""
+[ -f native/test/lsan.supp ] && supp="suppressions=$PWD/native/test/lsan.supp"
+LSAN_OPTIONS="$supp" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" ./build-asan/native_tests
+
+[ "${1:-}" = "--native-only" ] && exit 0
+
+npm run build:ts
+ASAN_LIBS="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+LD_PRELOAD="$ASAN_LIBS" \
+ASAN_OPTIONS="detect_leaks=0:abort_on_error=0" \
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+PRONUNCIATION_ENGINE_ADDON="$PWD/build-asan/Debug/pronunciation_engine.node" \
+  npx vitest run
