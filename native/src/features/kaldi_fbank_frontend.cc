@@ -45,7 +45,7 @@ double ResolvedHighFreq(const KaldiFbankConfig& c) {
 // The signal frames are cut from: the samples, or their whole-signal pre-emphasis.
 std::vector<double> FramingSource(const std::vector<float>& samples, const KaldiFbankConfig& c) {
   std::vector<double> source(samples.begin(), samples.end());
-  if (c.preemphasisScope == PreemphasisScope::Signal && c.preemphasis != 0.0) {
+  if (c.preemphasisScope == PreemphasisScope::Signal && c.preemphasis != 0.0 && !source.empty()) {
     for (std::size_t n = source.size() - 1; n > 0; --n) source[n] -= c.preemphasis * source[n - 1];
     source[0] -= c.preemphasis * source[0];
   }
