@@ -1,0 +1,23 @@
+// Kaldi-compatible log mel filterbank features (ZIPA via lhotse, Kaldi compute-fbank).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "features/frontend.h"
+
+namespace engine {
+
+void ValidateKaldiFbankConfig(const KaldiFbankConfig& config);
+
+// Frame length and shift in samples, as Kaldi rounds them: int(16000 * 0.001 * ms).
+int KaldiFrameLengthSamples(const KaldiFbankConfig& config);
+int KaldiFrameShiftSamples(const KaldiFbankConfig& config);
+
+// Kaldi's NumFrames: snipEdges 1 + (N - len) / shift (0 when N < len), else (N + shift / 2) / shift.
+std::size_t KaldiFrameCount(std::size_t numSamples, const KaldiFbankConfig& config);
+
+// numFrames x numMelBins. Throws AudioTooShort when KaldiFrameCount is 0.
+Features ComputeKaldiFbank(const std::vector<float>& samples, const KaldiFbankConfig& config);
+
+}  // namespace engine
