@@ -255,6 +255,7 @@ Napi::Value LoadModel(const Napi::CallbackInfo& info, const std::shared_ptr<Napi
   if (info.Length() < 1 || !info[0].IsObject()) Invalid(env, "config must be an object");
   Napi::Object object = info[0].As<Napi::Object>();
   engine::ModelConfig config = ParseConfig(env, object);
+  TranslateErrors(env, [&] { engine::ValidateConfig(config); });  // every malformed config throws here, synchronously
   engine::FeatureFn features = MakeFeatureFn(env, Field(object, "frontend"));
   return RunAsync(
       env,

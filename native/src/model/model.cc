@@ -86,14 +86,13 @@ InferenceResult Model::Infer(const std::vector<float>& samples) const {
       },
       ErrorCode::Internal, "inference failed");
 
-  InferenceResult result;
-  result.log_probs = ReadLogProbs(*output, &result.num_frames, &result.vocab_size);
+  InferenceResult result = ReadLogProbs(*output);
   result.features_ms = MillisecondsBetween(start, features_done);
   result.inference_ms = MillisecondsBetween(features_done, Clock::now());
   return result;
 }
 
-std::vector<float> Model::ReadLogProbs(OrtValue& output, int64_t* num_frames, int64_t* vocab_size) const {
+InferenceResult Model::ReadLogProbs(OrtValue& output) const {
   const OrtApi& api = ort::Api();
   const auto code = ErrorCode::Internal;
   auto shape_info = ort::Make<OrtTensorTypeAndShapeInfo>(
@@ -122,9 +121,11 @@ std::vector<float> Model::ReadLogProbs(OrtValue& output, int64_t* num_frames, in
   ort::Check(api.GetTensorMutableData(&output, &raw), code, "cannot read the output");
   const float* data = static_cast<const float*>(raw);
   std::vector<float> kept(data + skip * vocab, data + frames * vocab);
-  *num_frames = frames - skip;
-  *vocab_size = vocab;
-  return ToLogProbs(std::move(kept), vocab, config_.output.kind);
+  InferenceResult result;
+  result.log_probs = ToLogProbs(std::move(kept), vocab, config_.output.kind);
+  result.num_frames = frames - skip;
+  result.vocab_size = vocab;
+  return result;
 }
 
 }  // namespace engine

@@ -69,7 +69,8 @@ class Model {
         ModelInfo info);
 
  private:
-  std::vector<float> ReadLogProbs(OrtValue& output, int64_t* num_frames, int64_t* vocab_size) const;
+  // Fills log_probs, num_frames and vocab_size from the model's output tensor.
+  InferenceResult ReadLogProbs(OrtValue& output) const;
 
   ModelConfig config_;
   FeatureFn features_;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "model/input_tensors.h"
 
 namespace engine {
 namespace {
@@ -37,6 +38,7 @@ void ValidateBinding(const InputBinding& binding) {
     count *= dim;
   }
   if (!fits || count != size) Malformed(which + ": shape does not match its " + std::to_string(size) + " data values");
+  ConstantTensor(binding);  // throws INVALID_INPUT when a value does not fit the dtype
 }
 
 }  // namespace
