@@ -152,6 +152,30 @@ TEST_CASE("model: [1, T, F] features, feature_length and int64 constants reach t
   EXPECT(MaxAbsDiff(result.log_probs, expected) < 1e-4);
 }
 
+TEST_CASE("model: feature_length is the frame count and sample_length the sample count") {
+  const auto dir = TinyModelsDir();
+  if (!dir) return;
+  const std::vector<float> feats = ReadF32(*dir + "/fbank_feats.f32");
+  // A frontend that always yields the 37 fixture frames, whatever the audio.
+  const auto fixture_frames = [feats](const std::vector<float>&) {
+    return engine::Features{feats, static_cast<int64_t>(feats.size() / 80), 80};
+  };
+  auto config_with_length = [&](engine::InputSource source) {
+    engine::ModelConfig config;
+    config.onnx_path = *dir + "/fbank.onnx";
+    config.inputs = {{"feats", engine::InputSource::Features, engine::TensorType::Float32, {}, {}},
+                     {"feats_lengths", source, engine::TensorType::Int64, {}, {}},
+                     {"prefix", engine::InputSource::Constant, engine::TensorType::Int64, {1, 2}, {3, 5}}};
+    config.output = {"log_probs", engine::OutputKind::LogProbs, 0};
+    return config;
+  };
+  const std::vector<float> ten_samples(10, 0.5f);
+  const auto by_frames = engine::Model::Load(config_with_length(engine::InputSource::FeatureLength), fixture_frames);
+  EXPECT(MaxAbsDiff(by_frames->Infer(ten_samples).log_probs, ReadF32(*dir + "/fbank_full_log_probs.f32")) < 1e-4);
+  const auto by_samples = engine::Model::Load(config_with_length(engine::InputSource::SampleLength), fixture_frames);
+  EXPECT(MaxAbsDiff(by_samples->Infer(ten_samples).log_probs, ReadF32(*dir + "/fbank_masked10_log_probs.f32")) < 1e-4);
+}
+
 TEST_CASE("model: concurrent Infer calls equal sequential ones") {
   const auto dir = TinyModelsDir();
   if (!dir) return;

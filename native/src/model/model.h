@@ -31,7 +31,7 @@ struct InferenceResult {
   int64_t num_frames = 0;
   int64_t vocab_size = 0;
   double features_ms = 0.0;
-  double inference_ms = 0.0;
+  double inference_ms = 0.0;  // input tensors, the ONNX Runtime run and the log-prob conversion
 };
 
 struct TensorInfo {
