@@ -1,7 +1,291 @@
+// loadModel, availableProviders and the NativeModel class (infer, info).
+#include <napi.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "binding/async_task.h"
+#include "binding/js_error.h"
 #include "binding/stages.h"
+#include "model/model.h"
+#include "model/ort_env.h"
 
 namespace binding {
+namespace {
 
-void InitModel(Napi::Env env, Napi::Object exports) {}
+using ModelHandle = std::shared_ptr<const engine::Model>;
+
+[[noreturn]] void Invalid(Napi::Env env, const std::string& what) { ThrowJsError(env, "INVALID_INPUT", "loadModel: " + what); }
+
+// ---------- reading the config object ----------
+
+Napi::Value Field(Napi::Object object, const char* key) { return object.Get(key); }
+
+std::string RequiredString(Napi::Env env, Napi::Object object, const char* key, const std::string& where) {
+  Napi::Value value = Field(object, key);
+  if (!value.IsString()) Invalid(env, where + "." + key + " must be a string");
+  return value.As<Napi::String>().Utf8Value();
+}
+
+// An integer in [min, max]; `fallback` when absent (undefined).
+int64_t Integer(Napi::Env env, Napi::Object object, const char* key, const std::string& where, int64_t min,
+                int64_t max, int64_t fallback) {
+  Napi::Value value = Field(object, key);
+  if (value.IsUndefined()) return fallback;
+  const double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : std::nan("");
+  if (!(number >= static_cast<double>(min) && number <= static_cast<double>(max)) || number != std::trunc(number)) {
+    Invalid(env, where + "." + key + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return static_cast<int64_t>(number);
+}
+
+template <typename Enum>
+Enum Choice(Napi::Env env, Napi::Object object, const char* key, const std::string& where,
+            const std::vector<std::pair<const char*, Enum>>& choices) {
+  Napi::Value value = Field(object, key);
+  std::string names;
+  if (value.IsString()) {
+    const std::string text = value.As<Napi::String>().Utf8Value();
+    for (const auto& [name, choice] : choices) {
+      if (text == name) return choice;
+    }
+  }
+  for (const auto& choice : choices) names += (names.empty() ? "'" : ", '") + std::string(choice.first) + "'";
+  Invalid(env, where + "." + key + " must be one of " + names);
+}
+
+std::vector<double> NumberArray(Napi::Env env, Napi::Value value, const std::string& where) {
+  if (!value.IsArray()) Invalid(env, where + " must be an array of numbers");
+  Napi::Array array = value.As<Napi::Array>();
+  std::vector<double> numbers;
+  numbers.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    Napi::Value item = array.Get(i);
+    if (!item.IsNumber()) Invalid(env, where + "[" + std::to_string(i) + "] must be a number");
+    numbers.push_back(item.As<Napi::Number>().DoubleValue());
+  }
+  return numbers;
+}
+
+engine::InputBinding ParseBinding(Napi::Env env, Napi::Value value, const std::string& where) {
+  if (!value.IsObject()) Invalid(env, where + " must be an object");
+  Napi::Object object = value.As<Napi::Object>();
+  engine::InputBinding binding;
+  binding.name = RequiredString(env, object, "name", where);
+  binding.source = Choice<engine::InputSource>(env, object, "source", where,
+                                               {{"features", engine::InputSource::Features},
+                                                {"feature_length", engine::InputSource::FeatureLength},
+                                                {"sample_length", engine::InputSource::SampleLength},
+                                                {"constant", engine::InputSource::Constant}});
+  binding.dtype = Choice<engine::TensorType>(env, object, "dtype", where,
+                                             {{"float32", engine::TensorType::Float32},
+                                              {"int64", engine::TensorType::Int64},
+                                              {"int32", engine::TensorType::Int32}});
+  if (!Field(object, "data").IsUndefined()) binding.data = NumberArray(env, Field(object, "data"), where + ".data");
+  if (!Field(object, "shape").IsUndefined()) {
+    for (double dim : NumberArray(env, Field(object, "shape"), where + ".shape")) {
+      if (!(dim >= 1 && dim <= static_cast<double>(std::numeric_limits<int32_t>::max())) || dim != std::trunc(dim)) {
+        Invalid(env, where + ".shape must hold positive integers");
+      }
+      binding.shape.push_back(static_cast<int64_t>(dim));
+    }
+  } else if (binding.source == engine::InputSource::Constant) {
+    binding.shape = {static_cast<int64_t>(binding.data.size())};  // a constant without a shape is 1-D
+  }
+  return binding;
+}
+
+engine::ModelConfig ParseConfig(Napi::Env env, Napi::Object object) {
+  engine::ModelConfig config;
+  config.onnx_path = RequiredString(env, object, "onnxPath", "config");
+  config.provider = Choice<engine::Provider>(env, object, "provider", "config",
+                                             {{"cpu", engine::Provider::Cpu}, {"cuda", engine::Provider::Cuda}});
+  config.device_id = static_cast<int>(Integer(env, object, "deviceId", "config", 0, 1024, 0));
+  config.intra_op_threads = static_cast<int>(Integer(env, object, "intraOpThreads", "config", 1, 1024, 0));
+
+  Napi::Value inputs = Field(object, "inputs");
+  if (!inputs.IsArray()) Invalid(env, "config.inputs must be an array");
+  Napi::Array array = inputs.As<Napi::Array>();
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    config.inputs.push_back(ParseBinding(env, array.Get(i), "config.inputs[" + std::to_string(i) + "]"));
+  }
+
+  Napi::Value output = Field(object, "output");
+  if (!output.IsObject()) Invalid(env, "config.output must be an object");
+  Napi::Object out = output.As<Napi::Object>();
+  config.output.name = RequiredString(env, out, "name", "config.output");
+  config.output.kind = Choice<engine::OutputKind>(env, out, "kind", "config.output",
+                                                  {{"logits", engine::OutputKind::Logits},
+                                                   {"log_probs", engine::OutputKind::LogProbs},
+                                                   {"probs", engine::OutputKind::Probs}});
+  config.output.skip_frames = Integer(env, out, "skipFrames", "config.output", 0, 1 << 20, -1);
+  if (config.output.skip_frames < 0) Invalid(env, "config.output.skipFrames is required");
+  return config;
+}
+
+// ---------- ADAPTER (temporary seam to the features stage) ----------
+// Until the features stage's own frontend parser is wired in here, loadModel understands
+// only the waveform frontend, implemented inline below. Replace this one function's body
+// with a call to the features stage (parse the FrontendConfig, capture it, call
+// engine::ComputeFeatures); nothing else in this file depends on how features are made.
+engine::FeatureFn MakeFeatureFn(Napi::Env env, Napi::Value value) {
+  if (!value.IsObject()) Invalid(env, "config.frontend must be an object");
+  Napi::Object frontend = value.As<Napi::Object>();
+  const std::string type = RequiredString(env, frontend, "type", "config.frontend");
+  if (type != "waveform") {
+    Invalid(env, "config.frontend.type '" + type + "' is not wired into loadModel yet (only 'waveform' is)");
+  }
+  Napi::Value normalize_value = Field(frontend, "normalize");
+  Napi::Value epsilon_value = Field(frontend, "epsilon");
+  if (!normalize_value.IsBoolean()) Invalid(env, "config.frontend.normalize must be a boolean");
+  const double epsilon = epsilon_value.IsNumber() ? epsilon_value.As<Napi::Number>().DoubleValue() : -1.0;
+  if (!(epsilon >= 0.0 && std::isfinite(epsilon))) Invalid(env, "config.frontend.epsilon must be a finite number >= 0");
+  const bool normalize = normalize_value.As<Napi::Boolean>().Value();
+
+  return [normalize, epsilon](const std::vector<float>& samples) {
+    engine::Features features{samples, static_cast<int64_t>(samples.size()), 1};
+    if (normalize && !samples.empty()) {
+      // (x - mean) / sqrt(var + epsilon) over the utterance, as the wav2vec2 feature extractor does.
+      double sum = 0.0, sum_sq = 0.0;
+      for (float x : samples) sum += x;
+      const double mean = sum / static_cast<double>(samples.size());
+      for (float x : samples) sum_sq += (x - mean) * (x - mean);
+      const double scale = 1.0 / std::sqrt(sum_sq / static_cast<double>(samples.size()) + epsilon);
+      for (float& x : features.data) x = static_cast<float>((x - mean) * scale);
+    }
+    return features;
+  };
+}
+// ---------- end of ADAPTER ----------
+
+// ---------- results to JavaScript ----------
+
+Napi::Array ShapeToJs(Napi::Env env, const std::vector<int64_t>& shape) {
+  Napi::Array array = Napi::Array::New(env, shape.size());
+  for (uint32_t i = 0; i < shape.size(); ++i) array.Set(i, Napi::Number::New(env, static_cast<double>(shape[i])));
+  return array;
+}
+
+Napi::Array TensorInfosToJs(Napi::Env env, const std::vector<engine::TensorInfo>& tensors) {
+  Napi::Array array = Napi::Array::New(env, tensors.size());
+  for (uint32_t i = 0; i < tensors.size(); ++i) {
+    Napi::Object tensor = Napi::Object::New(env);
+    tensor.Set("name", tensors[i].name);
+    tensor.Set("dtype", tensors[i].dtype);
+    tensor.Set("shape", ShapeToJs(env, tensors[i].shape));
+    array.Set(i, tensor);
+  }
+  return array;
+}
+
+Napi::Object InferenceResultToJs(Napi::Env env, const engine::InferenceResult& result) {
+  Napi::Float32Array log_probs = Napi::Float32Array::New(env, result.log_probs.size());
+  if (!result.log_probs.empty()) {
+    std::memcpy(log_probs.Data(), result.log_probs.data(), result.log_probs.size() * sizeof(float));
+  }
+  Napi::Object timings = Napi::Object::New(env);
+  timings.Set("featuresMs", result.features_ms);
+  timings.Set("inferenceMs", result.inference_ms);
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("logProbs", log_probs);
+  object.Set("numFrames", static_cast<double>(result.num_frames));
+  object.Set("vocabSize", static_cast<double>(result.vocab_size));
+  object.Set("timings", timings);
+  return object;
+}
+
+// ---------- the NativeModel class ----------
+
+// Marks the External that carries a loaded model into the constructor, so that no other
+// External (from JavaScript holding the constructor) can be mistaken for one.
+constexpr napi_type_tag kModelHandleTag = {0x8f1c2a7b5e3d4c61ULL, 0xa2b9d0e4f7c81356ULL};
+
+class NativeModel : public Napi::ObjectWrap<NativeModel> {
+ public:
+  static Napi::Function DefineJsClass(Napi::Env env) {
+    return DefineClass(env, "NativeModel",
+                       {InstanceMethod<&NativeModel::Infer>("infer"), InstanceMethod<&NativeModel::Info>("info")});
+  }
+
+  explicit NativeModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeModel>(info) {
+    if (info.Length() != 1 || !info[0].IsExternal() ||
+        !info[0].As<Napi::External<ModelHandle>>().CheckTypeTag(&kModelHandleTag)) {
+      ThrowJsError(info.Env(), "INVALID_INPUT", "NativeModel objects are made by loadModel()");
+    }
+    model_ = *info[0].As<Napi::External<ModelHandle>>().Data();
+  }
+
+ private:
+  Napi::Value Infer(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      ThrowJsError(env, "INVALID_INPUT", "infer: samples must be a Float32Array");
+    }
+    Napi::Float32Array array = info[0].As<Napi::Float32Array>();
+    std::vector<float> samples(array.Data(), array.Data() + array.ElementLength());
+    // The task holds its own reference: the JS object may be collected while it runs.
+    return RunAsync(
+        env, [model = model_, samples = std::move(samples)] { return model->Infer(samples); },
+        [](Napi::Env env, engine::InferenceResult& result) { return InferenceResultToJs(env, result); });
+  }
+
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const engine::ModelInfo& model_info = model_->Info();
+    Napi::Object object = Napi::Object::New(env);
+    object.Set("inputs", TensorInfosToJs(env, model_info.inputs));
+    object.Set("outputs", TensorInfosToJs(env, model_info.outputs));
+    object.Set("provider", model_info.provider);
+    return object;
+  }
+
+  ModelHandle model_;
+};
+
+// ---------- module functions ----------
+
+Napi::Value LoadModel(const Napi::CallbackInfo& info, const std::shared_ptr<Napi::FunctionReference>& model_class) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) Invalid(env, "config must be an object");
+  Napi::Object object = info[0].As<Napi::Object>();
+  engine::ModelConfig config = ParseConfig(env, object);
+  TranslateErrors(env, [&] { engine::ValidateConfig(config); });  // every malformed config throws here, synchronously
+  engine::FeatureFn features = MakeFeatureFn(env, Field(object, "frontend"));
+  return RunAsync(
+      env,
+      [config = std::move(config), features = std::move(features)]() mutable {
+        return engine::Model::Load(std::move(config), std::move(features));
+      },
+      [model_class](Napi::Env env, ModelHandle& model) {
+        Napi::External<ModelHandle> handle = Napi::External<ModelHandle>::New(env, &model);
+        handle.TypeTag(&kModelHandleTag);
+        return model_class->New({handle});  // the constructor copies the handle synchronously
+      });
+}
+
+Napi::Value AvailableProviders(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::vector<std::string> providers = TranslateErrors(env, [] { return engine::ort::AvailableProviders(); });
+  Napi::Array array = Napi::Array::New(env, providers.size());
+  for (uint32_t i = 0; i < providers.size(); ++i) array.Set(i, providers[i]);
+  return array;
+}
+
+}  // namespace
+
+void InitModel(Napi::Env env, Napi::Object exports) {
+  // Held by loadModel's closure, so the class lives exactly as long as the function.
+  auto model_class = std::make_shared<Napi::FunctionReference>(Napi::Persistent(NativeModel::DefineJsClass(env)));
+  exports.Set("loadModel", Napi::Function::New(
+                               env, [model_class](const Napi::CallbackInfo& info) { return LoadModel(info, model_class); },
+                               "loadModel"));
+  exports.Set("availableProviders", Napi::Function::New(env, AvailableProviders, "availableProviders"));
+}
 
 }  // namespace binding

@@ -1,0 +1,84 @@
+// A loaded ONNX CTC model: frontend features in, frame x vocabulary log-probabilities out.
+// Thread-safe: Infer may run on several threads at once (OrtSession::Run is thread-safe).
+#pragma once
+
+#include <onnxruntime_c_api.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/model_config.h"
+#include "model/ort_handles.h"
+
+namespace engine {
+
+// Row-major num_frames x dim (dim = 1 for a waveform frontend: one row per sample).
+// Same layout as the features stage's output; the model only needs these three fields.
+struct Features {
+  std::vector<float> data;
+  int64_t num_frames = 0;
+  int64_t dim = 0;
+};
+
+// The frontend, injected so the model stage does not depend on how features are computed.
+using FeatureFn = std::function<Features(const std::vector<float>& samples)>;
+
+struct InferenceResult {
+  std::vector<float> log_probs;  // row-major num_frames x vocab_size
+  int64_t num_frames = 0;
+  int64_t vocab_size = 0;
+  double features_ms = 0.0;
+  double inference_ms = 0.0;  // input tensors, the ONNX Runtime run and the log-prob conversion
+};
+
+struct TensorInfo {
+  std::string name;
+  std::string dtype;           // "float32", "int64", ...
+  std::vector<int64_t> shape;  // -1 for a dynamic dimension
+};
+
+struct ModelInfo {
+  std::vector<TensorInfo> inputs;
+  std::vector<TensorInfo> outputs;
+  std::string provider;  // "cpu" or "cuda"
+};
+
+class Model {
+ public:
+  // Loads and checks the model; MODEL_UNAVAILABLE when the file, the provider or the graph's
+  // inputs/outputs do not fit the config, INVALID_INPUT when the config itself is malformed.
+  static std::shared_ptr<const Model> Load(ModelConfig config, FeatureFn features);
+
+  // INVALID_INPUT for empty audio, AUDIO_TOO_SHORT when no audio frames come out,
+  // INTERNAL when ONNX Runtime fails.
+  InferenceResult Infer(const std::vector<float>& samples) const;
+
+  const ModelInfo& Info() const { return info_; }
+
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  // Only Load can make one (the key is private); public so that make_shared can call it.
+  struct LoadKey {
+    explicit LoadKey() = default;
+  };
+  Model(LoadKey, ModelConfig config, FeatureFn features, std::shared_ptr<OrtEnv> env, ort::Ptr<OrtSession> session,
+        ModelInfo info);
+
+ private:
+  // Fills log_probs, num_frames and vocab_size from the model's output tensor.
+  InferenceResult ReadLogProbs(OrtValue& output) const;
+
+  ModelConfig config_;
+  FeatureFn features_;
+  std::shared_ptr<OrtEnv> env_;  // declared before session_ so it is destroyed after it
+  ort::Ptr<OrtSession> session_;
+  ort::Ptr<OrtMemoryInfo> cpu_memory_;
+  ModelInfo info_;
+  std::vector<size_t> features_rank_;  // per binding: the rank the graph declares (0: unknown)
+};
+
+}  // namespace engine

@@ -1,0 +1,83 @@
+// Generates the tiny plumbing-test ONNX graphs (tools/fixtures/make_tiny_models.py) once per
+// test process into a temporary directory, and returns their paths and numpy expectations.
+// They test the model stage's plumbing only: they are not phone recognisers.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type Matrix = number[][];
+
+interface WaveformCase {
+  /** The graph's logits. */
+  raw: Matrix;
+  /** log-softmax(raw): what the engine returns for kind 'logits'. */
+  asLogits: Matrix;
+  /** log(max(raw, FLT_MIN)): what the engine returns for kind 'probs'. */
+  asProbs: Matrix;
+}
+
+export interface TinyModelExpectations {
+  waveform: {
+    vocabSize: number;
+    epsilon: number;
+    samples: number[];
+    cases: { plain: WaveformCase; normalized: WaveformCase };
+  };
+  fbank: {
+    vocabSize: number;
+    featDim: number;
+    prefix: number[];
+    /** T x featDim. */
+    feats: Matrix;
+    cases: Record<'full' | 'masked', { featsLength: number; logProbs: Matrix }>;
+  };
+  bindings: { samples: number[]; scale: number[]; logProbs: Matrix };
+}
+
+export interface TinyModels {
+  dir: string;
+  waveform: string;
+  fbank: string;
+  bindings: string;
+  heavy: string;
+  expected: TinyModelExpectations;
+}
+
+const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tools', 'fixtures', 'make_tiny_models.py');
+
+/** A Python that can import onnx and numpy: $PYTHON, python3, or the system's /usr/bin/python3. */
+function findPython(): string {
+  const candidates = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
+  for (const candidate of candidates) {
+    try {
+      execFileSync(candidate, ['-c', 'import onnx, numpy'], { stdio: 'ignore' });
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(
+    `the tiny test models need a Python with onnx and numpy (tried ${candidates.join(', ')}); ` +
+      'install python3-onnx and python3-numpy, or set PYTHON',
+  );
+}
+
+let cached: TinyModels | undefined;
+
+export function tinyModels(): TinyModels {
+  if (cached) return cached;
+  const dir = mkdtempSync(join(tmpdir(), 'pa-tiny-models-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  execFileSync(findPython(), [script, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  cached = {
+    dir,
+    waveform: join(dir, 'waveform.onnx'),
+    fbank: join(dir, 'fbank.onnx'),
+    bindings: join(dir, 'bindings.onnx'),
+    heavy: join(dir, 'heavy.onnx'),
+    expected: JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as TinyModelExpectations,
+  };
+  return cached;
+}
