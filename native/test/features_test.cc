@@ -214,12 +214,12 @@ TEST_CASE("features: a 1 kHz tone peaks in the mel bin centred nearest 1 kHz") {
     const double best = engine::HzToKaldiMel(8000.0) * (nearest + 1) / 81.0;
     if (std::fabs(centre - engine::HzToKaldiMel(1000.0)) < std::fabs(best - engine::HzToKaldiMel(1000.0))) nearest = m;
   }
-  for (int t = 0; t < fbank.numFrames; ++t) EXPECT(ArgMax(fbank.data.data() + t * fbank.dim, fbank.dim) == nearest);
+  for (int t = 0; t < fbank.num_frames; ++t) EXPECT(ArgMax(fbank.data.data() + t * fbank.dim, fbank.dim) == nearest);
 
   const engine::Features logmel = engine::ComputeFeatures(tone, engine::EspnetLogMelConfig{});
   const double melMax = engine::HzToSlaneyMel(8000.0);
   const int slaneyNearest = static_cast<int>(std::lround(engine::HzToSlaneyMel(1000.0) / melMax * 81.0)) - 1;
-  for (int t = 2; t < logmel.numFrames - 2; ++t) {
+  for (int t = 2; t < logmel.num_frames - 2; ++t) {
     EXPECT(ArgMax(logmel.data.data() + t * logmel.dim, logmel.dim) == slaneyNearest);
   }
 }
@@ -241,7 +241,7 @@ TEST_CASE("features: waveform normalisation gives zero mean and unit variance") 
   const engine::Features f = engine::ComputeFeatures(x, engine::WaveformFrontendConfig{true, 1e-12});
   double sum = 0.0, squares = 0.0;
   for (float v : f.data) sum += v, squares += static_cast<double>(v) * v;
-  EXPECT(f.numFrames == 5000 && f.dim == 1);
+  EXPECT(f.num_frames == 5000 && f.dim == 1);
   EXPECT_NEAR(sum / 5000.0, 0.0, 1e-6);
   EXPECT_NEAR(squares / 5000.0, 1.0, 1e-5);
 }
@@ -275,7 +275,7 @@ TEST_CASE("features: short audio and bad configs raise their error codes") {
   // Very short audio without snip_edges still frames safely (reflection folds repeatedly).
   engine::KaldiFbankConfig noSnip;
   noSnip.snipEdges = false;
-  EXPECT(engine::ComputeFeatures(std::vector<float>(81, 0.5f), noSnip).numFrames == 1);
+  EXPECT(engine::ComputeFeatures(std::vector<float>(81, 0.5f), noSnip).num_frames == 1);
 
   const std::vector<float> audio(16000, 0.0f);
   auto invalid = [&](const engine::FrontendConfig& config) {

@@ -47,7 +47,18 @@ class AsyncTask : public Napi::AsyncWorker {
   }
 
   void OnOK() override {
-    Napi::Env env = Env();
+    // While a worker thread or the process shuts down, N-API calls fail and the promise
+    // can no longer be settled; swallow that rather than terminate the process.
+    try {
+      Settle(Env());
+    } catch (const Napi::Error&) {
+    }
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  void Settle(Napi::Env env) {
     if (!result_) {
       deferred_.Reject(MakeJsError(env, code_, message_));
       return;
@@ -61,9 +72,6 @@ class AsyncTask : public Napi::AsyncWorker {
     }
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
   Napi::Promise::Deferred deferred_;
   Work work_;
   ToJs to_js_;

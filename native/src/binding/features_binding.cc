@@ -22,7 +22,7 @@ Napi::Value FeaturesToJs(Napi::Env env, const engine::Features& features) {
   }
   Napi::Object result = Napi::Object::New(env);
   result.Set("data", data);
-  result.Set("numFrames", Napi::Number::New(env, features.numFrames));
+  result.Set("numFrames", Napi::Number::New(env, features.num_frames));
   result.Set("dim", Napi::Number::New(env, features.dim));
   return result;
 }

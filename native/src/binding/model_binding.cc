@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "binding/async_task.h"
+#include "binding/frontend_config.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
 #include "model/model.h"
@@ -128,40 +129,13 @@ engine::ModelConfig ParseConfig(Napi::Env env, Napi::Object object) {
   return config;
 }
 
-// ---------- ADAPTER (temporary seam to the features stage) ----------
-// Until the features stage's own frontend parser is wired in here, loadModel understands
-// only the waveform frontend, implemented inline below. Replace this one function's body
-// with a call to the features stage (parse the FrontendConfig, capture it, call
-// engine::ComputeFeatures); nothing else in this file depends on how features are made.
+// The frontend named in the config, computed by the features stage.
 engine::FeatureFn MakeFeatureFn(Napi::Env env, Napi::Value value) {
-  if (!value.IsObject()) Invalid(env, "config.frontend must be an object");
-  Napi::Object frontend = value.As<Napi::Object>();
-  const std::string type = RequiredString(env, frontend, "type", "config.frontend");
-  if (type != "waveform") {
-    Invalid(env, "config.frontend.type '" + type + "' is not wired into loadModel yet (only 'waveform' is)");
-  }
-  Napi::Value normalize_value = Field(frontend, "normalize");
-  Napi::Value epsilon_value = Field(frontend, "epsilon");
-  if (!normalize_value.IsBoolean()) Invalid(env, "config.frontend.normalize must be a boolean");
-  const double epsilon = epsilon_value.IsNumber() ? epsilon_value.As<Napi::Number>().DoubleValue() : -1.0;
-  if (!(epsilon >= 0.0 && std::isfinite(epsilon))) Invalid(env, "config.frontend.epsilon must be a finite number >= 0");
-  const bool normalize = normalize_value.As<Napi::Boolean>().Value();
-
-  return [normalize, epsilon](const std::vector<float>& samples) {
-    engine::Features features{samples, static_cast<int64_t>(samples.size()), 1};
-    if (normalize && !samples.empty()) {
-      // (x - mean) / sqrt(var + epsilon) over the utterance, as the wav2vec2 feature extractor does.
-      double sum = 0.0, sum_sq = 0.0;
-      for (float x : samples) sum += x;
-      const double mean = sum / static_cast<double>(samples.size());
-      for (float x : samples) sum_sq += (x - mean) * (x - mean);
-      const double scale = 1.0 / std::sqrt(sum_sq / static_cast<double>(samples.size()) + epsilon);
-      for (float& x : features.data) x = static_cast<float>((x - mean) * scale);
-    }
-    return features;
+  engine::FrontendConfig frontend = ParseFrontendConfig(env, value);
+  return [frontend = std::move(frontend)](const std::vector<float>& samples) {
+    return engine::ComputeFeatures(samples, frontend);
   };
 }
-// ---------- end of ADAPTER ----------
 
 // ---------- results to JavaScript ----------
 

@@ -54,8 +54,8 @@ std::size_t EspnetLogMelFrameCount(std::size_t numSamples, const EspnetLogMelCon
 }
 
 Features ComputeEspnetLogMel(const std::vector<float>& samples, const EspnetLogMelConfig& c) {
-  const std::size_t numFrames = EspnetLogMelFrameCount(samples.size(), c);
-  if (numFrames == 0) {
+  const std::size_t num_frames = EspnetLogMelFrameCount(samples.size(), c);
+  if (num_frames == 0) {
     throw Error(ErrorCode::AudioTooShort, "espnet_logmel frontend: " + std::to_string(samples.size()) +
                                               " samples give no frame (nFft " + std::to_string(c.nFft) + ")");
   }
@@ -72,12 +72,12 @@ Features ComputeEspnetLogMel(const std::vector<float>& samples, const EspnetLogM
   std::vector<double> power(fft.numBins());
   std::vector<double> energies(static_cast<std::size_t>(c.nMels));
   Features features;
-  features.numFrames = static_cast<int>(numFrames);
+  features.num_frames = static_cast<int>(num_frames);
   features.dim = c.nMels;
-  features.data.resize(numFrames * energies.size());
+  features.data.resize(num_frames * energies.size());
   const std::ptrdiff_t centerShift = c.center ? static_cast<std::ptrdiff_t>(nFft / 2) : 0;
 
-  for (std::size_t t = 0; t < numFrames; ++t) {
+  for (std::size_t t = 0; t < num_frames; ++t) {
     const std::ptrdiff_t start =
         static_cast<std::ptrdiff_t>(t * static_cast<std::size_t>(c.hopLength) + windowOffset) - centerShift;
     for (std::size_t i = 0; i < winLength; ++i) {

@@ -14,7 +14,7 @@ void ValidateEspnetLogMelConfig(const EspnetLogMelConfig& config);
 // short (center needs N > nFft / 2 for reflect padding, as torch.stft does; no center needs N >= nFft).
 std::size_t EspnetLogMelFrameCount(std::size_t numSamples, const EspnetLogMelConfig& config);
 
-// numFrames x nMels. Throws AudioTooShort when EspnetLogMelFrameCount is 0.
+// num_frames x nMels. Throws AudioTooShort when EspnetLogMelFrameCount is 0.
 Features ComputeEspnetLogMel(const std::vector<float>& samples, const EspnetLogMelConfig& config);
 
 }  // namespace engine

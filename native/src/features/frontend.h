@@ -3,7 +3,7 @@
 // This is the core entry point the model stage calls:
 //
 //   engine::FrontendConfig cfg = engine::KaldiFbankConfig{};   // or parsed by binding/frontend_config.h
-//   engine::Features f = engine::ComputeFeatures(samples, cfg); // f.data is f.numFrames x f.dim, row-major
+//   engine::Features f = engine::ComputeFeatures(samples, cfg); // f.data is f.num_frames x f.dim, row-major
 //
 // The configs mirror lib/native.ts (WaveformFrontend, EspnetLogMelFrontend, KaldiFbankFrontend) field by
 // field; their defaults are the values the supported models use. Everything is deterministic and computed
@@ -12,6 +12,7 @@
 #pragma once
 
 #include <variant>
+#include <cstdint>
 #include <vector>
 
 namespace engine {
@@ -70,11 +71,11 @@ struct KaldiFbankConfig {
 
 using FrontendConfig = std::variant<WaveformFrontendConfig, EspnetLogMelConfig, KaldiFbankConfig>;
 
-// Row-major numFrames x dim.
+// Row-major num_frames x dim.
 struct Features {
   std::vector<float> data;
-  int numFrames = 0;
-  int dim = 0;
+  int64_t num_frames = 0;
+  int64_t dim = 0;
 };
 
 // Throws engine::Error(InvalidInput) naming the first invalid field.

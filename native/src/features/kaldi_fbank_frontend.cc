@@ -87,8 +87,8 @@ std::size_t KaldiFrameCount(std::size_t numSamples, const KaldiFbankConfig& c) {
 }
 
 Features ComputeKaldiFbank(const std::vector<float>& samples, const KaldiFbankConfig& c) {
-  const std::size_t numFrames = KaldiFrameCount(samples.size(), c);
-  if (numFrames == 0) {
+  const std::size_t num_frames = KaldiFrameCount(samples.size(), c);
+  if (num_frames == 0) {
     throw Error(ErrorCode::AudioTooShort,
                 "kaldi_fbank frontend: " + std::to_string(samples.size()) + " samples give no frame");
   }
@@ -108,11 +108,11 @@ Features ComputeKaldiFbank(const std::vector<float>& samples, const KaldiFbankCo
   std::vector<double> power(fft.numBins());
   std::vector<double> energies(static_cast<std::size_t>(c.numMelBins));
   Features features;
-  features.numFrames = static_cast<int>(numFrames);
+  features.num_frames = static_cast<int>(num_frames);
   features.dim = c.numMelBins;
-  features.data.resize(numFrames * energies.size());
+  features.data.resize(num_frames * energies.size());
 
-  for (std::size_t t = 0; t < numFrames; ++t) {
+  for (std::size_t t = 0; t < num_frames; ++t) {
     // Kaldi's FirstSampleOfFrame: without snip_edges frames are centred on t * shift + shift / 2.
     const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t) * shift + (c.snipEdges ? 0 : shift / 2 - length / 2);
     for (std::size_t i = 0; i < frameLength; ++i) {

@@ -17,7 +17,7 @@ int KaldiFrameShiftSamples(const KaldiFbankConfig& config);
 // Kaldi's NumFrames: snipEdges 1 + (N - len) / shift (0 when N < len), else (N + shift / 2) / shift.
 std::size_t KaldiFrameCount(std::size_t numSamples, const KaldiFbankConfig& config);
 
-// numFrames x numMelBins. Throws AudioTooShort when KaldiFrameCount is 0.
+// num_frames x numMelBins. Throws AudioTooShort when KaldiFrameCount is 0.
 Features ComputeKaldiFbank(const std::vector<float>& samples, const KaldiFbankConfig& config);
 
 }  // namespace engine

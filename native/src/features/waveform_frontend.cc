@@ -16,7 +16,7 @@ void ValidateWaveformConfig(const WaveformFrontendConfig& config) {
 Features ComputeWaveformFeatures(const std::vector<float>& samples, const WaveformFrontendConfig& config) {
   if (samples.empty()) throw Error(ErrorCode::AudioTooShort, "waveform frontend: no samples");
   Features features;
-  features.numFrames = static_cast<int>(samples.size());
+  features.num_frames = static_cast<int>(samples.size());
   features.dim = 1;
   if (!config.normalize) {
     features.data = samples;

@@ -9,7 +9,7 @@ namespace engine {
 
 void ValidateWaveformConfig(const WaveformFrontendConfig& config);
 
-// numFrames = samples.size(), dim = 1. Throws AudioTooShort for empty audio.
+// num_frames = samples.size(), dim = 1. Throws AudioTooShort for empty audio.
 Features ComputeWaveformFeatures(const std::vector<float>& samples, const WaveformFrontendConfig& config);
 
 }  // namespace engine

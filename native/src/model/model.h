@@ -10,18 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "features/frontend.h"
 #include "model/model_config.h"
 #include "model/ort_handles.h"
 
 namespace engine {
-
-// Row-major num_frames x dim (dim = 1 for a waveform frontend: one row per sample).
-// Same layout as the features stage's output; the model only needs these three fields.
-struct Features {
-  std::vector<float> data;
-  int64_t num_frames = 0;
-  int64_t dim = 0;
-};
 
 // The frontend, injected so the model stage does not depend on how features are computed.
 using FeatureFn = std::function<Features(const std::vector<float>& samples)>;
