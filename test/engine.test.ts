@@ -1,0 +1,87 @@
+// End to end through the public API with the plumbing bundle (models/plumbing: fixed random
+// weights, not a phone recogniser) on a real recording and on deliberately bad input.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { load, type Engine } from '../lib/index.js';
+import { contractViolations } from './helpers/contract.js';
+
+const MODEL = join(__dirname, '..', 'models', 'plumbing');
+const RECORDING = join(__dirname, '..', 'examples', '001040067.flac');
+const TARGET = 'leɪlə ɪz ɡʊd æt sɜːfɪŋ';
+
+let engine: Engine;
+let dir: string;
+
+function sox(...args: string[]): void {
+  execFileSync('sox', args, { stdio: 'ignore' });
+}
+
+beforeAll(async () => {
+  engine = await load(MODEL);
+  dir = mkdtempSync(join(tmpdir(), 'engine-test-'));
+});
+
+describe('assess', () => {
+  it('returns contract-valid JSON for a real recording', async () => {
+    const result = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
+    expect(contractViolations(result)).toEqual([]);
+    expect(result.duration_samples).toBe(80000);
+    expect(result.target_ipa).toBe('l eɪ l ə ɪ z ɡ ʊ d æ t s ɜː f ɪ ŋ');
+  });
+
+  it('scores exactly 1 with no errors when the target is what was recognised', async () => {
+    const heard = await engine.recognize(RECORDING);
+    expect(heard.phones.length).toBeGreaterThan(0);
+    const result = await engine.assess({ audio: RECORDING, targetIpa: heard.ipa });
+    expect(contractViolations(result)).toEqual([]);
+    expect(result.score).toBe(1);
+    expect(result.errors).toEqual([]);
+  });
+
+  it('gives the same result for a path, bytes, a data: URI and raw samples', async () => {
+    const bytes = readFileSync(RECORDING);
+    const byPath = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
+    expect(await engine.assess({ audio: bytes, targetIpa: TARGET })).toEqual(byPath);
+    expect(await engine.assess({ audio: `data:audio/flac;base64,${bytes.toString('base64')}`, targetIpa: TARGET })).toEqual(byPath);
+  });
+
+  it('gives identical results under concurrency', async () => {
+    const sequential = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
+    const concurrent = await Promise.all(Array.from({ length: 8 }, () => engine.assess({ audio: RECORDING, targetIpa: TARGET })));
+    for (const r of concurrent) expect(r).toEqual(sequential);
+  });
+});
+
+describe('bad input gets a typed error and the engine stays healthy', () => {
+  const cases: [string, () => Promise<unknown>, string][] = [
+    ['an empty file', async () => { const p = join(dir, 'empty.wav'); writeFileSync(p, ''); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_UNDECODABLE'],
+    ['a truncated FLAC', async () => { const p = join(dir, 'cut.flac'); writeFileSync(p, readFileSync(RECORDING).subarray(0, 20000)); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_UNDECODABLE'],
+    ['a text file', async () => { const p = join(dir, 'notes.wav'); writeFileSync(p, 'this is not audio\n'.repeat(100)); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_UNDECODABLE'],
+    ['0 samples', async () => { const p = join(dir, 'zero.wav'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'trim', '0', '0'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_UNDECODABLE'],
+    ['0 raw samples', () => engine.assess({ audio: { samples: new Float32Array(0), sampleRate: 16000 }, targetIpa: TARGET }), 'AUDIO_UNDECODABLE'],
+    ['2 hours of audio', async () => { const p = join(dir, 'long.flac'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'synth', '7200', 'sine', '440', 'vol', '0.1'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_TOO_LONG'],
+    ['an unknown IPA symbol', () => engine.assess({ audio: RECORDING, targetIpa: 'leɪlə ɪz ɡʊd æt sɜːfɪŋ ǂ' }), 'IPA_INVALID'],
+    ['an empty target', () => engine.assess({ audio: RECORDING, targetIpa: '  ' }), 'INVALID_INPUT'],
+    ['silence', async () => { const p = join(dir, 'silence.wav'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'trim', '0', '2'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_SILENT'],
+    ['audio too short for the target', async () => { const p = join(dir, 'short.wav'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'synth', '0.2', 'pinknoise', 'vol', '0.3'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_TOO_SHORT'],
+    ['a missing file', () => engine.assess({ audio: join(dir, 'nope.flac'), targetIpa: TARGET }), 'AUDIO_UNDECODABLE'],
+    ['an http URL', () => engine.assess({ audio: 'https://example.invalid/a.wav', targetIpa: TARGET }), 'INVALID_INPUT'],
+  ];
+
+  it.each(cases)('%s', async (_name, run, code) => {
+    await expect(run()).rejects.toMatchObject({ name: 'EngineError', code });
+    const after = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
+    expect(contractViolations(after)).toEqual([]);
+  });
+
+  it('refuses a model directory without a manifest', async () => {
+    await expect(load(dir)).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  it('refuses the CUDA provider where ONNX Runtime has none', async () => {
+    await expect(load(MODEL, { provider: 'cuda' })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(/CUDA/) });
+  });
+});
