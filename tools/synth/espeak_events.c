@@ -374,10 +374,13 @@ static int do_t2p(char **fld)
 
 /*
  * espeak-ng keeps state between messages (pitch flutter phase, wavegen and
- * echo buffers, ...): the same job synthesised twice in one process gives
- * different samples and even lengths.  Each job therefore runs in a forked
- * child of the freshly initialised process, so its output depends only on
- * the job line.  (Synchronous mode starts no threads, so fork() is safe.)
+ * echo buffers, translator state, ...): the same job synthesised twice in one
+ * process gives different samples and even lengths, and an earlier
+ * espeak_TextToPhonemes call can add a word event to a later synthesis.  Every
+ * job (SYN and T2P) therefore runs in a forked child of the freshly
+ * initialised process, which itself never synthesises or translates, so a
+ * job's output depends only on its line.  (Synchronous mode starts no
+ * threads, so fork() is safe.)
  */
 static void run_isolated(int (*fn)(char **), char **fld)
 {
@@ -425,7 +428,7 @@ int main(int argc, char **argv)
 		if (strcmp(fld[0], "SYN") == 0 && n == 10)
 			run_isolated(do_syn, fld);
 		else if (strcmp(fld[0], "T2P") == 0 && n == 5)
-			do_t2p(fld);
+			run_isolated(do_t2p, fld);
 		else if (strcmp(fld[0], "RATE") == 0)
 			printf("OK %d\n", g_rate);
 		else
