@@ -63,6 +63,8 @@ def arpabet_to_ipa(ph: str) -> str:
 
 # espeak en-us event phones -> the ARPAbet-consistent IPA set above (sequence
 # level; for CTC targets or scoring against speechocean762 canonical phones).
+# 'r' (and other symbols outside the canonical inventory) can occur in
+# *spoken* phones of edited utterances, e.g. an r left without a vowel.
 # Compound espeak phones are split; espeak's reduced / allophonic symbols are
 # folded.  Identity for everything in the 39-phone set.
 ESPEAK_TO_ARPABET_IPA = {
@@ -70,7 +72,7 @@ ESPEAK_TO_ARPABET_IPA = {
     'ʊɹ': ['ʊ', 'ɹ'], 'aɪɚ': ['aɪ', 'ɚ'], 'aɪə': ['aɪ', 'ə'], 'aʊɚ': ['aʊ', 'ɚ'], 'iə': ['iː', 'ə'],
     'əl': ['ə', 'l'], 'n̩': ['ə', 'n'], 'm̩': ['ə', 'm'],
     'ɐ': ['ə'], 'ᵻ': ['ɪ'], 'ɔ': ['ɔː'], 'ɑ': ['ɑː'], 'ɜ': ['ɜː'], 'ɾ': ['t'], 'ʔ': ['t'],
-    'oː': ['ɔː'], 'ɒ': ['ɑː'], 'e': ['eɪ'], 'o': ['oʊ'], 'u': ['uː'], 'ɬ': ['l'], 'x': ['k'],
+    'r': ['ɹ'], 'oː': ['ɔː'], 'ɒ': ['ɑː'], 'e': ['eɪ'], 'o': ['oʊ'], 'u': ['uː'], 'ɬ': ['l'], 'x': ['k'],
 }
 
 
