@@ -195,6 +195,15 @@ describe('decodeFile / decodeBuffer on each format', () => {
     expect(fitSine(tail, 16000, FREQUENCY).amplitude).toBeGreaterThan(0.3);
   });
 
+  it('decodeBuffer reads a view at an offset into a larger buffer', async () => {
+    const bytes = readFileSync(join(dir, 'sine.flac'));
+    const padded = new Uint8Array(bytes.length + 100).fill(0xff);
+    padded.set(bytes, 37);
+    const view = padded.subarray(37, 37 + bytes.length);
+    const decoded = await addon.decodeBuffer(view, OPTIONS);
+    expect(decoded.samples).toEqual((await addon.decodeFile(join(dir, 'sine.flac'), OPTIONS)).samples);
+  });
+
   it('decodes concurrently with the same results as one at a time', async () => {
     const files = FORMATS.map((format) => join(dir, format.file));
     const sequential: Float32Array[] = [];
