@@ -1,8 +1,9 @@
 #include "audio/au_stream_parser.h"
 
 #include <cstring>
+#include <string>
 
-#include "common/error.h"
+#include "audio/undecodable.h"
 
 namespace engine::audio {
 namespace {
@@ -19,7 +20,7 @@ uint32_t ReadBigEndian32(const uint8_t* bytes) {
 }
 
 [[noreturn]] void ThrowBadHeader(const char* what) {
-  throw Error(ErrorCode::AudioUndecodable, std::string("ffmpeg's decoded output is not usable: ") + what + ".");
+  ThrowUndecodable(std::string("ffmpeg's decoded output is not usable (") + what + ")");
 }
 
 }  // namespace

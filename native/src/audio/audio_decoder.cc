@@ -9,23 +9,16 @@
 #include "audio/resampler.h"
 #include "audio/sndfile_decoder.h"
 #include "audio/temp_file.h"
+#include "audio/undecodable.h"
 #include "common/error.h"
 
 namespace engine::audio {
 namespace {
 
-constexpr const char* kAcceptedFormats =
-    "Accepted: WAV, FLAC, Ogg Vorbis, Ogg Opus and MP3; with ffmpeg also WebM, MP4/M4A (AAC) "
-    "and the other formats ffmpeg reads.";
-
 void ValidateOptions(const DecodeOptions& options) {
   if (!(options.max_duration_sec > 0) || !std::isfinite(options.max_duration_sec)) {
     throw Error(ErrorCode::InvalidInput, "maxDurationSec must be a finite number above 0.");
   }
-}
-
-[[noreturn]] void ThrowUndecodable(const std::string& reason) {
-  throw Error(ErrorCode::AudioUndecodable, "The audio could not be decoded: " + reason + ". " + kAcceptedFormats);
 }
 
 DecodedAudio Finish(MonoPcm pcm, DecoderKind decoder) {

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/error.h"
+#include "audio/undecodable.h"
 
 namespace engine::audio {
 
@@ -26,13 +26,12 @@ FileByteSource::FileByteSource(const std::string& path) {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) {
-    throw Error(ErrorCode::AudioUndecodable,
-                "Cannot open the audio file '" + path + "': " + std::strerror(errno) + ".");
+    ThrowUndecodable("cannot open the file '" + path + "' (" + std::strerror(errno) + ")");
   }
   fd_.Reset(fd);
   struct stat status {};
   if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-    throw Error(ErrorCode::AudioUndecodable, "The audio path '" + path + "' is not a regular file.");
+    ThrowUndecodable("'" + path + "' is not a regular file");
   }
   size_ = static_cast<int64_t>(status.st_size);
 }

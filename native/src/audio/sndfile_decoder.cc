@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "audio/mono_downmixer.h"
-#include "common/error.h"
+#include "audio/undecodable.h"
 
 namespace engine::audio {
 namespace {
@@ -58,8 +58,8 @@ struct SndfileCloser {
 };
 using SndfileHandle = std::unique_ptr<SNDFILE, SndfileCloser>;
 
-// libsndfile reports a failed open through a process-wide error value, so opens are
-// serialised to read the reason that belongs to this one.
+// Opens are serialised: libsndfile reports a failed open through a process-wide error
+// value, and the MP3 reader calls mpg123_init, which mpg123 does not promise is thread-safe.
 std::mutex& OpenMutex() {
   static std::mutex mutex;
   return mutex;
@@ -74,8 +74,7 @@ SndfileHandle Open(VirtualFile& file, SF_INFO& info, std::string& open_error) {
 }
 
 [[noreturn]] void ThrowCorrupt(const std::string& detail) {
-  throw Error(ErrorCode::AudioUndecodable,
-              "The audio stream is corrupt or truncated (" + detail + "); send the complete recording.");
+  ThrowUndecodable("the stream is corrupt or truncated (" + detail + "); send the complete recording");
 }
 
 }  // namespace
@@ -87,7 +86,7 @@ SndfileAttempt DecodeWithSndfile(ByteSource& source, double max_duration_sec) {
   SndfileHandle handle = Open(file, info, attempt.open_error);
   if (!handle) return attempt;
   if (info.channels < 1 || info.samplerate < 1) {
-    throw Error(ErrorCode::AudioUndecodable, "The audio header declares no channels or no sample rate.");
+    ThrowUndecodable("its header declares no channels or no sample rate");
   }
 
   const bool length_known = info.frames >= 0 && info.frames != SF_COUNT_MAX;
