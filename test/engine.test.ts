@@ -62,7 +62,11 @@ describe('bad input gets a typed error and the engine stays healthy', () => {
     ['a text file', async () => { const p = join(dir, 'notes.wav'); writeFileSync(p, 'this is not audio\n'.repeat(100)); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_UNDECODABLE'],
     ['0 samples', async () => { const p = join(dir, 'zero.wav'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'trim', '0', '0'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_UNDECODABLE'],
     ['0 raw samples', () => engine.assess({ audio: { samples: new Float32Array(0), sampleRate: 16000 }, targetIpa: TARGET }), 'AUDIO_UNDECODABLE'],
-    ['2 hours of audio', async () => { const p = join(dir, 'long.flac'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'synth', '7200', 'sine', '440', 'vol', '0.1'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_TOO_LONG'],
+    ['2 hours of audio', async () => {
+      const p = join(dir, 'long.flac');
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono', '-t', '7200', '-c:a', 'flac', p]);
+      return engine.assess({ audio: p, targetIpa: TARGET });
+    }, 'AUDIO_TOO_LONG'],
     ['an unknown IPA symbol', () => engine.assess({ audio: RECORDING, targetIpa: 'leɪlə ɪz ɡʊd æt sɜːfɪŋ ǂ' }), 'IPA_INVALID'],
     ['an empty target', () => engine.assess({ audio: RECORDING, targetIpa: '  ' }), 'INVALID_INPUT'],
     ['silence', async () => { const p = join(dir, 'silence.wav'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'trim', '0', '2'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_SILENT'],
