@@ -198,6 +198,7 @@ describe('editDistance', () => {
       ['numSymbols 0', [ok, ok, { ...costs, numSymbols: 0 }]],
       ['numSymbols not an integer', [ok, ok, { ...costs, numSymbols: 2.5 }]],
       ['matrix of the wrong size', [ok, ok, { ...costs, substitution: new Float32Array(3) }]],
+      ['empty matrix', [ok, ok, { ...costs, substitution: new Float32Array(0) }]],
       ['negative substitution', [ok, ok, { ...costs, substitution: Float32Array.from([0, -1, 1, 0]) }]],
       ['NaN substitution', [ok, ok, { ...costs, substitution: Float32Array.from([0, NaN, 1, 0]) }]],
       ['infinite substitution', [ok, ok, { ...costs, substitution: Float32Array.from([0, Infinity, 1, 0]) }]],

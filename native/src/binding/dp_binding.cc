@@ -54,6 +54,8 @@ engine::EditCosts CostsArg(const Napi::CallbackInfo& info, const char* fn) {
       Invalid(env, fn, "costs.substitution must be a Float32Array when present");
     }
     Napi::Float32Array matrix = substitution.As<Napi::Float32Array>();
+    // An empty array may have no data pointer, which the core would read as "no matrix".
+    if (matrix.ElementLength() == 0) Invalid(env, fn, "costs.substitution must have numSymbols^2 entries");
     costs.substitution = matrix.Data();
     costs.substitutionSize = matrix.ElementLength();
   }
@@ -67,12 +69,23 @@ TypedArray ToTypedArray(Napi::Env env, const std::vector<T>& values) {
   return array;
 }
 
+// The three arrays share one ArrayBuffer (one allocation instead of three):
+// [targetIndices | actualIndices | types].
 Napi::Object ToJs(Napi::Env env, const engine::EditResult& result) {
+  const size_t count = result.types.size();
+  const size_t indexBytes = count * sizeof(int32_t);
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, 2 * indexBytes + count);
+  auto* bytes = static_cast<uint8_t*>(buffer.Data());
+  if (count > 0) {
+    std::memcpy(bytes, result.targetIndices.data(), indexBytes);
+    std::memcpy(bytes + indexBytes, result.actualIndices.data(), indexBytes);
+    std::memcpy(bytes + 2 * indexBytes, result.types.data(), count);
+  }
   Napi::Object object = Napi::Object::New(env);
   object.Set("distance", Napi::Number::New(env, result.distance));
-  object.Set("types", ToTypedArray<Napi::Uint8Array>(env, result.types));
-  object.Set("targetIndices", ToTypedArray<Napi::Int32Array>(env, result.targetIndices));
-  object.Set("actualIndices", ToTypedArray<Napi::Int32Array>(env, result.actualIndices));
+  object.Set("types", Napi::Uint8Array::New(env, count, buffer, 2 * indexBytes));
+  object.Set("targetIndices", Napi::Int32Array::New(env, count, buffer, 0));
+  object.Set("actualIndices", Napi::Int32Array::New(env, count, buffer, indexBytes));
   return object;
 }
 

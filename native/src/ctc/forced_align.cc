@@ -12,6 +12,9 @@ namespace {
 // Stand-in for log(0) during the search (see the header).
 constexpr double kImpossibleLogProb = -1e30;
 
+// One backtrace byte per cell: 256 MiB at most (e.g. 10 minutes at 50 fps with 4000 phones).
+constexpr size_t kMaxTrellisCells = size_t{1} << 28;
+
 enum Move : uint8_t { kStay = 0, kAdvance = 1, kSkip = 2 };
 
 void ValidateTargets(TargetSequence targets, const LogProbMatrix& logProbs, int64_t blankId) {
@@ -32,8 +35,12 @@ void ValidateTargets(TargetSequence targets, const LogProbMatrix& logProbs, int6
                     std::to_string(targets.size) + " target phones with " + std::to_string(repeats) +
                     " adjacent repeats need at least " + std::to_string(targets.size + repeats) + " frames");
   }
-  if (logProbs.numFrames > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    throw Error(ErrorCode::InvalidInput, "ctcForcedAlign: too many frames");
+  const size_t states = 2 * targets.size + 1;
+  if (logProbs.numFrames > static_cast<size_t>(std::numeric_limits<int32_t>::max()) ||
+      logProbs.numFrames > kMaxTrellisCells / states) {
+    throw Error(ErrorCode::InvalidInput, "ctcForcedAlign: " + std::to_string(logProbs.numFrames) + " frames x " +
+                                             std::to_string(states) + " states exceed the " +
+                                             std::to_string(kMaxTrellisCells) + "-cell limit");
   }
 }
 

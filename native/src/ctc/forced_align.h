@@ -36,8 +36,8 @@ struct ForcedAlignment {
 };
 
 // Throws engine::Error: InvalidInput for bad log-probabilities (see ValidateLogProbs), empty
-// targets, or a target equal to the blank or outside the vocabulary; AudioTooShort when
-// numFrames < L + R.
+// targets, a target equal to the blank or outside the vocabulary, or a trellis over 2^28
+// frames x states; AudioTooShort when numFrames < L + R.
 ForcedAlignment CtcForcedAlign(const LogProbMatrix& logProbs, int64_t blankId, TargetSequence targets);
 
 }  // namespace engine

@@ -55,8 +55,9 @@ void Validate(SymbolSequence target, SymbolSequence actual, const EditCosts& cos
     Invalid("editDistance: insertion and deletion costs must be finite and non-negative");
   }
   if (costs.substitution != nullptr) ValidateSubstitution(costs);
-  if (target.size > kMaxEditCells || actual.size > kMaxEditCells ||
-      (actual.size > 0 && target.size > kMaxEditCells / actual.size)) {
+  const size_t paddedTarget = target.size + 8;
+  const size_t paddedActual = actual.size + 8;
+  if (target.size > kMaxEditCells || actual.size > kMaxEditCells || paddedTarget > kMaxEditCells / paddedActual) {
     Invalid("editDistance: sequences too long (" + std::to_string(target.size) + " x " +
             std::to_string(actual.size) + " cells; at most " + std::to_string(kMaxEditCells) + ")");
   }

@@ -9,10 +9,11 @@
 // at the first position where they differ, diagonal (match/substitute) < delete < insert.
 // Equivalently, backtracking from the end prefers diagonal, then delete, then insert.
 //
-// Arithmetic: costs are summed in double. Ties are decided by exact comparison, so the rule
-// above holds exactly whenever those sums are exact, e.g. integer or dyadic costs, or float32
-// costs whose magnitudes span less than about 2^25. `distance` is the sum of the returned
-// ops' costs, added in op order.
+// Arithmetic: sums are in double and ties are decided by exact comparison. The sums are exact,
+// so ties are decided exactly as the rule says, when every cost (insertion and deletion
+// included) is a float32 value and they lie within a factor of about 10^5 of each other, e.g.
+// integer or k/2^p costs; otherwise a near-tie may be decided on rounded sums. `distance` is
+// the sum of the returned ops' costs, added in op order.
 #pragma once
 
 #include <cstddef>
@@ -49,7 +50,8 @@ struct EditResult {
 
 // Largest accepted numSymbols (a phone inventory is far smaller).
 constexpr int32_t kMaxEditSymbols = 1 << 16;
-// Largest accepted target.size * actual.size (the alignment table holds about 8 bytes per cell).
+// Largest accepted (target.size + 8) * (actual.size + 8): the alignment table holds 8 bytes
+// per cell of a slightly padded target x actual grid.
 constexpr size_t kMaxEditCells = size_t{1} << 24;
 
 // Throws engine::Error(InvalidInput) on out-of-range ids, a wrongly sized matrix, negative or

@@ -3,9 +3,9 @@
 // The DP works on E(i, j) = D(i, j) - i * deletion - j * insertion, for which
 //   E(i, j) = min(E(i-1, j-1) + r(i, j), E(i-1, j), E(i, j-1)),
 //   r(i, j) = diagonalCost(target[i-1], actual[j-1]) - deletion - insertion,
-// so a cell costs one addition instead of three. Only symbols that occur matter, so the
-// reduced costs are kept in a compact table: a row per distinct target symbol, a column per
-// distinct actual symbol.
+// so a cell costs one addition instead of three. The reduced costs are kept in a table with a
+// row per distinct target symbol and a column per symbol (small inventories) or per distinct
+// actual symbol (large ones).
 #pragma once
 
 #include <cstddef>
