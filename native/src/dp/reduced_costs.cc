@@ -23,6 +23,30 @@ std::vector<int32_t> RankSymbols(SymbolSequence sequence, std::vector<int32_t>& 
   return symbols;
 }
 
+// out[c] = r(symbol, c) for every symbol c: a straight conversion pass, which vectorizes.
+void FillWholeRow(double* out, size_t symbol, const EditCosts& costs, double offset) {
+  const size_t numSymbols = static_cast<size_t>(costs.numSymbols);
+  if (costs.substitution != nullptr) {
+    const float* substitution = costs.substitution + symbol * numSymbols;
+    for (size_t c = 0; c < numSymbols; ++c) out[c] = static_cast<double>(substitution[c]) + offset;
+  } else {
+    std::fill(out, out + numSymbols, 1.0 + offset);
+  }
+  out[symbol] = offset;  // a match costs 0
+}
+
+// out[c] = r(symbol, columnSymbols[c]), gathered.
+void FillCompactRow(double* out, size_t symbol, const EditCosts& costs, double offset,
+                    const std::vector<int32_t>& columnSymbols, int32_t sameSymbolColumn) {
+  if (costs.substitution != nullptr) {
+    const float* substitution = costs.substitution + symbol * static_cast<size_t>(costs.numSymbols);
+    for (size_t c = 0; c < columnSymbols.size(); ++c) out[c] = static_cast<double>(substitution[columnSymbols[c]]) + offset;
+  } else {
+    std::fill(out, out + columnSymbols.size(), 1.0 + offset);
+  }
+  if (sameSymbolColumn >= 0) out[sameSymbolColumn] = offset;
+}
+
 }  // namespace
 
 ReducedCosts::ReducedCosts(SymbolSequence target, SymbolSequence actual, const EditCosts& costs) {
@@ -31,11 +55,11 @@ ReducedCosts::ReducedCosts(SymbolSequence target, SymbolSequence actual, const E
   const std::vector<int32_t> rowSymbols = RankSymbols(target, targetRank, targetRows_);
   rows_ = static_cast<int32_t>(rowSymbols.size());
 
-  // Columns: for a small inventory, every symbol (whole matrix rows convert in one vectorized
-  // pass); otherwise only the distinct actual symbols (gathered one by one).
+  // Columns: for a small inventory every symbol (whole rows convert in one fast pass);
+  // otherwise only the distinct actual symbols.
+  const bool wholeRows = numSymbols <= 2 * actual.size;
   std::vector<int32_t> columnSymbols;
   std::vector<int32_t> actualRank;
-  const bool wholeRows = numSymbols <= 2 * actual.size;
   if (wholeRows) {
     actualColumns_.assign(actual.data, actual.data + actual.size);
     columns_ = costs.numSymbols;
@@ -45,34 +69,21 @@ ReducedCosts::ReducedCosts(SymbolSequence target, SymbolSequence actual, const E
     columns_ = static_cast<int32_t>(columnSymbols.size());
   }
 
+  const double infinity = std::numeric_limits<double>::infinity();
   const double offset = -costs.deletion - costs.insertion;
   const size_t rowSize = RowSize();
   table_.resize((static_cast<size_t>(rows_) + 1) * rowSize);
   for (size_t row = 0; row < rowSymbols.size(); ++row) {
     const size_t symbol = static_cast<size_t>(rowSymbols[row]);
     double* out = table_.data() + row * rowSize;
-    const float* substitution = costs.substitution ? costs.substitution + symbol * numSymbols : nullptr;
     if (wholeRows) {
-      if (substitution) {
-        for (size_t column = 0; column < numSymbols; ++column) out[column] = static_cast<double>(substitution[column]) + offset;
-      } else {
-        std::fill(out, out + numSymbols, 1.0 + offset);
-      }
-      out[symbol] = offset;  // a match costs 0
+      FillWholeRow(out, symbol, costs, offset);
     } else {
-      if (substitution) {
-        for (size_t column = 0; column < columnSymbols.size(); ++column) {
-          out[column] = static_cast<double>(substitution[columnSymbols[column]]) + offset;
-        }
-      } else {
-        std::fill(out, out + columnSymbols.size(), 1.0 + offset);
-      }
-      const int32_t sameSymbolColumn = actualRank[symbol];
-      if (sameSymbolColumn >= 0) out[sameSymbolColumn] = offset;
+      FillCompactRow(out, symbol, costs, offset, columnSymbols, actualRank[symbol]);
     }
-    out[columns_] = std::numeric_limits<double>::infinity();  // sentinel column
+    out[columns_] = infinity;  // sentinel column
   }
-  std::fill(table_.end() - static_cast<std::ptrdiff_t>(rowSize), table_.end(), std::numeric_limits<double>::infinity());
+  std::fill(table_.end() - static_cast<std::ptrdiff_t>(rowSize), table_.end(), infinity);  // sentinel row
 }
 
 }  // namespace engine
