@@ -1,7 +1,155 @@
+// JS bindings of the CTC stage: greedy decoding and forced alignment.
+#include <napi.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "binding/async_task.h"
+#include "binding/js_error.h"
 #include "binding/stages.h"
+#include "ctc/forced_align.h"
+#include "ctc/greedy_decode.h"
 
 namespace binding {
+namespace {
 
-void InitCtc(Napi::Env env, Napi::Object exports) {}
+constexpr double kMaxInt32 = 2147483647.0;
+
+int64_t IntegerArg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name, double min,
+                   double max) {
+  const Napi::Env env = info.Env();
+  if (!info[index].IsNumber()) ThrowJsError(env, "INVALID_INPUT", std::string(fn) + ": " + name + " must be a number");
+  const double value = info[index].As<Napi::Number>().DoubleValue();
+  if (!(value >= min && value <= max) || std::trunc(value) != value) {
+    ThrowJsError(env, "INVALID_INPUT",
+                 std::string(fn) + ": " + name + " must be an integer in [" + std::to_string(static_cast<int64_t>(min)) +
+                     ", " + std::to_string(static_cast<int64_t>(max)) + "]");
+  }
+  return static_cast<int64_t>(value);
+}
+
+template <typename TypedArray>
+TypedArray TypedArrayArg(const Napi::CallbackInfo& info, size_t index, napi_typedarray_type type, const char* fn,
+                         const char* name, const char* typeName) {
+  const Napi::Value value = info[index];
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    ThrowJsError(info.Env(), "INVALID_INPUT", std::string(fn) + ": " + name + " must be a " + typeName);
+  }
+  return value.As<TypedArray>();
+}
+
+// The JS arguments (logProbs, numFrames, vocabSize, blankId), checked; the matrix views JS memory.
+struct LogProbArgs {
+  engine::LogProbMatrix matrix;
+  int64_t blankId;
+};
+
+LogProbArgs ReadLogProbArgs(const Napi::CallbackInfo& info, const char* fn) {
+  const Napi::Float32Array data =
+      TypedArrayArg<Napi::Float32Array>(info, 0, napi_float32_array, fn, "logProbs", "Float32Array");
+  LogProbArgs args;
+  args.matrix.numFrames = static_cast<size_t>(IntegerArg(info, 1, fn, "numFrames", 0, kMaxInt32));
+  args.matrix.vocabSize = static_cast<size_t>(IntegerArg(info, 2, fn, "vocabSize", 1, kMaxInt32));
+  args.blankId = IntegerArg(info, 3, fn, "blankId", 0, static_cast<double>(args.matrix.vocabSize) - 1);
+  args.matrix.data = data.Data();
+  args.matrix.size = data.ElementLength();
+  if (args.matrix.size != args.matrix.numFrames * args.matrix.vocabSize) {
+    ThrowJsError(info.Env(), "INVALID_INPUT",
+                 std::string(fn) + ": logProbs.length " + std::to_string(args.matrix.size) +
+                     " != numFrames * vocabSize = " + std::to_string(args.matrix.numFrames) + " * " +
+                     std::to_string(args.matrix.vocabSize));
+  }
+  return args;
+}
+
+engine::TargetSequence ReadTargets(const Napi::CallbackInfo& info, const char* fn) {
+  const Napi::Int32Array targets = TypedArrayArg<Napi::Int32Array>(info, 4, napi_int32_array, fn, "targets", "Int32Array");
+  return {targets.Data(), targets.ElementLength()};
+}
+
+template <typename T>
+std::vector<T> Copy(const T* data, size_t size) {
+  return std::vector<T>(data, data + size);
+}
+
+template <typename TypedArray, typename T>
+TypedArray ToTypedArray(Napi::Env env, const std::vector<T>& values) {
+  TypedArray array = TypedArray::New(env, values.size());
+  if (!values.empty()) std::memcpy(array.Data(), values.data(), values.size() * sizeof(T));
+  return array;
+}
+
+Napi::Object ToJs(Napi::Env env, const engine::GreedySegments& segments) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("tokens", ToTypedArray<Napi::Int32Array>(env, segments.tokens));
+  result.Set("startFrames", ToTypedArray<Napi::Int32Array>(env, segments.startFrames));
+  result.Set("endFrames", ToTypedArray<Napi::Int32Array>(env, segments.endFrames));
+  result.Set("meanLogProbs", ToTypedArray<Napi::Float32Array>(env, segments.meanLogProbs));
+  return result;
+}
+
+Napi::Object ToJs(Napi::Env env, const engine::ForcedAlignment& alignment) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("startFrames", ToTypedArray<Napi::Int32Array>(env, alignment.startFrames));
+  result.Set("endFrames", ToTypedArray<Napi::Int32Array>(env, alignment.endFrames));
+  result.Set("meanLogProbs", ToTypedArray<Napi::Float32Array>(env, alignment.meanLogProbs));
+  result.Set("pathLogProb", Napi::Number::New(env, alignment.pathLogProb));
+  return result;
+}
+
+// Inputs copied for work off the JS thread.
+struct OwnedLogProbs {
+  std::vector<float> values;
+  size_t numFrames;
+  size_t vocabSize;
+  int64_t blankId;
+
+  explicit OwnedLogProbs(const LogProbArgs& args)
+      : values(Copy(args.matrix.data, args.matrix.size)),
+        numFrames(args.matrix.numFrames),
+        vocabSize(args.matrix.vocabSize),
+        blankId(args.blankId) {}
+
+  engine::LogProbMatrix View() const { return {values.data(), values.size(), numFrames, vocabSize}; }
+};
+
+Napi::Value CtcGreedyDecode(const Napi::CallbackInfo& info) {
+  OwnedLogProbs input(ReadLogProbArgs(info, "ctcGreedyDecode"));
+  return RunAsync(
+      info.Env(), [input = std::move(input)] { return engine::CtcGreedyDecode(input.View(), input.blankId); },
+      [](Napi::Env env, const engine::GreedySegments& segments) { return ToJs(env, segments); });
+}
+
+Napi::Value CtcForcedAlign(const Napi::CallbackInfo& info) {
+  OwnedLogProbs input(ReadLogProbArgs(info, "ctcForcedAlign"));
+  const engine::TargetSequence targetView = ReadTargets(info, "ctcForcedAlign");
+  std::vector<int32_t> targets = Copy(targetView.data, targetView.size);
+  return RunAsync(
+      info.Env(),
+      [input = std::move(input), targets = std::move(targets)] {
+        return engine::CtcForcedAlign(input.View(), input.blankId, {targets.data(), targets.size()});
+      },
+      [](Napi::Env env, const engine::ForcedAlignment& alignment) { return ToJs(env, alignment); });
+}
+
+Napi::Value CtcForcedAlignSync(const Napi::CallbackInfo& info) {
+  const LogProbArgs args = ReadLogProbArgs(info, "ctcForcedAlignSync");
+  const engine::TargetSequence targets = ReadTargets(info, "ctcForcedAlignSync");
+  // Synchronous: the JS arrays outlive the call, so the core reads them in place.
+  return TranslateErrors(info.Env(), [&] {
+    return ToJs(info.Env(), engine::CtcForcedAlign(args.matrix, args.blankId, targets));
+  });
+}
+
+}  // namespace
+
+void InitCtc(Napi::Env env, Napi::Object exports) {
+  exports.Set("ctcGreedyDecode", Napi::Function::New(env, CtcGreedyDecode, "ctcGreedyDecode"));
+  exports.Set("ctcForcedAlign", Napi::Function::New(env, CtcForcedAlign, "ctcForcedAlign"));
+  exports.Set("ctcForcedAlignSync", Napi::Function::New(env, CtcForcedAlignSync, "ctcForcedAlignSync"));
+}
 
 }  // namespace binding

@@ -1,0 +1,199 @@
+// CTC core: greedy decoding and forced alignment on known cases, forced alignment against
+// exhaustive enumeration of frame labellings, the length limit and validation.
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "common/error.h"
+#include "ctc/forced_align.h"
+#include "ctc/greedy_decode.h"
+#include "test_support.h"
+
+namespace {
+
+struct Matrix {
+  std::vector<float> values;
+  size_t frames;
+  size_t vocab;
+  engine::LogProbMatrix View() const { return {values.data(), values.size(), frames, vocab}; }
+};
+
+// Frames where `labels[t]` has probability 0.7 and the rest share 0.3.
+Matrix Peaked(const std::vector<int>& labels, size_t vocab) {
+  Matrix m{std::vector<float>(labels.size() * vocab), labels.size(), vocab};
+  for (size_t t = 0; t < labels.size(); ++t) {
+    for (size_t v = 0; v < vocab; ++v) {
+      m.values[t * vocab + v] = static_cast<float>(std::log(static_cast<int>(v) == labels[t] ? 0.7 : 0.3 / (vocab - 1)));
+    }
+  }
+  return m;
+}
+
+Matrix RandomLogSoftmax(std::mt19937& rng, size_t frames, size_t vocab) {
+  std::normal_distribution<double> normal(0.0, 2.0);
+  Matrix m{std::vector<float>(frames * vocab), frames, vocab};
+  for (size_t t = 0; t < frames; ++t) {
+    std::vector<double> logits(vocab);
+    double max = -1e300;
+    for (auto& x : logits) max = std::max(max, x = normal(rng));
+    double sum = 0.0;
+    for (double x : logits) sum += std::exp(x - max);
+    for (size_t v = 0; v < vocab; ++v) m.values[t * vocab + v] = static_cast<float>(logits[v] - max - std::log(sum));
+  }
+  return m;
+}
+
+engine::ErrorCode CodeOf(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const engine::Error& e) {
+    return e.code();
+  }
+  return engine::ErrorCode::Internal;
+}
+
+engine::ForcedAlignment Align(const Matrix& m, int blank, const std::vector<int32_t>& targets) {
+  return engine::CtcForcedAlign(m.View(), blank, {targets.data(), targets.size()});
+}
+
+// Best labelling found by trying every sequence of frame labels that collapses to `targets`.
+struct Exhaustive {
+  double best = -std::numeric_limits<double>::infinity();
+  std::vector<int> labels;
+};
+
+Exhaustive Enumerate(const Matrix& m, int blank, const std::vector<int32_t>& targets) {
+  Exhaustive result;
+  std::vector<int> labels(m.frames, 0);
+  size_t total = 1;
+  for (size_t t = 0; t < m.frames; ++t) total *= m.vocab;
+  for (size_t code = 0; code < total; ++code) {
+    size_t rest = code;
+    for (size_t t = 0; t < m.frames; ++t, rest /= m.vocab) labels[t] = static_cast<int>(rest % m.vocab);
+    std::vector<int32_t> collapsed;
+    for (size_t t = 0; t < m.frames; ++t) {
+      if (labels[t] != blank && (t == 0 || labels[t] != labels[t - 1])) collapsed.push_back(labels[t]);
+    }
+    if (collapsed != targets) continue;
+    double score = 0.0;
+    for (size_t t = 0; t < m.frames; ++t) score += m.values[t * m.vocab + static_cast<size_t>(labels[t])];
+    if (score > result.best) {
+      result.best = score;
+      result.labels = labels;
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("ctc: greedy decoding collapses repeats and drops blanks") {
+  // Frame labels: _ a a _ a b b _ (blank 0, a = 1, b = 2).
+  const Matrix m = Peaked({0, 1, 1, 0, 1, 2, 2, 0}, 3);
+  const engine::GreedySegments g = engine::CtcGreedyDecode(m.View(), 0);
+  EXPECT((g.tokens == std::vector<int32_t>{1, 1, 2}));
+  EXPECT((g.startFrames == std::vector<int32_t>{1, 4, 5}));
+  EXPECT((g.endFrames == std::vector<int32_t>{3, 5, 7}));
+  EXPECT(g.meanLogProbs.size() == 3);
+  for (float mean : g.meanLogProbs) EXPECT_NEAR(mean, std::log(0.7), 1e-6);
+}
+
+TEST_CASE("ctc: greedy decoding of nothing, and with a non-zero blank") {
+  const Matrix empty{{}, 0, 5};
+  EXPECT(engine::CtcGreedyDecode(empty.View(), 4).tokens.empty());
+  const Matrix m = Peaked({2, 2, 0, 1}, 3);  // blank = 2
+  const engine::GreedySegments g = engine::CtcGreedyDecode(m.View(), 2);
+  EXPECT((g.tokens == std::vector<int32_t>{0, 1}));
+  EXPECT((g.startFrames == std::vector<int32_t>{2, 3}));
+  EXPECT((g.endFrames == std::vector<int32_t>{3, 4}));
+}
+
+TEST_CASE("ctc: forced alignment follows a clear path") {
+  // Frame labels: _ a a _ a b (blank 0): targets a a b.
+  const Matrix m = Peaked({0, 1, 1, 0, 1, 2}, 3);
+  const engine::ForcedAlignment a = Align(m, 0, {1, 1, 2});
+  EXPECT((a.startFrames == std::vector<int32_t>{1, 4, 5}));
+  EXPECT((a.endFrames == std::vector<int32_t>{3, 5, 6}));
+  EXPECT_NEAR(a.pathLogProb, 6 * std::log(0.7), 1e-5);
+  for (float mean : a.meanLogProbs) EXPECT_NEAR(mean, std::log(0.7), 1e-6);
+}
+
+TEST_CASE("ctc: forced alignment needs T >= L + R frames") {
+  std::mt19937 rng(3);
+  const std::vector<int32_t> targets{1, 1, 2, 2, 2};  // L = 5, R = 3
+  const Matrix enough = RandomLogSoftmax(rng, 8, 3);
+  const engine::ForcedAlignment a = Align(enough, 0, targets);
+  EXPECT((a.startFrames == std::vector<int32_t>{0, 2, 3, 5, 7}));  // the only feasible path
+  EXPECT((a.endFrames == std::vector<int32_t>{1, 3, 4, 6, 8}));
+  const Matrix tooShort = RandomLogSoftmax(rng, 7, 3);
+  EXPECT(CodeOf([&] { Align(tooShort, 0, targets); }) == engine::ErrorCode::AudioTooShort);
+}
+
+TEST_CASE("ctc: forced alignment equals exhaustive search on small trellises") {
+  std::mt19937 rng(2024);
+  int failures = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const size_t vocab = 2 + rng() % 3;  // 2..4
+    const int blank = static_cast<int>(rng() % vocab);
+    std::vector<int32_t> targets(1 + rng() % 3);
+    for (auto& label : targets) {
+      do label = static_cast<int32_t>(rng() % vocab); while (label == blank);
+    }
+    size_t repeats = 0;
+    for (size_t i = 1; i < targets.size(); ++i) repeats += targets[i] == targets[i - 1];
+    const size_t frames = targets.size() + repeats + rng() % 4;
+    if (frames > 7) continue;
+    const Matrix m = RandomLogSoftmax(rng, frames, vocab);
+    const Exhaustive best = Enumerate(m, blank, targets);
+    const engine::ForcedAlignment a = Align(m, blank, targets);
+    bool ok = std::fabs(a.pathLogProb - best.best) < 1e-4;
+    // Spans from the exhaustive argmax: frames of each target's label run.
+    size_t k = 0;
+    for (size_t t = 0; t < frames && ok; ++t) {
+      if (best.labels[t] == blank) continue;
+      const bool startsRun = t == 0 || best.labels[t] != best.labels[t - 1];
+      if (startsRun) {
+        size_t end = t;
+        while (end < frames && best.labels[end] == best.labels[t]) ++end;
+        ok = a.startFrames[k] == static_cast<int32_t>(t) && a.endFrames[k] == static_cast<int32_t>(end);
+        ++k;
+      }
+    }
+    if (!ok) ++failures;
+  }
+  EXPECT(failures == 0);
+}
+
+TEST_CASE("ctc: zero-probability frames keep the path valid") {
+  // Label 1 is impossible everywhere but the alignment must still place it.
+  Matrix m = Peaked({0, 2, 0, 2}, 3);
+  for (size_t t = 0; t < m.frames; ++t) m.values[t * 3 + 1] = -std::numeric_limits<float>::infinity();
+  const engine::ForcedAlignment a = Align(m, 0, {1, 2});
+  EXPECT(a.endFrames[0] - a.startFrames[0] >= 1);
+  EXPECT(a.startFrames[1] >= a.endFrames[0]);
+  EXPECT(std::isinf(a.pathLogProb) && a.pathLogProb < 0);
+  EXPECT(a.endFrames[1] <= 4);
+}
+
+TEST_CASE("ctc: invalid input is rejected with InvalidInput") {
+  const auto invalid = engine::ErrorCode::InvalidInput;
+  const Matrix m = Peaked({0, 1, 2}, 3);
+  EXPECT(CodeOf([&] { Align(m, 0, {}); }) == invalid);
+  EXPECT(CodeOf([&] { Align(m, 0, {0}); }) == invalid);    // the blank
+  EXPECT(CodeOf([&] { Align(m, 0, {3}); }) == invalid);    // outside the vocabulary
+  EXPECT(CodeOf([&] { Align(m, 0, {-1}); }) == invalid);
+  EXPECT(CodeOf([&] { Align(m, 3, {1}); }) == invalid);    // blank outside the vocabulary
+  Matrix wrongSize = m;
+  wrongSize.frames = 4;
+  EXPECT(CodeOf([&] { Align(wrongSize, 0, {1}); }) == invalid);
+  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(wrongSize.View(), 0); }) == invalid);
+  Matrix withNan = m;
+  withNan.values[4] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT(CodeOf([&] { Align(withNan, 0, {1}); }) == invalid);
+  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(withNan.View(), 0); }) == invalid);
+  Matrix zeroVocab{{}, 0, 0};
+  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(zeroVocab.View(), 0); }) == invalid);
+}
