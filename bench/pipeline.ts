@@ -1,0 +1,60 @@
+// Per-stage timings of the assessment pipeline on one 5 s recording, each stage timed by
+// itself through the addon (median of repeated runs), plus the whole assess() call.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load } from '../lib/index.js';
+import { parseTargetIpa } from '../lib/ipa.js';
+import { native } from '../lib/native.js';
+import { median, timeAsync } from './stats.js';
+
+export interface PipelineFigures {
+  model: string;
+  audioSec: number;
+  stagesMs: Record<string, number>;
+  assessMs: number;
+  realTimeFactor: number;
+}
+
+export async function benchPipeline(modelDir: string, recording: string, targetIpa: string): Promise<PipelineFigures> {
+  const addon = native();
+  const engine = await load(modelDir, { threads: 1 });
+  const { manifest } = engine;
+  const decodeOptions = { maxDurationSec: 60, ffmpegPath: 'ffmpeg' };
+
+  // A 48 kHz stereo copy of the recording, so decoding includes a real downmix and resample.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const wav48k = join(dir, 'rec48k.wav');
+  execFileSync('sox', [recording, '-r', '48000', '-c', '2', '-b', '16', wav48k]);
+
+  const decoded = await addon.decodeFile(recording, decodeOptions);
+  const samples = decoded.samples;
+  const samples48k = await addon.resample(samples, 16000, 48000);
+  const model = await addon.loadModel({ ...manifest.nativeConfig, provider: 'cpu', intraOpThreads: 1 });
+  const inference = await model.infer(samples);
+  const { vocabulary } = manifest;
+  const target = Int32Array.from(parseTargetIpa(targetIpa, new Set(vocabulary.idByPhone.keys())).phones, (p) => vocabulary.idByPhone.get(p)!);
+  const greedy = await addon.ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId);
+  const actual = Int32Array.from([...greedy.tokens].filter((t) => vocabulary.phoneById[t] !== null));
+  const costs = { numSymbols: vocabulary.tokens.length, insertion: 1, deletion: 1 };
+
+  // infer() runs features then the model; its own timings give the model part alone.
+  const inferenceMs: number[] = [];
+  await timeAsync(async () => {
+    inferenceMs.push((await model.infer(samples)).timings.inferenceMs);
+  });
+  const stagesMs: Record<string, number> = {
+    'decode FLAC 16 kHz': await timeAsync(() => addon.decodeFile(recording, decodeOptions)),
+    'decode WAV 48 kHz stereo (+downmix, resample)': await timeAsync(() => addon.decodeFile(wav48k, decodeOptions)),
+    'resample 48 kHz -> 16 kHz': await timeAsync(() => addon.resample(samples48k, 48000, 16000)),
+    [`features (${manifest.nativeConfig.frontend.type})`]: await timeAsync(() => addon.computeFeatures(samples, manifest.nativeConfig.frontend)),
+    'inference (ONNX Runtime CPU, 1 thread)': median(inferenceMs.slice(3)),
+    'CTC greedy decode': await timeAsync(() => addon.ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId)),
+    'CTC forced alignment': await timeAsync(() => addon.ctcForcedAlign(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, target)),
+    'edit-distance DP': await timeAsync(() => addon.editDistance(target, actual, costs)),
+  };
+  const assessMs = await timeAsync(() => engine.assess({ audio: recording, targetIpa }));
+  const audioSec = samples.length / 16000;
+  return { model: manifest.name, audioSec, stagesMs, assessMs, realTimeFactor: assessMs / 1000 / audioSec };
+}
