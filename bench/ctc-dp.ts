@@ -1,19 +1,8 @@
 // Times the native DP stages (sync calls) against the straightforward TypeScript references in
 // bench/reference-ts.ts, on the same inputs, and checks that both give the same answer.
 import { native } from '../lib/native.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 import { ctcForcedAlignReference, editDistanceReference } from './reference-ts.js';
-
-/** Deterministic PRNG (mulberry32), uniform in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Median over batches of the mean time per call, in microseconds; `a` and `b` alternate. */
 function timePair(a: () => unknown, b: () => unknown, callsPerBatch: number, batches: number): [number, number] {

@@ -21,6 +21,8 @@
 
 namespace {
 
+using testing::CodeOf;
+
 using engine::ErrorCode;
 namespace audio = engine::audio;
 
@@ -86,17 +88,6 @@ audio::DecodeOptions Options(double max_duration_sec = 60, std::string ffmpeg = 
   options.max_duration_sec = max_duration_sec;
   options.ffmpeg_path = std::move(ffmpeg);
   return options;
-}
-
-template <typename Fn>
-ErrorCode CodeOf(Fn&& fn, std::string* message = nullptr) {
-  try {
-    fn();
-  } catch (const engine::Error& e) {
-    if (message) *message = e.what();
-    return e.code();
-  }
-  return ErrorCode::Internal;  // "Did not throw" reads as a wrong code in the EXPECTs.
 }
 
 bool FfmpegAvailable() {

@@ -14,6 +14,8 @@
 
 namespace {
 
+using testing::CodeOf;
+
 struct Matrix {
   std::vector<float> values;
   size_t frames;
@@ -44,15 +46,6 @@ Matrix RandomLogSoftmax(std::mt19937& rng, size_t frames, size_t vocab) {
     for (size_t v = 0; v < vocab; ++v) m.values[t * vocab + v] = static_cast<float>(logits[v] - max - std::log(sum));
   }
   return m;
-}
-
-engine::ErrorCode CodeOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const engine::Error& e) {
-    return e.code();
-  }
-  return engine::ErrorCode::Internal;
 }
 
 engine::ForcedAlignment Align(const Matrix& m, int blank, const std::vector<int32_t>& targets) {

@@ -16,6 +16,8 @@
 
 namespace {
 
+using testing::CodeOf;
+
 using engine::EditOp;
 
 struct Case {
@@ -60,15 +62,6 @@ std::vector<uint8_t> Ops(std::initializer_list<EditOp> ops) {
   std::vector<uint8_t> out;
   for (EditOp op : ops) out.push_back(static_cast<uint8_t>(op));
   return out;
-}
-
-engine::ErrorCode CodeOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const engine::Error& e) {
-    return e.code();
-  }
-  return engine::ErrorCode::Internal;
 }
 
 // Replays the ops: checks they consume both sequences in order, that indices follow the

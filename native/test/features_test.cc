@@ -17,6 +17,8 @@
 
 namespace {
 
+using testing::CodeOf;
+
 constexpr double kPi = 3.14159265358979323846;
 
 std::vector<double> RandomSignal(std::size_t n, unsigned seed) {
@@ -41,15 +43,6 @@ std::vector<std::complex<long double>> NaiveDft(const std::vector<double>& x) {
     out[k] = sum;
   }
   return out;
-}
-
-engine::ErrorCode CodeOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const engine::Error& e) {
-    return e.code();
-  }
-  return engine::ErrorCode::Internal;  // "did not throw"
 }
 
 std::vector<float> Sine(std::size_t n, double hz, double amplitude) {

@@ -18,17 +18,9 @@
 
 namespace {
 
-using engine::ErrorCode;
+using testing::CodeOf;
 
-template <typename Fn>
-std::optional<ErrorCode> CodeOf(Fn&& fn) {
-  try {
-    fn();
-  } catch (const engine::Error& e) {
-    return e.code();
-  }
-  return std::nullopt;
-}
+using engine::ErrorCode;
 
 std::optional<std::string> TinyModelsDir() {
   const char* dir = std::getenv("PA_TINY_MODELS_DIR");

@@ -4,7 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "common/error.h"
 
 namespace testing {
 
@@ -26,6 +30,19 @@ inline int& CurrentFailures() {
 struct Registrar {
   Registrar(const char* name, std::function<void()> fn) { Registry().push_back({name, std::move(fn)}); }
 };
+
+// The code of the engine::Error that `fn` throws (its message into `message` if given), or
+// nullopt when it throws none; any other exception propagates and fails the test case.
+template <typename Fn>
+std::optional<engine::ErrorCode> CodeOf(Fn&& fn, std::string* message = nullptr) {
+  try {
+    fn();
+  } catch (const engine::Error& e) {
+    if (message) *message = e.what();
+    return e.code();
+  }
+  return std::nullopt;
+}
 
 }  // namespace testing
 
