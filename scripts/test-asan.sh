@@ -8,6 +8,17 @@ cd "$(dirname "$0")/.."
 
 npx cmake-js compile --debug --out build-asan --CDPA_SANITIZE=address --CDPA_BUILD_NATIVE_TESTS=ON
 
+# The model tests need the tiny ONNX graphs; make them with a Python that has onnx + numpy.
+for py in "${PYTHON:-}" python3 /usr/bin/python3; do
+  if [ -n "$py" ] && "$py" -c 'import onnx, numpy' 2>/dev/null; then
+    PA_TINY_MODELS_DIR="$(mktemp -d)"
+    export PA_TINY_MODELS_DIR
+    "$py" tools/fixtures/make_tiny_models.py "$PA_TINY_MODELS_DIR"
+    trap 'rm -rf "$PA_TINY_MODELS_DIR"' EXIT
+    break
+  fi
+done
+
 supp=""
 [ -f native/test/lsan.supp ] && supp="suppressions=$PWD/native/test/lsan.supp"
 # ONNX Runtime leaks a few bytes in CreateEnv; the suppression matches its stack, which needs
