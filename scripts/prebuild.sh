@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Builds prebuilds/<platform>-<arch>/ for publishing: the N-API addon plus the ONNX Runtime
-# libraries it loads through RPATH $ORIGIN. node-gyp-build picks these up at install time.
+# Writes prebuilds/<platform>-<arch>/ for publishing, in prebuildify's layout and naming
+# (<name>.napi.node, stripped), which node-gyp-build loads at install and run time.
+# prebuildify itself only drives node-gyp, and this addon builds with cmake-js, so the
+# script does prebuildify's job: a release build, strip, copy, plus the ONNX Runtime
+# libraries the addon finds beside itself through RPATH $ORIGIN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx prebuildify --napi --strip --backend cmake-js
+npx cmake-js rebuild --CDCMAKE_BUILD_TYPE=Release
 target="prebuilds/$(node -p 'process.platform + "-" + process.arch')"
+rm -rf "$target" && mkdir -p "$target"
+cp build/Release/pronunciation_engine.node "$target/pronunciation-engine.napi.node"
+strip --strip-unneeded "$target/pronunciation-engine.napi.node"
 cp build/Release/libonnxruntime.so.1 build/Release/libonnxruntime_providers_*.so "$target/"
 ls -l "$target"
