@@ -27,6 +27,7 @@ import {
   splitPhones,
   summariseBoundaries,
 } from '../eval/metrics.js';
+import { arpabetToIpa, heldoutSpeakers, readArpabetTables } from '../eval/real.js';
 import type { Operation } from '../lib/types.js';
 
 describe('phone error rate', () => {
@@ -271,5 +272,22 @@ describe('phone folding', () => {
     expect(() => alignmentFromErrors(['a', 'b'], ['a'], [])).toThrow(LabelInconsistencyError);
     const bad = { ...label(['a', 'b'], ['a', 'b'], []), alignment: [[0, 0], [1, null]] as [number | null, number | null][] };
     expect(() => foldUtterance(bad, makeFolder(map))).toThrow(LabelInconsistencyError);
+  });
+});
+
+describe('real held-out set', () => {
+  it('takes every 8th speaker in sorted order from the first, unless a list is given', () => {
+    const speakers = Array.from({ length: 20 }, (_, i) => String(20 - i).padStart(4, '0'));
+    expect(heldoutSpeakers([...speakers, '0003'], null)).toEqual(['0001', '0009', '0017']);
+    expect(heldoutSpeakers(speakers, ['0005', '0002'])).toEqual(['0002', '0005']);
+  });
+
+  it('maps text-phone ARPAbet to IPA, stressed variants for stress 1 and 2 where listed', () => {
+    const tables = readArpabetTables();
+    const ipa = (tokens: string) => tokens.split(' ').map((t) => arpabetToIpa(t, tables));
+    expect(ipa('W_B IY0_E')).toEqual(['w', 'i']);
+    expect(ipa('K_B AH1_I T_E AH0_S ER1_S ER0_S IY2_S IH_S AH2_S')).toEqual(['k', 'ʌ', 't', 'ə', 'ɜː', 'ɚ', 'iː', 'ɪ', 'ʌ']);
+    expect(ipa('HH_B AO1_I R_E CH_S JH_S NG_S')).toEqual(['h', 'ɔː', 'ɹ', 'tʃ', 'dʒ', 'ŋ']);
+    expect(() => arpabetToIpa('QQ1_B', tables)).toThrow();
   });
 });
