@@ -1,0 +1,131 @@
+// The held-out real set: speechocean762-dev recordings of speakers kept out of training, with
+// the corpus's canonical phones (text-phone, ARPAbet) mapped to IPA.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INVENTORY_JSON } from './fold-phones.js';
+import { REPO_ROOT } from './synthetic.js';
+
+export const SPEECHOCEAN_DIR = '/work/shared/data/speechocean762-dev';
+export const HELDOUT_SPEAKERS_FILE = join(REPO_ROOT, 'tools', 'train', 'heldout_speakers.txt');
+export const EVERY_NTH_SPEAKER = 8;
+
+/**
+ * THE held-out speaker rule (the one place it is written): the speakers listed in
+ * tools/train/heldout_speakers.txt when that file exists (one id a line, '#' comments),
+ * else every 8th speaker in sorted order, starting with the first (sorted indices 0, 8, 16, ...).
+ */
+export function heldoutSpeakers(allSpeakers: readonly string[], listed: readonly string[] | null): string[] {
+  if (listed) return [...new Set(listed)].sort();
+  return [...new Set(allSpeakers)].sort().filter((_, i) => i % EVERY_NTH_SPEAKER === 0);
+}
+
+export function readSpeakerList(path: string): string[] | null {
+  if (!existsSync(path)) return null;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter(Boolean);
+}
+
+export interface ArpabetTables {
+  arpabet_to_ipa: Record<string, string>;
+  arpabet_stressed_to_ipa: Record<string, string>;
+}
+
+export function readArpabetTables(path: string = INVENTORY_JSON): ArpabetTables {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as ArpabetTables;
+  if (!json.arpabet_to_ipa || !json.arpabet_stressed_to_ipa) throw new Error(`${path} lacks arpabet_to_ipa / arpabet_stressed_to_ipa`);
+  return json;
+}
+
+/**
+ * 'AH1_B' -> 'ʌ', 'AH0_I' -> 'ə', 'T_E' -> 't'. A stressed vowel (digit 1 or 2, as
+ * tools/synth/inventory.py's arpabet_to_ipa, which made the table) takes the stressed variant
+ * where one is listed (AH ʌ, ER ɜː, IY iː); bare or 0 the default.
+ */
+export function arpabetToIpa(token: string, tables: ArpabetTables): string {
+  const phone = token.replace(/_[BIES]$/, '');
+  const match = /^([A-Z]+)([012]?)$/.exec(phone);
+  if (!match || !Object.hasOwn(tables.arpabet_to_ipa, match[1])) throw new Error(`unknown ARPAbet phone "${token}"`);
+  const [, base, digit] = match;
+  if ((digit === '1' || digit === '2') && Object.hasOwn(tables.arpabet_stressed_to_ipa, base)) return tables.arpabet_stressed_to_ipa[base];
+  return tables.arpabet_to_ipa[base];
+}
+
+export interface RealItem {
+  id: string;
+  speaker: string;
+  audioPath: string;
+  text: string;
+  /** Canonical phones (IPA) per word. */
+  words: string[][];
+}
+
+export interface RealSet {
+  dataDir: string;
+  speakers: string[];
+  speakerRule: string;
+  /** Utterances of the held-out speakers before --real-limit. */
+  available: number;
+  items: RealItem[];
+}
+
+function readTable(path: string): [string, string][] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const tab = line.search(/\s/);
+      return [line.slice(0, tab), line.slice(tab + 1).trim()];
+    });
+}
+
+/**
+ * Held-out utterances. With a limit, utterances are taken round-robin over the speakers (each
+ * speaker's in id order), so a small run still spans speakers.
+ */
+export function readRealSet(opts: { dataDir?: string; limit?: number; speakersFile?: string; tables?: ArpabetTables }): RealSet {
+  const dataDir = opts.dataDir ?? SPEECHOCEAN_DIR;
+  const tables = opts.tables ?? readArpabetTables();
+  const speakersFile = opts.speakersFile ?? HELDOUT_SPEAKERS_FILE;
+  const utt2spk = new Map(readTable(join(dataDir, 'utt2spk')));
+  const listed = readSpeakerList(speakersFile);
+  const speakers = heldoutSpeakers([...utt2spk.values()], listed);
+  const unknown = speakers.filter((s) => ![...utt2spk.values()].includes(s));
+  if (unknown.length) throw new Error(`${speakersFile} lists speakers not in ${dataDir}: ${unknown.join(' ')}`);
+  const speakerRule = listed ? `listed in ${speakersFile}` : `every ${EVERY_NTH_SPEAKER}th speaker in sorted order from the first (no ${speakersFile})`;
+
+  const text = new Map(readTable(join(dataDir, 'text')));
+  const words = new Map<string, { index: number; phones: string[] }[]>();
+  for (const [key, value] of readTable(join(dataDir, 'text-phone'))) {
+    const dot = key.lastIndexOf('.');
+    const utt = key.slice(0, dot);
+    const list = words.get(utt) ?? [];
+    list.push({ index: Number(key.slice(dot + 1)), phones: value.split(/\s+/).map((t) => arpabetToIpa(t, tables)) });
+    words.set(utt, list);
+  }
+
+  const bySpeaker = speakers.map((s) =>
+    [...utt2spk]
+      .filter(([, spk]) => spk === s)
+      .map(([utt]) => utt)
+      .sort(),
+  );
+  const order: string[] = [];
+  for (let k = 0; order.length < bySpeaker.reduce((n, l) => n + l.length, 0); k++) {
+    for (const list of bySpeaker) if (k < list.length) order.push(list[k]);
+  }
+  const chosen = opts.limit === undefined ? order : order.slice(0, opts.limit);
+  const items = chosen.map((id) => {
+    const w = words.get(id);
+    if (!w) throw new Error(`${id} has no text-phone entry`);
+    return {
+      id,
+      speaker: utt2spk.get(id)!,
+      audioPath: join(dataDir, 'audio', `${id}.flac`),
+      text: text.get(id) ?? '',
+      words: w.sort((a, b) => a.index - b.index).map((x) => x.phones),
+    };
+  });
+  return { dataDir, speakers, speakerRule, available: order.length, items };
+}

@@ -1,0 +1,178 @@
+// The evaluation report: its JSON shape, its Markdown rendering and the short stdout summary.
+import type { Failure, SetReport } from './evaluate.js';
+
+export interface EvalReport {
+  tool: 'pronunciation-engine eval';
+  generated_at: string;
+  /** Reproduces this report (from the repository root). */
+  command: string;
+  model: { dir: string; name: string; description: string; plumbing: boolean; phones: number };
+  folding: string;
+  run: { node: string; concurrency: number; threads_per_inference: number; wall_seconds: number };
+  synthetic: null | (SetReport & { source: { dir: string; generator_command: string; n: number; seed: number; reused_cache: boolean } });
+  real: null | (SetReport & { source: { data_dir: string; speaker_rule: string; speakers: string[]; available: number; limit: number | null } });
+}
+
+export const PLUMBING_WARNING =
+  'MODEL "plumbing" IS NOT A PHONE RECOGNISER: fixed random weights that exercise the pipeline. Every number below is meaningless; only the machinery is real.';
+
+const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(digits)} %`);
+const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
+
+function summaryRows(r: EvalReport): [string, string, string][] {
+  const s = r.synthetic;
+  const q = r.real;
+  const cell = <T,>(set: T | null, f: (x: T) => string) => (set ? f(set) : 'skipped');
+  const na = (x: SetReport | null, f: (x: SetReport) => string) => cell(x, f);
+  return [
+    ['utterances assessed', na(s, (x) => `${x.utterances.assessed} / ${x.utterances.total}`), na(q, (x) => `${x.utterances.assessed} / ${x.utterances.total}`)],
+    ['engine errors / skipped', na(s, (x) => `${x.utterances.engine_errors.length} / ${x.utterances.skipped.length}`), na(q, (x) => `${x.utterances.engine_errors.length} / ${x.utterances.skipped.length}`)],
+    ['phone error rate', na(s, (x) => `${pct(x.per.rate)} (${x.per.edits} / ${x.per.reference_phones})`), na(q, (x) => `${pct(x.per.rate)} (${x.per.edits} / ${x.per.reference_phones})`)],
+    [
+      'error detection P / R / F1',
+      na(s, (x) => (x.detection ? `${pct(x.detection.overall.precision)} / ${pct(x.detection.overall.recall)} / ${pct(x.detection.overall.f1)}` : 'n/a')),
+      'n/a (no error labels)',
+    ],
+    [
+      'false rejections',
+      na(s, (x) => `${pct(x.false_rejections.rate)} (${x.false_rejections.flagged} / ${x.false_rejections.correct_phones})`),
+      na(q, (x) => `${pct(x.false_rejections.rate)} (${x.false_rejections.flagged} / ${x.false_rejections.correct_phones}), upper bound`),
+    ],
+    [
+      'boundaries within 20 / 40 ms',
+      na(s, (x) => (x.timestamps ? `${pct(x.timestamps.within_ms['20'])} / ${pct(x.timestamps.within_ms['40'])} (${x.timestamps.boundaries} boundaries)` : 'n/a')),
+      'n/a (no time labels)',
+    ],
+    ['mean abs boundary error', na(s, (x) => (x.timestamps ? `${num(x.timestamps.mean_abs_ms, 1)} ms (median ${num(x.timestamps.median_abs_ms, 1)} ms)` : 'n/a')), 'n/a'],
+    [
+      'mean score: no errors / errors',
+      na(s, (x) => `${num(x.scores.mean_without_errors, 3)} / ${num(x.scores.mean_with_errors, 3)}`),
+      na(q, (x) => `${num(x.scores.mean_all, 3)} (all)`),
+    ],
+    ['audio / wall time', na(s, (x) => `${num(x.audio_seconds, 1)} s / ${num(x.wall_seconds, 1)} s`), na(q, (x) => `${num(x.audio_seconds, 1)} s / ${num(x.wall_seconds, 1)} s`)],
+  ];
+}
+
+function table(head: string[], rows: string[][]): string {
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function confusionTable(top: SetReport['confusions']['top'], operations: number): string {
+  if (top.length === 0) return '_No confusions._';
+  return (
+    `${operations} operations (target phone -> recognised phone; ∅ = deleted / inserted):\n\n` +
+    table(
+      ['expected', 'recognised', 'count', 'share of expected'],
+      top.map((c) => [c.expected, c.actual, String(c.count), c.share_of_expected === null ? '' : pct(c.share_of_expected)]),
+    )
+  );
+}
+
+function failures(title: string, list: Failure[]): string {
+  if (list.length === 0) return '';
+  const shown = list.slice(0, 30).map((f) => `- \`${f.id}\` ${f.code}: ${f.message}`);
+  if (list.length > 30) shown.push(`- ... ${list.length - 30} more in report.json`);
+  return `\n${title} (${list.length}):\n\n${shown.join('\n')}\n`;
+}
+
+export function renderMarkdown(r: EvalReport): string {
+  const out: string[] = [];
+  out.push(`# Evaluation of model \`${r.model.name}\``, '');
+  if (r.model.plumbing) out.push(`> **${PLUMBING_WARNING}**`, '');
+  out.push(
+    `- Model: \`${r.model.dir}\` (${r.model.phones} phones)${r.model.description ? `: ${r.model.description}` : ''}`,
+    `- Reproduce: \`${r.command}\``,
+    `- Generated ${r.generated_at} with Node ${r.run.node}; ${r.run.concurrency} utterances in flight, ${r.run.threads_per_inference} ONNX Runtime thread(s) each.`,
+    `- Target phones: ${r.folding}`,
+    '',
+    '## Summary',
+    '',
+    table(['', 'synthetic (held-out voices and sentences)', 'real (speechocean762, held-out speakers)'], summaryRows(r)),
+    '',
+  );
+  const s = r.synthetic;
+  if (s) {
+    out.push(
+      '## Synthetic held-out set',
+      '',
+      `${s.source.n} utterances from \`${s.source.generator_command}\` (${s.source.reused_cache ? 'cached' : 'generated in this run'}): espeak-ng voices and sentences never used in training, with injected mispronunciations at known positions.`,
+      '',
+      `- Phone error rate: reference = ${s.per.reference}; hypothesis = the recognised phones (\`actual_ipa\`).`,
+    );
+    if (s.detection) {
+      out.push(
+        `- Error detection: ${s.detection.truth_errors} ground-truth errors after folding (${s.detection.label_errors} in the labels before), ${s.detection.detected_errors} detected; a detection is a true positive when its type and target position equal a ground-truth error's.`,
+        '',
+        table(
+          ['type', 'TP', 'FP', 'FN', 'precision', 'recall', 'F1'],
+          [
+            ...Object.entries(s.detection.by_type).map(([t, c]) => [t, String(c.tp), String(c.fp), String(c.fn), pct(c.precision), pct(c.recall), pct(c.f1)]),
+            ['all', String(s.detection.counts.tp), String(s.detection.counts.fp), String(s.detection.counts.fn), pct(s.detection.overall.precision), pct(s.detection.overall.recall), pct(s.detection.overall.f1)],
+          ],
+        ),
+        '',
+      );
+    }
+    out.push(`- False rejections: ${s.false_rejections.note}.`);
+    if (s.timestamps) {
+      out.push(
+        `- Timestamps: ${s.timestamps.note}. ${s.timestamps.phones} phones, ${s.timestamps.boundaries} boundaries: ${pct(s.timestamps.within_ms['20'])} within 20 ms, ${pct(s.timestamps.within_ms['40'])} within 40 ms, mean ${num(s.timestamps.mean_abs_ms, 1)} ms, median ${num(s.timestamps.median_abs_ms, 1)} ms.`,
+      );
+    }
+    out.push(
+      '',
+      '### Top confusions (synthetic)',
+      '',
+      'From the engine\'s operations, so "expected" is the target phone: an injected error that the engine heard correctly appears here as a confusion too.',
+      '',
+      confusionTable(s.confusions.top, s.confusions.operations),
+      failures('Utterances the engine refused', s.utterances.engine_errors),
+      failures('Utterances skipped by the evaluation', s.utterances.skipped),
+      '',
+    );
+  }
+  const q = r.real;
+  if (q) {
+    out.push(
+      '## Real held-out speakers (speechocean762-dev)',
+      '',
+      `${q.utterances.total} of ${q.source.available} utterances${q.source.limit !== null ? ` (--real-limit ${q.source.limit}, taken round-robin over the speakers)` : ''} from \`${q.source.data_dir}\`; speakers ${q.source.speakers.join(' ')}: ${q.source.speaker_rule}.`,
+      '',
+      `- Phone error rate: reference = ${q.per.reference}. Learners do mispronounce, so part of this is real error, not recognition error; a rough figure.`,
+      `- False rejections: ${q.false_rejections.note}.`,
+      '',
+      '### Top confusions (real)',
+      '',
+      confusionTable(q.confusions.top, q.confusions.operations),
+      failures('Utterances the engine refused', q.utterances.engine_errors),
+      failures('Utterances skipped by the evaluation', q.utterances.skipped),
+      '',
+    );
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+/** One screen for stdout. */
+export function renderSummary(r: EvalReport, paths: { json: string; markdown: string }): string {
+  const rows = summaryRows(r);
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max('synthetic'.length, ...rows.map((x) => x[1].length));
+  const lines = [
+    `pronunciation-engine eval: model "${r.model.name}" (${r.model.dir})`,
+    ...(r.model.plumbing ? ['', `!!! ${PLUMBING_WARNING}`, ''] : []),
+    `${''.padEnd(w0)}  ${'synthetic'.padEnd(w1)}  real`,
+    ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
+  ];
+  const top = (label: string, set: SetReport | null) =>
+    set && set.confusions.top.length ? [`top confusions (${label}): ${set.confusions.top.slice(0, 6).map((c) => `${c.expected}->${c.actual} ${c.count}`).join(', ')}`] : [];
+  lines.push(...top('synthetic', r.synthetic), ...top('real', r.real));
+  const failed = [...(r.synthetic?.utterances.engine_errors ?? []), ...(r.real?.utterances.engine_errors ?? [])];
+  if (failed.length) {
+    const byCode = new Map<string, number>();
+    for (const f of failed) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
+    lines.push(`engine errors: ${[...byCode].map(([c, n]) => `${c} x${n}`).join(', ')} (listed in the report)`);
+  }
+  lines.push(`report: ${paths.markdown}`, `        ${paths.json}`, `reproduce: ${r.command}`);
+  return lines.join('\n');
+}

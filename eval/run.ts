@@ -1,0 +1,147 @@
+// npm run eval: runs the engine (lib/engine.ts load + assess) over the held-out synthetic set
+// and the held-out real speakers, and writes report.json and report.md. See eval/README.md.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { load } from '../lib/engine.js';
+import { evaluateReal, evaluateSynthetic, type EvaluateOptions } from './evaluate.js';
+import { makeFolder, readFoldMap } from './fold-phones.js';
+import { readRealSet, SPEECHOCEAN_DIR } from './real.js';
+import { PLUMBING_WARNING, renderMarkdown, renderSummary, type EvalReport } from './report.js';
+import { DEFAULT_CACHE, ensureSyntheticSet, REPO_ROOT } from './synthetic.js';
+
+const HELP = `npm run eval -- [options]
+
+  --model DIR          model bundle (default: models/default if it exists, else models/plumbing)
+  --out DIR            where report.json and report.md go (default: eval/results/<model name>/)
+  --synthetic-n N      held-out synthetic utterances (default 200)
+  --seed S             generator seed (default 1)
+  --real-limit N       at most N real utterances, round-robin over held-out speakers (default: all)
+  --skip-synthetic     only the real set
+  --skip-real          only the synthetic set
+  --concurrency N      utterances in flight (default 2)
+  --threads N          ONNX Runtime intra-op threads per inference (default 1)
+  --top N              confusions listed (default 20)
+  --python PATH        Python with numpy for tools/synth (default /usr/bin/python3)
+  --data DIR           speechocean762-dev folder (default ${SPEECHOCEAN_DIR})
+  --cache DIR          synthetic cache (default eval/.cache)`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer, not "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} needs a non-negative integer, not "${value}"`);
+  return n;
+}
+
+const rel = (p: string) => {
+  const r = relative(REPO_ROOT, p);
+  return r.startsWith('..') || isAbsolute(r) ? p : r;
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string' },
+      out: { type: 'string' },
+      'synthetic-n': { type: 'string' },
+      seed: { type: 'string' },
+      'real-limit': { type: 'string' },
+      'skip-synthetic': { type: 'boolean', default: false },
+      'skip-real': { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      threads: { type: 'string' },
+      top: { type: 'string' },
+      python: { type: 'string', default: '/usr/bin/python3' },
+      data: { type: 'string', default: SPEECHOCEAN_DIR },
+      cache: { type: 'string', default: DEFAULT_CACHE },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const syntheticN = positiveInt('synthetic-n', values['synthetic-n'], 200);
+  const seed = nonNegativeInt('seed', values.seed, 1);
+  const realLimit = values['real-limit'] === undefined ? null : positiveInt('real-limit', values['real-limit'], 0);
+  const concurrency = positiveInt('concurrency', values.concurrency, 2);
+  const threads = positiveInt('threads', values.threads, 1);
+  const top = positiveInt('top', values.top, 20);
+  if (values['skip-synthetic'] && values['skip-real']) throw new Error('--skip-synthetic and --skip-real leave nothing to evaluate');
+
+  const defaultModel = join(REPO_ROOT, 'models', 'default');
+  const modelDir = values.model ? resolve(values.model) : existsSync(join(defaultModel, 'manifest.json')) ? defaultModel : join(REPO_ROOT, 'models', 'plumbing');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const t0 = Date.now();
+  const engine = await load(modelDir, { threads });
+  const plumbing = engine.manifest.name === 'plumbing';
+  if (plumbing) log(`\n!!! ${PLUMBING_WARNING}\n`);
+  const inventory = new Set(engine.phones);
+  const fold = makeFolder(readFoldMap(), inventory);
+  const outDir = resolve(values.out ?? join(REPO_ROOT, 'eval', 'results', engine.manifest.name.replace(/[^\w.-]+/g, '_')));
+
+  const command = [
+    'npm run eval --',
+    `--model ${rel(modelDir)}`,
+    values['skip-synthetic'] ? '--skip-synthetic' : `--synthetic-n ${syntheticN} --seed ${seed}`,
+    values['skip-real'] ? '--skip-real' : realLimit !== null ? `--real-limit ${realLimit}` : '',
+    values.data !== SPEECHOCEAN_DIR && !values['skip-real'] ? `--data ${values.data}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const progress = (label: string) => (done: number, total: number) => {
+    if (done === total || done % 10 === 0) log(`  ${label}: ${done} / ${total}`);
+  };
+  const base: Omit<EvaluateOptions, 'progress'> = { engine, fold, concurrency, topConfusions: top };
+
+  let synthetic: EvalReport['synthetic'] = null;
+  if (!values['skip-synthetic']) {
+    const set = await ensureSyntheticSet({ n: syntheticN, seed, python: values.python!, cacheRoot: resolve(values.cache!), log });
+    log(`synthetic: ${set.items.length} utterances in ${rel(set.dir)}${set.reused ? ' (cached)' : ''}`);
+    const report = await evaluateSynthetic(set.items, { ...base, progress: progress('synthetic') });
+    synthetic = { source: { dir: rel(set.dir), generator_command: set.command, n: syntheticN, seed, reused_cache: set.reused }, ...report };
+  }
+
+  let real: EvalReport['real'] = null;
+  if (!values['skip-real']) {
+    const set = readRealSet({ dataDir: values.data, limit: realLimit ?? undefined });
+    log(`real: ${set.items.length} of ${set.available} utterances of ${set.speakers.length} held-out speakers (${set.speakerRule})`);
+    const report = await evaluateReal(set.items, { ...base, progress: progress('real') });
+    real = { source: { data_dir: set.dataDir, speaker_rule: set.speakerRule, speakers: set.speakers, available: set.available, limit: realLimit }, ...report };
+  }
+
+  const report: EvalReport = {
+    tool: 'pronunciation-engine eval',
+    generated_at: new Date().toISOString(),
+    command,
+    model: { dir: rel(modelDir), name: engine.manifest.name, description: engine.manifest.description, plumbing, phones: inventory.size },
+    folding:
+      "espeak phones the model lacks are folded with tools/synth/inventory.json's espeak_to_arpabet_ipa (phones the model has are kept); ARPAbet canonical phones are mapped with its arpabet_to_ipa / arpabet_stressed_to_ipa. Details in eval/README.md.",
+    run: { node: process.version, concurrency, threads_per_inference: threads, wall_seconds: (Date.now() - t0) / 1000 },
+    synthetic,
+    real,
+  };
+  mkdirSync(outDir, { recursive: true });
+  const paths = { json: join(outDir, 'report.json'), markdown: join(outDir, 'report.md') };
+  writeFileSync(paths.json, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(paths.markdown, renderMarkdown(report));
+  console.log(renderSummary(report, { json: rel(paths.json), markdown: rel(paths.markdown) }));
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`eval: ${error.message}\n`);
+    process.exit(1);
+  },
+);
