@@ -128,6 +128,11 @@ export interface ForcedAlignment {
   startFrames: Int32Array;
   endFrames: Int32Array;
   meanLogProbs: Float32Array;
+  /**
+   * Goodness per target: mean over its aligned frames of log P(target) minus the log-probability
+   * of the best competing non-blank token (log posterior ratio, Hu et al. 2015).
+   */
+  logPosteriorRatios: Float32Array;
   /** Log-probability of the best path. */
   pathLogProb: number;
 }

@@ -211,3 +211,48 @@ describe('ctcForcedAlign', () => {
     }
   });
 });
+
+describe('goodness (log posterior ratio) over the forced alignment', () => {
+  it('is log(P(target) / P(best other phone)) on a hand-made trellis, blank ignored', () => {
+    // Vocabulary: 0 blank, 1 target, 2 and 3 competitors. Two frames, both in the target's span.
+    const rows = [
+      [0.05, 0.7, 0.2, 0.05],
+      [0.6, 0.3, 0.04, 0.06],
+    ];
+    const logProbs = Float32Array.from(rows.flat().map(Math.log));
+    const result = native().ctcForcedAlignSync(logProbs, 2, 4, 0, Int32Array.of(1));
+    expect([result.startFrames[0], result.endFrames[0]]).toEqual([0, 1]);
+    expect(result.logPosteriorRatios[0]).toBeCloseTo(Math.log(0.7 / 0.2), 5);
+  });
+
+  it('equals the definition computed from the returned spans on random trellises', () => {
+    const random = seededRandom(99);
+    const between = (lo: number, hi: number) => lo + randomInt(random, hi - lo + 1);
+    let checked = 0;
+    for (let trial = 0; trial < 200; trial++) {
+      const vocab = between(3, 7);
+      const frames = between(4, 30);
+      const length = between(1, Math.floor(frames / 3));
+      const targets = Int32Array.from({ length }, () => between(1, vocab - 1));
+      const logProbs = randomLogProbs(random, frames, vocab);
+      let result: ForcedAlignment;
+      try {
+        result = native().ctcForcedAlignSync(logProbs, frames, vocab, 0, targets);
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('AUDIO_TOO_SHORT'); // repeats can need more frames
+        continue;
+      }
+      checked += 1;
+      targets.forEach((target, k) => {
+        let sum = 0;
+        for (let t = result.startFrames[k]; t < result.endFrames[k]; t++) {
+          let best = -Infinity;
+          for (let q = 1; q < vocab; q++) if (q !== target) best = Math.max(best, logProbs[t * vocab + q]);
+          sum += logProbs[t * vocab + target] - best;
+        }
+        expect(result.logPosteriorRatios[k]).toBeCloseTo(sum / (result.endFrames[k] - result.startFrames[k]), 4);
+      });
+    }
+    expect(checked).toBeGreaterThan(150);
+  });
+});

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "ctc/forced_align.h"
+#include "ctc/goodness.h"
 #include "ctc/greedy_decode.h"
 #include "test_support.h"
 
@@ -189,4 +190,21 @@ TEST_CASE("ctc: invalid input is rejected with InvalidInput") {
   EXPECT(CodeOf([&] { engine::CtcGreedyDecode(withNan.View(), 0); }) == invalid);
   Matrix zeroVocab{{}, 0, 0};
   EXPECT(CodeOf([&] { engine::CtcGreedyDecode(zeroVocab.View(), 0); }) == invalid);
+}
+
+TEST_CASE("ctc: goodness is the log ratio of the target to its best non-blank competitor") {
+  // Frames peaked at 1, 1, 2 over vocab 4 (0 = blank): each non-peak token has 0.1.
+  const Matrix m = Peaked({1, 1, 2}, 4);
+  const std::vector<int32_t> targets{1, 2};
+  const engine::TargetSequence view{targets.data(), targets.size()};
+  const engine::ForcedAlignment alignment = engine::CtcForcedAlign(m.View(), 0, view);
+  const std::vector<float> ratios = engine::LogPosteriorRatios(m.View(), 0, view, alignment);
+  EXPECT(ratios.size() == 2);
+  EXPECT_NEAR(ratios[0], std::log(0.7 / 0.1), 1e-5);
+  EXPECT_NEAR(ratios[1], std::log(0.7 / 0.1), 1e-5);
+  // Target 3 forced onto frames that favour 1 and 2: it loses to them.
+  const std::vector<int32_t> wrong{3};
+  const engine::ForcedAlignment forced = engine::CtcForcedAlign(m.View(), 0, {wrong.data(), wrong.size()});
+  const std::vector<float> low = engine::LogPosteriorRatios(m.View(), 0, {wrong.data(), wrong.size()}, forced);
+  EXPECT_NEAR(low[0], std::log(0.1 / 0.7), 1e-5);
 }

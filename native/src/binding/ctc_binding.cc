@@ -11,6 +11,7 @@
 #include "binding/js_error.h"
 #include "binding/stages.h"
 #include "ctc/forced_align.h"
+#include "ctc/goodness.h"
 #include "ctc/greedy_decode.h"
 
 namespace binding {
@@ -91,11 +92,25 @@ Napi::Object ToJs(Napi::Env env, const engine::GreedySegments& segments) {
   return result;
 }
 
-Napi::Object ToJs(Napi::Env env, const engine::ForcedAlignment& alignment) {
+// The alignment and each target's goodness (log posterior ratio) over its aligned frames.
+struct ScoredAlignment {
+  engine::ForcedAlignment alignment;
+  std::vector<float> logPosteriorRatios;
+};
+
+ScoredAlignment AlignAndScore(const engine::LogProbMatrix& logProbs, int64_t blankId, engine::TargetSequence targets) {
+  ScoredAlignment scored{engine::CtcForcedAlign(logProbs, blankId, targets), {}};
+  scored.logPosteriorRatios = engine::LogPosteriorRatios(logProbs, blankId, targets, scored.alignment);
+  return scored;
+}
+
+Napi::Object ToJs(Napi::Env env, const ScoredAlignment& scored) {
+  const engine::ForcedAlignment& alignment = scored.alignment;
   Napi::Object result = Napi::Object::New(env);
   result.Set("startFrames", ToTypedArray<Napi::Int32Array>(env, alignment.startFrames));
   result.Set("endFrames", ToTypedArray<Napi::Int32Array>(env, alignment.endFrames));
   result.Set("meanLogProbs", ToTypedArray<Napi::Float32Array>(env, alignment.meanLogProbs));
+  result.Set("logPosteriorRatios", ToTypedArray<Napi::Float32Array>(env, scored.logPosteriorRatios));
   result.Set("pathLogProb", Napi::Number::New(env, alignment.pathLogProb));
   return result;
 }
@@ -130,9 +145,9 @@ Napi::Value CtcForcedAlign(const Napi::CallbackInfo& info) {
   return RunAsync(
       info.Env(),
       [input = std::move(input), targets = std::move(targets)] {
-        return engine::CtcForcedAlign(input.View(), input.blankId, {targets.data(), targets.size()});
+        return AlignAndScore(input.View(), input.blankId, {targets.data(), targets.size()});
       },
-      [](Napi::Env env, const engine::ForcedAlignment& alignment) { return ToJs(env, alignment); });
+      [](Napi::Env env, const ScoredAlignment& scored) { return ToJs(env, scored); });
 }
 
 Napi::Value CtcForcedAlignSync(const Napi::CallbackInfo& info) {
@@ -140,7 +155,7 @@ Napi::Value CtcForcedAlignSync(const Napi::CallbackInfo& info) {
   const engine::TargetSequence targets = ReadTargets(info, "ctcForcedAlignSync");
   // Synchronous: the JS arrays outlive the call, so the core reads them in place.
   return TranslateErrors(info.Env(), [&] {
-    return ToJs(info.Env(), engine::CtcForcedAlign(args.matrix, args.blankId, targets));
+    return ToJs(info.Env(), AlignAndScore(args.matrix, args.blankId, targets));
   });
 }
 
