@@ -2,28 +2,71 @@
 // recognised phones and the edit operations between them.
 import { EditOpType, type EditResult, type ForcedAlignment } from './native.js';
 import { framesToSamples, type FrameGeometry } from './timeline.js';
-import type { AssessmentResult, Operation, PhoneResult, PronunciationError, RecognizedPhone } from './types.js';
+import type { AssessmentResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, WordResult } from './types.js';
 
 const OP_NAMES = ['match', 'substitute', 'delete', 'insert'] as const;
 
+/**
+ * Above this phone error rate against the target (normal learner speech stays far below it),
+ * the recording is flagged as probably another sentence.
+ */
+export const DIFFERENT_SENTENCE_PER = 0.8;
+
 export interface AssessmentInputs {
   targetPhones: string[];
+  /** Word index of each target phone. */
+  wordOfPhone: number[];
   recognized: RecognizedPhone[];
   alignment: ForcedAlignment;
   edits: EditResult;
+  /** Cost of each operation, in order (match 0), as the DP counted it. */
+  opCosts: number[];
   geometry: FrameGeometry;
 }
 
 /**
- * score = max(0, 1 - distance / N): distance is the weighted edit distance (substitution,
- * deletion and insertion costs) and N the number of target phones. It is 1 exactly when
- * the recognised phones equal the target, since every non-match costs more than 0.
+ * score = max(0, 1 - D / N): D is the weighted edit distance (substitutions cost their
+ * articulatory distance, deletions and insertions 1) and N the number of target phones.
+ * It is 1 exactly when the recognised phones equal the target, since every non-match costs
+ * more than 0, and insertions lower it like any other error.
  */
 export function scoreFromDistance(distance: number, targetLength: number): number {
   return Math.max(0, 1 - distance / Math.max(targetLength, 1));
 }
 
-export function buildAssessment({ targetPhones, recognized, alignment, edits, geometry }: AssessmentInputs): AssessmentResult {
+/** Maps a log posterior ratio to [0, 1]: 0.5 where the target ties its best competitor. */
+export function goodnessFromRatio(logPosteriorRatio: number): number {
+  return 1 / (1 + Math.exp(-logPosteriorRatio));
+}
+
+/** The word an operation belongs to: an insertion goes with the phone before it. */
+function wordOfOperation(type: Operation['type'], position: number, wordOfPhone: number[]): number {
+  if (type !== 'insert') return wordOfPhone[position];
+  return wordOfPhone[Math.max(0, Math.min(position - 1, wordOfPhone.length - 1))];
+}
+
+function buildWords(targetPhones: string[], wordOfPhone: number[], phones: PhoneResult[], operations: Operation[], opCosts: number[]): WordResult[] {
+  const words: WordResult[] = [];
+  for (let i = 0; i < targetPhones.length; i++) {
+    const w = wordOfPhone[i];
+    if (!words[w]) words[w] = { word: '', phones: [i, i + 1], start: phones[i].start, end: phones[i].end, score: 0 };
+    const word = words[w];
+    word.phones[1] = i + 1;
+    word.end = Math.max(word.end, phones[i].end);
+  }
+  const distance = new Array<number>(words.length).fill(0);
+  operations.forEach((op, k) => {
+    distance[wordOfOperation(op.type, op.position, wordOfPhone)] += opCosts[k];
+  });
+  for (const [w, word] of words.entries()) {
+    word.word = targetPhones.slice(word.phones[0], word.phones[1]).join(' ');
+    word.score = scoreFromDistance(distance[w], word.phones[1] - word.phones[0]);
+  }
+  return words;
+}
+
+export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
+  const { targetPhones, wordOfPhone, recognized, alignment, edits, opCosts, geometry } = inputs;
   const targetSpan = (i: number) => framesToSamples(alignment.startFrames[i], alignment.endFrames[i], geometry);
   const operations: Operation[] = [];
   const errors: PronunciationError[] = [];
@@ -47,11 +90,12 @@ export function buildAssessment({ targetPhones, recognized, alignment, edits, ge
   const phones: PhoneResult[] = targetPhones.map((phone, i) => ({
     phone,
     ...targetSpan(i),
-    score: Math.exp(alignment.meanLogProbs[i]),
+    score: goodnessFromRatio(alignment.logPosteriorRatios[i]),
     status: status[i],
   }));
 
-  return {
+  const phoneErrorRate = errors.length / Math.max(targetPhones.length, 1);
+  const result: AssessmentResult = {
     actual_ipa: recognized.map((p) => p.phone).join(' '),
     target_ipa: targetPhones.join(' '),
     score: scoreFromDistance(edits.distance, targetPhones.length),
@@ -60,5 +104,9 @@ export function buildAssessment({ targetPhones, recognized, alignment, edits, ge
     phones,
     sample_rate: 16000,
     duration_samples: geometry.durationSamples,
+    phone_error_rate: phoneErrorRate,
+    flags: phoneErrorRate > DIFFERENT_SENTENCE_PER ? ['DIFFERENT_SENTENCE'] : [],
   };
+  if (new Set(wordOfPhone).size > 1) result.words = buildWords(targetPhones, wordOfPhone, phones, operations, opCosts);
+  return result;
 }

@@ -8,7 +8,8 @@ import { buildAssessment } from './assessment.js';
 import { EngineError, toEngineError } from './errors.js';
 import { parseTargetIpa } from './ipa.js';
 import { loadManifest, type ModelManifest } from './manifest.js';
-import { native, type InferenceResult, type NativeModel } from './native.js';
+import { EditOpType, native, type EditCosts, type EditResult, type InferenceResult, type NativeModel } from './native.js';
+import { measureSpeech, type SpeechActivity } from './speech-activity.js';
 import { framesToSamples, type FrameGeometry } from './timeline.js';
 import type { AssessmentResult, Recognition, RecognizedPhone, StageTimings } from './types.js';
 
@@ -29,13 +30,24 @@ export interface AssessInput {
   targetIpa: string;
 }
 
-/** Below this peak level (about -60 dBFS) a recording is taken to be silent. */
-const SILENCE_PEAK = 1e-3;
+/** Less speech than this, or a peak below -60 dBFS, is AUDIO_SILENT. */
+const MIN_SPEECH_SEC = 0.15;
+const SILENT_PEAK_DB = -60;
+/** Target phones per second of speech beyond which the audio cannot hold the target. */
+const MAX_PHONES_PER_SPEECH_SEC = 30;
+/** Below this many target phones per second of speech (given > 3 s of speech), the audio holds far more than the target. */
+const MIN_PHONES_PER_SPEECH_SEC = 0.5;
 
-function peak(samples: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < samples.length; i++) max = Math.max(max, Math.abs(samples[i]));
-  return max;
+/** Cost of each edit operation as the DP counted it: substitution from the matrix, others from the scalars. */
+function operationCosts(edits: EditResult, target: Int32Array, actual: Int32Array, costs: EditCosts): number[] {
+  return Array.from(edits.types, (type, k) => {
+    if (type === EditOpType.Match) return 0;
+    if (type === EditOpType.Delete) return costs.deletion;
+    if (type === EditOpType.Insert) return costs.insertion;
+    const t = target[edits.targetIndices[k]];
+    const a = actual[edits.actualIndices[k]];
+    return costs.substitution ? costs.substitution[t * costs.numSymbols + a] : 1;
+  });
 }
 
 /** models/default beside the package, where the bundled model lives. */
@@ -50,6 +62,7 @@ export class Engine {
   private readonly model: NativeModel;
   private readonly options: Required<Pick<LoadOptions, 'ffmpegPath' | 'maxDurationSec'>>;
   private readonly inventory: ReadonlySet<string>;
+  private readonly editCosts: EditCosts;
 
   private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions) {
     this.manifest = manifest;
@@ -59,6 +72,7 @@ export class Engine {
       maxDurationSec: options.maxDurationSec ?? manifest.maxDurationSec,
     };
     this.inventory = new Set(manifest.vocabulary.idByPhone.keys());
+    this.editCosts = { numSymbols: manifest.vocabulary.tokens.length, insertion: 1, deletion: 1 };
   }
 
   static async load(modelDir: string, options: LoadOptions = {}): Promise<Engine> {
@@ -96,7 +110,8 @@ export class Engine {
       throw new EngineError('INVALID_INPUT', 'targetIpa must be a non-empty IPA string, e.g. "hɛloʊ wɜrld"');
     }
     const target = parseTargetIpa(input.targetIpa, this.inventory);
-    const { recognition, inference, geometry, timings } = await this.recognizeDetailed(input.audio);
+    const { recognition, inference, geometry, timings, speech } = await this.recognizeDetailed(input.audio);
+    checkLengthFitsTarget(speech, target.phones.length);
     const addon = native();
     const { vocabulary } = this.manifest;
     try {
@@ -107,10 +122,18 @@ export class Engine {
 
       t = performance.now();
       const actualIds = Int32Array.from(recognition.phones, (p) => vocabulary.idByPhone.get(p.phone)!);
-      const edits = await addon.editDistance(targetIds, actualIds, { numSymbols: vocabulary.tokens.length, insertion: 1, deletion: 1 });
+      const edits = await addon.editDistance(targetIds, actualIds, this.editCosts);
       timings.dpMs = performance.now() - t;
 
-      const result = buildAssessment({ targetPhones: target.phones, recognized: recognition.phones, alignment, edits, geometry });
+      const result = buildAssessment({
+        targetPhones: target.phones,
+        wordOfPhone: target.wordOfPhone,
+        recognized: recognition.phones,
+        alignment,
+        edits,
+        opCosts: operationCosts(edits, targetIds, actualIds, this.editCosts),
+        geometry,
+      });
       timings.totalMs += timings.alignmentMs + timings.dpMs;
       return { result, timings };
     } catch (error) {
@@ -118,12 +141,17 @@ export class Engine {
     }
   }
 
-  private async decode(audio: AudioInput): Promise<LoadedAudio> {
+  private async decode(audio: AudioInput): Promise<{ decoded: LoadedAudio; speech: SpeechActivity }> {
     const decoded = await decodeAudio(audio, { maxDurationSec: this.options.maxDurationSec, ffmpegPath: this.options.ffmpegPath });
-    if (peak(decoded.samples) < SILENCE_PEAK) {
-      throw new EngineError('AUDIO_SILENT', 'The recording is silent (peak below -60 dBFS); record the sentence again');
+    const speech = measureSpeech(decoded.samples);
+    if (speech.peakDb < SILENT_PEAK_DB || speech.speechSec < MIN_SPEECH_SEC) {
+      throw new EngineError(
+        'AUDIO_SILENT',
+        `The recording holds no speech (${speech.speechSec.toFixed(2)} s above the noise floor, peak ${speech.peakDb.toFixed(0)} dBFS); record the sentence again`,
+        { speech_sec: speech.speechSec, peak_db: speech.peakDb },
+      );
     }
-    return decoded;
+    return { decoded, speech };
   }
 
   private async recognizeDetailed(audio: AudioInput): Promise<{
@@ -131,10 +159,11 @@ export class Engine {
     inference: InferenceResult;
     geometry: FrameGeometry;
     timings: StageTimings;
+    speech: SpeechActivity;
   }> {
     try {
       let t = performance.now();
-      const decoded = await this.decode(audio);
+      const { decoded, speech } = await this.decode(audio);
       const decodeMs = performance.now() - t;
 
       const inference = await this.model.infer(decoded.samples);
@@ -165,10 +194,30 @@ export class Engine {
         totalMs: decodeMs + inference.timings.featuresMs + inference.timings.inferenceMs + ctcMs,
       };
       const recognition: Recognition = { ipa: phones.map((p) => p.phone).join(' '), phones, sample_rate: 16000, duration_samples: decoded.samples.length };
-      return { recognition, inference, geometry, timings };
+      return { recognition, inference, geometry, timings, speech };
     } catch (error) {
       throw toEngineError(error);
     }
+  }
+}
+
+/** Abstains when the speech in the recording is far too short or far too long for the target. */
+function checkLengthFitsTarget(speech: SpeechActivity, targetPhones: number): void {
+  const rate = targetPhones / Math.max(speech.speechSec, 1e-3);
+  const details = { speech_sec: speech.speechSec, target_phones: targetPhones };
+  if (rate > MAX_PHONES_PER_SPEECH_SEC) {
+    throw new EngineError(
+      'AUDIO_TOO_SHORT',
+      `The recording has ${speech.speechSec.toFixed(2)} s of speech, too short for a target of ${targetPhones} phones; record the whole sentence`,
+      details,
+    );
+  }
+  if (speech.speechSec > 3 && rate < MIN_PHONES_PER_SPEECH_SEC) {
+    throw new EngineError(
+      'AUDIO_TOO_LONG',
+      `The recording has ${speech.speechSec.toFixed(1)} s of speech, far too long for a target of ${targetPhones} phones; record only the target`,
+      details,
+    );
   }
 }
 

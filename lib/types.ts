@@ -28,6 +28,18 @@ export interface PhoneResult extends SampleSpan {
   status: 'correct' | 'substituted' | 'deleted';
 }
 
+export interface WordResult extends SampleSpan {
+  /** The word's target phones, space-separated. */
+  word: string;
+  /** Target phone indices [first, last + 1). */
+  phones: [number, number];
+  /** max(0, 1 - D_w / N_w) over the word's own operations (an insertion goes with the phone before it). */
+  score: number;
+}
+
+/** Why a result should not be shown as an ordinary assessment. */
+export type AssessmentFlag = 'DIFFERENT_SENTENCE';
+
 export interface AssessmentResult {
   actual_ipa: string;
   target_ipa: string;
@@ -37,6 +49,12 @@ export interface AssessmentResult {
   phones: PhoneResult[];
   sample_rate: 16000;
   duration_samples: number;
+  /** (substitutions + deletions + insertions) / target phones. */
+  phone_error_rate: number;
+  /** DIFFERENT_SENTENCE: the recording is far from the target (phone error rate above 0.8); show that rather than the errors. */
+  flags: AssessmentFlag[];
+  /** Present when the target has more than one word. */
+  words?: WordResult[];
 }
 
 export interface RecognizedPhone extends SampleSpan {

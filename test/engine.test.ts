@@ -41,6 +41,20 @@ describe('assess', () => {
     expect(result.errors).toEqual([]);
   });
 
+  it('reports each word with its phones, span and score', async () => {
+    const result = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
+    expect(result.words!.map((w) => w.word)).toEqual(['l eɪ l ə', 'ɪ z', 'ɡ ʊ d', 'æ t', 's ɜː f ɪ ŋ']);
+    expect(result.words!.map((w) => w.phones)).toEqual([[0, 4], [4, 6], [6, 9], [9, 11], [11, 16]]);
+    for (const w of result.words!) {
+      expect(w.start).toBe(result.phones[w.phones[0]].start);
+      expect(w.end).toBe(result.phones[w.phones[1] - 1].end);
+      expect(w.score).toBeGreaterThanOrEqual(0);
+      expect(w.score).toBeLessThanOrEqual(1);
+    }
+    const single = await engine.assess({ audio: RECORDING, targetIpa: 'leɪləɪzɡʊd' });
+    expect(single.words).toBeUndefined();
+  });
+
   it('gives the same result for a path, bytes, a data: URI and raw samples', async () => {
     const bytes = readFileSync(RECORDING);
     const byPath = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
@@ -70,7 +84,17 @@ describe('bad input gets a typed error and the engine stays healthy', () => {
     ['an unknown IPA symbol', () => engine.assess({ audio: RECORDING, targetIpa: 'leɪlə ɪz ɡʊd æt sɜːfɪŋ ǂ' }), 'IPA_INVALID'],
     ['an empty target', () => engine.assess({ audio: RECORDING, targetIpa: '  ' }), 'INVALID_INPUT'],
     ['silence', async () => { const p = join(dir, 'silence.wav'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'trim', '0', '2'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_SILENT'],
-    ['audio too short for the target', async () => { const p = join(dir, 'short.wav'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'synth', '0.2', 'pinknoise', 'vol', '0.3'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_TOO_SHORT'],
+    ['steady noise without speech', async () => { const p = join(dir, 'noise.wav'); sox('-n', '-r', '16000', '-c', '1', '-b', '16', p, 'synth', '2', 'pinknoise', 'vol', '0.3'); return engine.assess({ audio: p, targetIpa: TARGET }); }, 'AUDIO_SILENT'],
+    ['audio far too short for the target', async () => {
+      const p = join(dir, 'short.wav');
+      sox(RECORDING, p, 'trim', '1.2', '0.3'); // 0.3 s of speech for 16 target phones
+      return engine.assess({ audio: p, targetIpa: TARGET });
+    }, 'AUDIO_TOO_SHORT'],
+    ['audio far too long for the target', async () => {
+      const p = join(dir, 'long3.wav');
+      sox(RECORDING, RECORDING, RECORDING, p); // 15 s of speech for one target phone
+      return engine.assess({ audio: p, targetIpa: 'l' });
+    }, 'AUDIO_TOO_LONG'],
     ['a missing file', () => engine.assess({ audio: join(dir, 'nope.flac'), targetIpa: TARGET }), 'AUDIO_UNDECODABLE'],
     ['an http URL', () => engine.assess({ audio: 'https://example.invalid/a.wav', targetIpa: TARGET }), 'INVALID_INPUT'],
   ];

@@ -55,6 +55,8 @@ export function contractViolations(r: AssessmentResult): string[] {
     if (!(p.score >= 0 && p.score <= 1)) v.push(`phones[${i}].score outside [0, 1]`);
     if (!['correct', 'substituted', 'deleted'].includes(p.status)) v.push(`phones[${i}].status ${p.status}`);
   });
+  if (Math.abs(r.phone_error_rate - r.errors.length / target.length) > 1e-12) v.push('phone_error_rate is not errors / target phones');
+  if (r.flags.includes('DIFFERENT_SENTENCE') !== r.phone_error_rate > 0.8) v.push('DIFFERENT_SENTENCE flag disagrees with the phone error rate');
   const exact = target.join(' ') === actual.join(' ');
   if (exact !== (r.score === 1)) v.push(`score is ${r.score} but the phones ${exact ? 'match' : 'differ'}`);
   return v;
