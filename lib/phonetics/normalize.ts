@@ -10,7 +10,8 @@
 //
 // Procedure for a run of units (see symbols.ts for units), left to right, longest first:
 //   1. the longest form (1..n units) that is a phone of the model, or that a 'spelling' rule
-//      maps onto the model, is taken; of two equally long, the model's own phone;
+//      maps onto the model, is taken; of two equally long, the model's own phone; a form of
+//      several units is also tried without the non-syllabic mark (aɪ̯ = aɪ);
 //   2. where nothing matches, the single unit is resolved: a rule for it, else its modifiers
 //      (MODIFIER_RULES, in table order: drop the length mark, drop aspiration, ...), else the
 //      vowel-length rule (a vowel the model lacks is tried with ː: i -> iː);
@@ -88,7 +89,7 @@ export const NORMALIZATION_RULES: readonly NormalizationRule[] = [
   { from: 'ə˞', kind: 'spelling', exact: ['ɚ', 'ɜ˞', 'ɝ'], to: ['ə ɹ'], why: 'r-coloured schwa with the rhotic hook' },
   { from: 'ɝ', kind: 'spelling', exact: ['ɜ˞', 'ɜː', ...R_COLOURED_SCHWA], to: ['ɜ ɹ'], why: 'stressed r-coloured vowel (NURSE)' },
   { from: 'ɜ˞', kind: 'spelling', exact: ['ɝ', 'ɜː', ...R_COLOURED_SCHWA], to: ['ɜ ɹ'], why: 'stressed r-coloured vowel with the hook' },
-  { from: 'ɜː', kind: 'phone', exact: R_COLOURED_NURSE, why: 'NURSE in non-rhotic notation, for rhotic models' },
+  { from: 'ɜː', kind: 'spelling', exact: R_COLOURED_NURSE, why: 'NURSE in non-rhotic notation, for rhotic models' },
   { from: 'ər', kind: 'spelling', coda: true, acrossTokens: true, to: ['ɚ'], why: 'r-coloured schwa spelled vowel + r' },
   { from: 'əɹ', kind: 'spelling', coda: true, acrossTokens: true, to: ['ɚ'], why: 'r-coloured schwa spelled vowel + r' },
   { from: 'ɜr', kind: 'spelling', coda: true, acrossTokens: true, to: ['ɝ'], why: 'NURSE spelled vowel + r ("wɜrld")' },
@@ -185,6 +186,8 @@ export const MODIFIER_RULES: readonly ModifierRule[] = [
 ];
 
 const LENGTH_MARKS = ['ː', 'ˑ'];
+/** U+032F: in a diphthong (aɪ̯) it marks what the diphthong spelling already says; ignored there. */
+const NON_SYLLABIC = '\u032F';
 const MAX_DEPTH = 8;
 
 function buildRuleIndex(rules: readonly NormalizationRule[]): Map<string, NormalizationRule> {
@@ -267,9 +270,9 @@ export class PhoneMapper {
     return !rule.coda || next === undefined || !isVowelUnit(next);
   }
 
-  /** True when a token (canonical, no barriers) is one written phone: one unit, a phone of the model, or a rule's source. */
+  /** True when a token (canonical, no barriers) is one written phone: one symbol with its modifiers, a phone of the model, or a rule's source. */
   isWrittenPhone(token: string): boolean {
-    return this.units(token).length === 1 || this.byKey.has(token) || RULES.has(token);
+    return splitUnits(token).length === 1 || this.byKey.has(token) || RULES.has(token);
   }
 
   /** Segments one run of units (no barriers inside) by the procedure in the header comment. */
@@ -284,14 +287,13 @@ export class PhoneMapper {
       let piece: Piece | null = null;
       for (let len = Math.min(this.maxUnits, units.length - k); len >= 1 && !piece; len--) {
         const form = units.slice(k, k + len).join('').normalize('NFD');
-        const own = this.byKey.get(form);
-        if (own !== undefined) {
-          piece = { start: k, end: k + len, phones: [own], normalized: false };
-          break;
-        }
         const coda = k + len >= units.length || !isVowelUnit(units[k + len]);
-        const phones = this.applyRule(form, ['spelling'], coda, visited, depth);
-        if (phones) piece = { start: k, end: k + len, phones, normalized: true };
+        const match = this.matchForm(form, coda, visited, depth);
+        if (match) piece = { start: k, end: k + len, ...match };
+        else if (len > 1 && form.includes(NON_SYLLABIC)) {
+          const bare = this.matchForm(form.replaceAll(NON_SYLLABIC, ''), coda, visited, depth);
+          if (bare) piece = { start: k, end: k + len, phones: bare.phones, normalized: true };
+        }
       }
       if (!piece) {
         const phones = this.resolveUnit(units[k], visited, depth);
@@ -302,6 +304,14 @@ export class PhoneMapper {
       k = piece.end;
     }
     return { ok: true, pieces };
+  }
+
+  /** A form (several units) read as one piece: the model's phone, or a spelling rule for it. */
+  private matchForm(form: string, coda: boolean, visited: ReadonlySet<string>, depth: number): { phones: string[]; normalized: boolean } | null {
+    const own = this.byKey.get(form);
+    if (own !== undefined) return { phones: [own], normalized: false };
+    const phones = this.applyRule(form, ['spelling'], coda, visited, depth);
+    return phones ? { phones, normalized: true } : null;
   }
 
   private applyRule(form: string, kinds: readonly RuleKind[], coda: boolean, visited: ReadonlySet<string>, depth: number): string[] | null {
