@@ -134,7 +134,7 @@ const NOTATIONS: Record<string, string[]> = {
     'hɛ\u200Dloʊ wɜː\u200Cld',
     'h ɛ l oʊ | w ɜː l d',
     'h ɛ l oʊ ‖ w ɜ r l d',
-    'h ɛ l oʊ w ɜ ɹ l d',
+    'h ɛ l oʊ w ɜ r l d',
     '/h//ɛ//l//oʊ// //w//ɜː//l//d/',
     '/h//ɛ//l//oʊ// //w//ɝ//l//d/',
     '/h//ɛ//l//oʊ// //w//ɜ//r//l//d/',
@@ -151,7 +151,7 @@ const NOTATIONS: Record<string, string[]> = {
   ],
   church: ['tʃɜːtʃ', 't͡ʃɜːt͡ʃ', 't͜ʃɜrt͜ʃ', 'ʧɝʧ', 't\u200Dʃɜ˞tʃ', '/t͡ʃ//ɜ˞//t͡ʃ/', 'tʃ ɜ r tʃ', 'tʃɜ:tʃ', 'ˈtʃɜːtʃ'],
   judge: ['dʒʌdʒ', 'd͡ʒʌd͡ʒ', 'ʤʌʤ', 'd͜ʒʌdʒ', '/ʤ//ʌ//ʤ/'],
-  butter: ['bʌtɚ', 'bʌtər', 'bʌtəɹ', 'bʌtə˞', 'ˈbʌ.tɚ', 'b ʌ t ə r', '/b//ʌ//t//ə//ɹ/', 'bʌtʰɚ', 'bʌt̚ɚ', 'bʌt̪ɚ', 'bʌtɚ'.normalize('NFD')],
+  butter: ['bʌtɚ', 'bʌtər', 'bʌtəɹ', 'bʌtə˞', 'ˈbʌ.tɚ', 'b ʌ t ə r', '/b//ʌ//t//ə//r/', 'bʌtʰɚ', 'bʌt̚ɚ', 'bʌt̪ɚ', 'bʌtɚ'.normalize('NFD')],
   'go home': ['ɡoʊ hoʊm', 'goʊ hoʊm', 'ɡou houm', 'ɡəʊ həʊm', 'ɡo hom', 'ɡoʊ̯ hoʊ̯m', 'ɡ oʊ | h oʊ m'],
   about: ['əbaʊt', 'ɐbaʊt', 'əbau̯t', 'əbɑʊt', 'əˈba͡ʊt', 'ə.ˈbaʊt̚'],
   roses: ['ɹoʊzɪz', 'ɹoʊzᵻz', 'roʊzɨz', 'ˈɹoʊ.zɪz'],
@@ -210,8 +210,25 @@ describe('parseTargetIpa: equivalent notations give the same phones', () => {
 
 describe('parseTargetIpa: r-coloured vowels', () => {
   it('reads vowel + r before a consonant or the end as the r-coloured vowel', () => {
-    for (const text of ['bɚd', 'bərd', 'bəɹd', 'bə˞d', 'b ə ɹ d', '/b//ə//r//d/']) expect(parse(text, EN42), text).toEqual(['b', 'ɚ', 'd']);
+    for (const text of ['bɚd', 'bərd', 'bəɹd', 'bə˞d', 'b ə r d', '/b//ə//r//d/']) expect(parse(text, EN42), text).toEqual(['b', 'ɚ', 'd']);
     for (const text of ['bɝd', 'bɜrd', 'bɜɹd', 'bɜ˞d', 'bɜːd', 'b ɜ r d', 'bɜːrd']) expect(parse(text, EN42), text).toEqual(['b', 'ɜː', 'd']);
+  });
+
+  it('reads a phone list written in the model’s own phones exactly as written (actual_ipa round-trips)', () => {
+    expect(parse('b ə ɹ d', EN42)).toEqual(['b', 'ə', 'ɹ', 'd']);
+    expect(parse('/b//ɜː//ɹ//d/', EN42)).toEqual(['b', 'ɜː', 'ɹ', 'd']);
+    // a random "recognised" sequence of the model's phones, fed back as a target
+    const phones = [...ESPEAKISH];
+    let seed = 7;
+    for (let n = 0; n < 200; n++) {
+      const heard = Array.from({ length: 12 }, () => phones[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % phones.length]);
+      expect(parse(heard.join(' '), ESPEAKISH)).toEqual(heard);
+    }
+    const zipa = [...ZIPAISH];
+    for (let n = 0; n < 200; n++) {
+      const heard = Array.from({ length: 12 }, () => zipa[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % zipa.length]);
+      expect(parse(heard.join(' '), ZIPAISH), heard.join(' ')).toEqual(heard);
+    }
   });
 
   it('keeps ɹ that begins the next syllable', () => {
@@ -351,31 +368,42 @@ const ascii = (p: string) => p.replace('ɡ', 'g').replace('ː', ':');
 
 describe.skipIf(!existsSync(LEXICON))('every speechocean762-dev lexicon word in every notation', () => {
   const words = existsSync(LEXICON) ? lexiconWords() : [];
-  const renderings: Record<string, (w: { phones: string[]; stress: number[] }) => string> = {
-    spaced: (w) => w.phones.join(' '),
-    'spaced with a bar': (w) => `${w.phones.join(' ')} |`,
-    slash: (w) => w.phones.map((p) => `/${p}/`).join(''),
-    'slash with ties': (w) => w.phones.map((p) => `/${tie(p)}/`).join(''),
-    unsegmented: (w) => w.phones.join(''),
-    'unsegmented with stress marks': (w) => withStress(w.phones, w.stress),
-    'unsegmented with ties and stress marks': (w) => withStress(w.phones, w.stress, tie),
-    'ASCII g and colon': (w) => w.phones.map(ascii).join(' '),
-    'NFD with joiners': (w) => w.phones.join('\u200D').normalize('NFD'),
+  type Word = { phones: string[]; stress: number[] };
+  // [render, list]: `list` renderings are phone lists in the model's own phones, read exactly as
+  // written; the others are unsegmented text (or use r, not a phone of the model), where vowel + r
+  // before a non-vowel is the r-coloured vowel.
+  const renderings: Record<string, [(w: Word) => string, boolean]> = {
+    spaced: [(w) => w.phones.join(' '), true],
+    'spaced with a bar': [(w) => `${w.phones.join(' ')} |`, true],
+    slash: [(w) => w.phones.map((p) => `/${p}/`).join(''), true],
+    'slash with ties': [(w) => w.phones.map((p) => `/${tie(p)}/`).join(''), true],
+    'ASCII g and colon': [(w) => w.phones.map(ascii).join(' '), true],
+    unsegmented: [(w) => w.phones.join(''), false],
+    'unsegmented with stress marks': [(w) => withStress(w.phones, w.stress), false],
+    'unsegmented with ties and stress marks': [(w) => withStress(w.phones, w.stress, tie), false],
+    'NFD with joiners': [(w) => w.phones.join('\u200D').normalize('NFD'), false],
   };
-
   // r for ɹ only where the model has no trill r (ZIPA-like has both).
-  const withR = { ...renderings, 'r for ɹ': (w: { phones: string[] }) => w.phones.join(' ').replaceAll('ɹ', 'r'), 'r for ɹ, unsegmented': (w: { phones: string[] }) => w.phones.join('').replaceAll('ɹ', 'r') };
+  const withR: typeof renderings = {
+    ...renderings,
+    'r for ɹ': [(w) => w.phones.join(' ').replaceAll('ɹ', 'r'), false],
+    'r for ɹ, slash': [(w) => w.phones.map((p) => `/${p.replace('ɹ', 'r')}/`).join(''), false],
+    'r for ɹ, unsegmented': [(w) => w.phones.join('').replaceAll('ɹ', 'r'), false],
+  };
 
   for (const [name, inventory] of [
     ['English (~42 phones)', EN42],
     ['espeak-like', ESPEAKISH],
   ] as const) {
-    it(`${name}: ${words.length} words x ${Object.keys(withR).length} notations give the written phones (r-coloured vowels joined)`, () => {
+    it(`${name}: ${words.length} words x ${Object.keys(withR).length} notations give the written phones (r-coloured vowels joined in text)`, () => {
       expect(words.length).toBeGreaterThan(2000);
       const failures: string[] = [];
+      let joined = 0;
       for (const w of words) {
-        const expected = rColoured(w.phones);
-        for (const [notation, render] of Object.entries(withR)) {
+        const coloured = rColoured(w.phones);
+        if (coloured.length !== w.phones.length) joined += 1;
+        for (const [notation, [render, list]] of Object.entries(withR)) {
+          const expected = list ? w.phones : coloured;
           const text = render(w);
           let got: string;
           try {
@@ -387,6 +415,7 @@ describe.skipIf(!existsSync(LEXICON))('every speechocean762-dev lexicon word in 
         }
       }
       expect(failures.slice(0, 20)).toEqual([]);
+      expect(joined).toBeLessThan(words.length / 100);
     });
   }
 
@@ -394,13 +423,16 @@ describe.skipIf(!existsSync(LEXICON))('every speechocean762-dev lexicon word in 
     ['ZIPA-like', ZIPAISH],
     ['POWSM-like', POWSMISH],
   ] as const) {
-    it(`${name}: every notation agrees with the phone list`, () => {
+    it(`${name}: every list notation agrees with the list, every text notation with the text, and the two differ only by r-colouring`, () => {
       const failures: string[] = [];
       for (const w of words) {
-        const expected = parse(renderings.spaced(w), inventory).join(' ');
-        for (const [notation, render] of Object.entries(renderings)) {
+        const list = parse(renderings.spaced[0](w), inventory).join(' ');
+        const text = parse(renderings.unsegmented[0](w), inventory).join(' ');
+        const coloured = parse(rColoured(w.phones).join(' '), inventory).join(' ');
+        if (coloured !== text) failures.push(`${w.word}: text ${text}, r-coloured list ${coloured}`);
+        for (const [notation, [render, isList]] of Object.entries(renderings)) {
           const got = parse(render(w), inventory).join(' ');
-          if (got !== expected) failures.push(`${w.word} ${notation} -> ${got} (list: ${expected})`);
+          if (got !== (isList ? list : text)) failures.push(`${w.word} ${notation} ${JSON.stringify(render(w))} -> ${got} (${isList ? list : text})`);
         }
       }
       expect(failures.slice(0, 20)).toEqual([]);

@@ -19,7 +19,10 @@
 // A rule's `exact` spellings are taken only as phones the model has; its `to` replacements are
 // themselves read by this procedure (recursively; a form is never expanded twice on one path).
 // Whole tokens of a phone list (slash or "|" format) are looked up whole first, so a written
-// phone such as espeak's "iə" maps as one phone (-> iː ə) where the model lacks it.
+// phone such as espeak's "iə" maps as one phone (-> iː ə) where the model lacks it. Two tokens
+// of a list are read as one phone only by an `acrossTokens` rule ("ɜ r" -> ɝ) and only when one
+// of them is not a phone of the model: a list written in the model's own phones (the engine's
+// actual_ipa) is read exactly as written.
 import { BARRIER_MARKS, canonical, isModifier, isVowelUnit, splitUnits } from './symbols.js';
 
 export type RuleKind = 'spelling' | 'phone';
@@ -261,12 +264,14 @@ export class PhoneMapper {
 
   /**
    * True when a phone list's tokens `first` and `second` (canonical) are read as one phone: their
-   * concatenation is the source of an `acrossTokens` rule and, for a coda rule, `next` (the first
-   * unit of the following token, if any) is not a vowel.
+   * concatenation is the source of an `acrossTokens` rule, at least one of them is not a phone of
+   * the model, and, for a coda rule, `next` (the first unit of the following token) is not a vowel.
    */
   joinsTokens(first: string, second: string, next: string | undefined): boolean {
     const rule = RULES.get((first + second).normalize('NFD'));
     if (!rule?.acrossTokens || this.byKey.has(first + second)) return false;
+    // A list written in the model's own phones is read as written (the engine's actual_ipa round-trips).
+    if (this.byKey.has(first) && this.byKey.has(second)) return false;
     return !rule.coda || next === undefined || !isVowelUnit(next);
   }
 
