@@ -121,6 +121,36 @@ describe('parseTargetIpa: errors', () => {
   });
 });
 
+describe('parseTargetIpa: any input', () => {
+  const alphabet = [...'abdefhijklmnoprstuvwzɑæɐɒɔəɚɛɜɝɪʊʌθðʃʒŋɹɾʔɡgᵻːˑʰʼ˞ˈˌ.-|‖/ []\u0303\u0329\u032F\u0361\u200D\u0325\u031A\u0334ǂQ1😀'];
+  it('returns phones or IPA_INVALID, never anything else, for 3000 random strings', () => {
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 3000; n++) {
+      const text = Array.from({ length: 1 + (next() % 24) }, () => alphabet[next() % alphabet.length]).join('');
+      for (const inventory of [EN42, ZIPAISH, POWSMISH]) {
+        try {
+          const parsed = parseTargetIpa(text, inventory);
+          expect(parsed.phones.length).toBe(parsed.wordOfPhone.length);
+          for (const phone of parsed.phones) expect(inventory.has(phone), `${JSON.stringify(text)} -> ${phone}`).toBe(true);
+        } catch (error) {
+          expect((error as EngineError).code, JSON.stringify(text)).toBe('IPA_INVALID');
+        }
+      }
+    }
+  });
+
+  it('handles a symbol stacked with every diacritic, and a long text, quickly', () => {
+    const marks = MODIFIER_RULES.map((r) => r.mark).join('');
+    const start = performance.now();
+    expect(parse(`a${marks}`, ZIPAISH)[0]).toBe('a');
+    expect(parse(`k${marks}`, EN42)).toContain('k');
+    const long = Array.from({ length: 3000 }, () => 'ˈhɛloʊ wɜrld tʃɜːtʃ').join(' ');
+    expect(parse(long, EN42).length).toBe(3000 * 11);
+    expect(performance.now() - start).toBeLessThan(5000);
+  });
+});
+
 /** word -> [plain form, ...variants]: every variant must give the plain form's phones. */
 const NOTATIONS: Record<string, string[]> = {
   'hello world': [

@@ -13,8 +13,8 @@
 //      maps onto the model, is taken; of two equally long, the model's own phone; a form of
 //      several units is also tried without the non-syllabic mark (aɪ̯ = aɪ);
 //   2. where nothing matches, the single unit is resolved: a rule for it, else its modifiers
-//      (MODIFIER_RULES, in table order: drop the length mark, drop aspiration, ...), else the
-//      vowel-length rule (a vowel the model lacks is tried with ː: i -> iː);
+//      are removed one at a time in MODIFIER_RULES order (length mark, aspiration, ...), and a
+//      vowel without a length mark is also tried long (i -> iː) at each step (unitCandidates);
 //   3. otherwise the unit cannot be mapped (IPA_INVALID in lib/ipa.ts).
 // A rule's `exact` spellings are taken only as phones the model has; its `to` replacements are
 // themselves read by this procedure (recursively; a form is never expanded twice on one path).
@@ -335,14 +335,23 @@ export class PhoneMapper {
     return null;
   }
 
-  /** A single unit no phone of the model matched: its rule, its modifiers, the vowel-length rule. */
+  /**
+   * A single unit no phone of the model matched: its rule, else the candidates of unitCandidates
+   * in order (each looked up as a phone of the model or a rule's source; candidates of several
+   * phones, "ə n" for n̩, are read as replacement text). Linear in the number of modifiers.
+   */
   private resolveUnit(unit: string, visited: ReadonlySet<string>, depth: number): string[] | null {
     const byRule = this.applyRule(unit, ['spelling', 'phone'], true, visited, depth);
     if (byRule) return byRule;
     if (visited.has(unit) || depth > MAX_DEPTH) return null;
     const inner = new Set(visited).add(unit);
-    for (const variant of unitVariants(unit)) {
-      const phones = this.mapString(variant, inner, depth + 1);
+    for (const candidate of unitCandidates(unit).slice(1)) {
+      let phones: string[] | null;
+      if (candidate.includes(' ') || candidate === '') phones = this.mapString(candidate, inner, depth + 1);
+      else {
+        const own = this.byKey.get(candidate);
+        phones = own !== undefined ? [own] : this.applyRule(candidate, ['spelling', 'phone'], true, inner, depth + 1);
+      }
       if (phones) return phones;
     }
     return null;
@@ -371,23 +380,42 @@ export class PhoneMapper {
   }
 }
 
+const PRIORITY = new Map(MODIFIER_RULES.map((rule, i) => [rule.mark, i]));
+
 /**
- * The rewrites of a unit the model lacks, in order: for each modifier in MODIFIER_RULES order,
- * its actions; then, for a vowel without a length mark, the long vowel.
+ * The candidates for a unit the model lacks, in the order tried: the unit itself, then its
+ * modifiers removed one at a time, cumulatively, in MODIFIER_RULES order (ˑ is first tried as
+ * ː; a syllabic mark becomes ə before the consonant; the rhotic hook becomes ɹ after the vowel).
+ * After each step a vowel without a length mark is also tried long (i -> iː). Modifiers not in
+ * MODIFIER_RULES are never removed, so a unit carrying one maps only if the model has it.
  */
-export function unitVariants(unit: string): string[] {
-  const variants: string[] = [];
-  const chars = [...unit];
-  for (const rule of MODIFIER_RULES) {
-    const at = chars.indexOf(rule.mark);
+export function unitCandidates(unit: string): string[] {
+  const chars = [...unit.normalize('NFD')];
+  const vowel = isVowelUnit(unit);
+  const candidates: string[] = [];
+  let prefix = '';
+  let suffix = '';
+  const push = (current: readonly string[]) => {
+    const body = current.join('');
+    candidates.push(`${prefix}${body}${suffix}`.trim());
+    if (vowel && body && !LENGTH_MARKS.some((mark) => body.includes(mark))) candidates.push(`${prefix}${body}ː${suffix}`.trim());
+  };
+  let current = chars;
+  push(current);
+  const marks = chars.filter((c) => PRIORITY.has(c)).sort((a, b) => PRIORITY.get(a)! - PRIORITY.get(b)!);
+  for (const mark of marks) {
+    const action = MODIFIER_RULES[PRIORITY.get(mark)!].action;
+    const at = current.indexOf(mark);
     if (at < 0) continue;
-    const without = [...chars.slice(0, at), ...chars.slice(at + 1)].join('');
-    if (rule.action === 'schwa-before') variants.push(isVowelUnit(unit) ? without : `ə ${without}`);
-    else if (rule.action === 'r-after') variants.push(`${without} ɹ`);
-    else for (const replacement of rule.action) variants.push([...chars.slice(0, at), replacement, ...chars.slice(at + 1)].join(''));
+    const without = [...current.slice(0, at), ...current.slice(at + 1)];
+    if (action === 'schwa-before') {
+      if (!vowel) prefix = `${prefix}ə `;
+    } else if (action === 'r-after') suffix = ` ɹ${suffix}`;
+    else for (const replacement of action) if (replacement) candidates.push(`${prefix}${[...current.slice(0, at), replacement, ...current.slice(at + 1)].join('')}${suffix}`.trim());
+    current = without;
+    push(current);
   }
-  if (isVowelUnit(unit) && !LENGTH_MARKS.some((mark) => unit.includes(mark))) variants.push(`${unit}ː`);
-  return variants.map((v) => v.normalize('NFD'));
+  return [...new Set(candidates.map((c) => c.normalize('NFD')))];
 }
 
 const mappers = new WeakMap<ReadonlySet<string>, { size: number; mapper: PhoneMapper }>();
