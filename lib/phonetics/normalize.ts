@@ -4,9 +4,10 @@
 // compounds such as ɑːɹ; ZIPA: one code point per token, diacritics as tokens of their own;
 // POWSM: ~6k phones such as tʰ ɜ˞ l̴ ɪ̃), and so do people and tools. A target is read against
 // the ACTIVE model's inventory: a written form the model has is always kept as written; the
-// tables below apply only to forms the model lacks. Everything is data (three tables) plus one
-// procedure, deterministic (tables are tried in the order written) and documented in the
-// README ("IPA input and normalisation").
+// tables below apply only to forms the model lacks. Everything is data (NORMALIZATION_RULES,
+// MODIFIER_RULES and the character classes of symbols.ts) plus one procedure, deterministic
+// (tables are tried in the order written) and documented in the README ("IPA input and
+// normalisation").
 //
 // Procedure for a run of units (see symbols.ts for units), left to right, longest first:
 //   1. the longest form (1..n units) that is a phone of the model, or that a 'spelling' rule
