@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeAudio, type AudioInput, type LoadedAudio } from './audio-input.js';
 import { buildAssessment } from './assessment.js';
 import { EngineError, toEngineError } from './errors.js';
+import { SubstitutionCosts } from './edit-costs.js';
 import { parseTargetIpa } from './ipa.js';
 import { loadManifest, type ModelManifest } from './manifest.js';
 import { EditOpType, native, type EditCosts, type EditResult, type InferenceResult, type NativeModel } from './native.js';
@@ -62,7 +63,7 @@ export class Engine {
   private readonly model: NativeModel;
   private readonly options: Required<Pick<LoadOptions, 'ffmpegPath' | 'maxDurationSec'>>;
   private readonly inventory: ReadonlySet<string>;
-  private readonly editCosts: EditCosts;
+  private readonly substitutionCosts: SubstitutionCosts;
 
   private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions) {
     this.manifest = manifest;
@@ -72,7 +73,7 @@ export class Engine {
       maxDurationSec: options.maxDurationSec ?? manifest.maxDurationSec,
     };
     this.inventory = new Set(manifest.vocabulary.idByPhone.keys());
-    this.editCosts = { numSymbols: manifest.vocabulary.tokens.length, insertion: 1, deletion: 1 };
+    this.substitutionCosts = new SubstitutionCosts(manifest.vocabulary.phoneById);
   }
 
   static async load(modelDir: string, options: LoadOptions = {}): Promise<Engine> {
@@ -122,7 +123,8 @@ export class Engine {
 
       t = performance.now();
       const actualIds = Int32Array.from(recognition.phones, (p) => vocabulary.idByPhone.get(p.phone)!);
-      const edits = await addon.editDistance(targetIds, actualIds, this.editCosts);
+      const comparison = this.substitutionCosts.compare(targetIds, actualIds);
+      const edits = await addon.editDistance(comparison.target, comparison.actual, comparison.costs);
       timings.dpMs = performance.now() - t;
 
       const result = buildAssessment({
@@ -131,7 +133,7 @@ export class Engine {
         recognized: recognition.phones,
         alignment,
         edits,
-        opCosts: operationCosts(edits, targetIds, actualIds, this.editCosts),
+        opCosts: operationCosts(edits, comparison.target, comparison.actual, comparison.costs),
         geometry,
       });
       timings.totalMs += timings.alignmentMs + timings.dpMs;

@@ -4,3 +4,5 @@ export { parseTargetIpa, type ParsedIpa } from './ipa.js';
 export { loadManifest, type ModelManifest, type Vocabulary } from './manifest.js';
 export type { AudioInput } from './audio-input.js';
 export type * from './types.js';
+export { phoneDistance, substitutionMatrix, mapPhone } from './phonetics/index.js';
+export { SubstitutionCosts } from './edit-costs.js';
