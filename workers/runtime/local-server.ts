@@ -157,7 +157,8 @@ export function createLocalServer(queue: LocalQueue, log: Logger): http.Server {
         jobOr404(id!);
         const job = queue.retry(id!);
         if (!job) throw new HttpError(400, 'Only FAILED or TIMED_OUT jobs can be retried');
-        return send(res, 200, { id: job.id, status: job.status });
+        // As /run: the answer at submission is IN_QUEUE, however soon the job then starts.
+        return send(res, 200, { id: job.id, status: 'IN_QUEUE' });
       }
       case 'health':
         expect('GET', false);

@@ -9,26 +9,34 @@ import type { Handler } from './types.js';
 
 export const LOCAL_TEST_JOB_ID = 'local_test';
 
-export async function runTestInput(
-  handler: Handler,
-  payloadText: string,
-  options: { log: Logger; write: (text: string) => void; isFatal?: RunJobOptions['isFatal'] },
-): Promise<number> {
+export interface TestPayload {
+  id: string;
+  input: unknown;
+}
+
+/** Parses {"input": ..., "id"?: ...}; throws an Error that says what is expected. */
+export function parseTestPayload(text: string): TestPayload {
   let payload: unknown;
   try {
-    payload = JSON.parse(payloadText);
+    payload = JSON.parse(text);
   } catch (error) {
-    options.log.error('the test input is not JSON; expected {"input": {...}}', { problem: (error as Error).message });
-    return 1;
+    throw new Error(`The test input is not JSON (${(error as Error).message}); expected {"input": {...}}`);
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !('input' in payload)) {
-    options.log.error('the test input must be a JSON object with an "input" field: {"input": {...}}');
-    return 1;
+    throw new Error('The test input must be a JSON object with an "input" field: {"input": {...}}');
   }
   const given = (payload as { id?: unknown }).id;
-  const id = typeof given === 'string' && given !== '' ? given : LOCAL_TEST_JOB_ID;
+  return { id: typeof given === 'string' && given !== '' ? given : LOCAL_TEST_JOB_ID, input: (payload as { input: unknown }).input };
+}
+
+export async function runTestInput(
+  handler: Handler,
+  payload: TestPayload,
+  options: { log: Logger; write: (text: string) => void; isFatal?: RunJobOptions['isFatal'] },
+): Promise<number> {
+  const { id, input } = payload;
   const log = options.log.forJob(id);
-  const outcome = await runJob(handler, { id, input: (payload as { input: unknown }).input }, { signal: new AbortController().signal, log, isFatal: options.isFatal });
+  const outcome = await runJob(handler, { id, input }, { signal: new AbortController().signal, log, isFatal: options.isFatal });
   if (outcome.kind === 'output') {
     options.write(`${JSON.stringify({ id, status: 'COMPLETED', output: outcome.output })}\n`);
     return 0;

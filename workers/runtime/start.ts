@@ -9,7 +9,7 @@ import { platformConfigFromEnv, workerSettingsFromEnv } from './config.js';
 import type { RunJobOptions } from './job-runner.js';
 import { LocalQueue } from './local-queue.js';
 import { createLocalServer } from './local-server.js';
-import { runTestInput } from './local-test.js';
+import { parseTestPayload, runTestInput, type TestPayload } from './local-test.js';
 import { createLogger, logLevelFromEnv, type Logger } from './log.js';
 import { PlatformWorker } from './platform-worker.js';
 import type { Handler } from './types.js';
@@ -102,6 +102,15 @@ async function main(def: WorkerDefinition, argv: string[], env: NodeJS.ProcessEn
     log.info('running ./test_input.json');
   }
 
+  let testPayload: TestPayload | undefined;
+  if (testInput !== undefined) {
+    try {
+      testPayload = parseTestPayload(testInput);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   if (commandLineBytes() > MAX_COMMAND_LINE_BYTES) {
     // ONNX Runtime reads /proc/self/cmdline while creating its environment and overflows its
     // thread's stack on command lines over ~30 KB (a crash, not an error): refuse them first.
@@ -112,7 +121,7 @@ async function main(def: WorkerDefinition, argv: string[], env: NodeJS.ProcessEn
   const handler = await def.createHandler({ env, log });
   log.info('worker ready', { worker: def.name, load_ms: Math.round(performance.now() - loadStarted) });
 
-  if (testInput !== undefined) return runTestInput(handler, testInput, { log, write: (text) => process.stdout.write(text), isFatal: def.isFatal });
+  if (testPayload !== undefined) return runTestInput(handler, testPayload, { log, write: (text) => process.stdout.write(text), isFatal: def.isFatal });
   if (args.serve) {
     const port = args.port === undefined ? 8000 : Number(args.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${args.port}"`);
