@@ -40,6 +40,14 @@ describe('one-shot runs', () => {
     expect(nothing.stderr()).toMatch(/Nothing to do/);
   });
 
+  it('applies AUDIO_MAX_DURATION_SEC through the decoder: longer audio is AUDIO_TOO_LONG', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'too-long-'));
+    writeFileSync(join(dir, 'test_input.json'), JSON.stringify({ input: { audio_base64: RECORDING.toString('base64'), target_ipa: TARGET } }));
+    const run = spawnWorker([], { AUDIO_MAX_DURATION_SEC: '3' }, { cwd: dir });
+    expect(await run.exit).toBe(1);
+    expect(JSON.parse(JSON.parse(run.stdout()).error).code).toBe('AUDIO_TOO_LONG');
+  });
+
   it('exits 1 when the model cannot be loaded', async () => {
     const run = spawnWorker(['--test-input', '{"input": {}}'], { MODEL_DIR: join(tmpdir(), 'no-such-model') });
     expect(await run.exit).toBe(1);
