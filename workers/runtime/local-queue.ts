@@ -140,12 +140,15 @@ export class LocalQueue {
     };
   }
 
-  /** Stops accepting jobs, cancels the queued ones and waits for the running ones. */
-  async close(): Promise<void> {
+  /** Stops accepting jobs, cancels the queued ones, and gives the running ones graceMs to finish before cancelling them. */
+  async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
     for (const job of this.queue) this.finish(job, 'CANCELLED');
     this.queue = [];
-    await Promise.all([...this.jobs.values()].filter((j) => j.status === 'IN_PROGRESS').map((j) => this.waitForFinal(j.id, j.executionTimeoutMs)));
+    const running = () => [...this.jobs.values()].filter((j) => j.status === 'IN_PROGRESS');
+    await Promise.all(running().map((j) => this.waitForFinal(j.id, graceMs)));
+    for (const job of running()) job.controller?.abort(new Error('server shutting down'));
+    await Promise.all(running().map((j) => this.waitForFinal(j.id, 1000)));
   }
 
   private pump(): void {
