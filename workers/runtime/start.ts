@@ -91,6 +91,8 @@ async function main(def: WorkerDefinition, argv: string[], env: NodeJS.ProcessEn
     return 0;
   }
   const settings = workerSettingsFromEnv(env, args.concurrency);
+  const port = args.port === undefined ? 8000 : Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${args.port}"`);
   const platform = args['test-input'] === undefined && !args.serve ? platformConfigFromEnv(env) : undefined;
   let testInput = args['test-input'];
   if (testInput === undefined && !args.serve && !platform) {
@@ -123,8 +125,6 @@ async function main(def: WorkerDefinition, argv: string[], env: NodeJS.ProcessEn
 
   if (testPayload !== undefined) return runTestInput(handler, testPayload, { log, write: (text) => process.stdout.write(text), isFatal: def.isFatal });
   if (args.serve) {
-    const port = args.port === undefined ? 8000 : Number(args.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${args.port}"`);
     return serve(handler, def, { port, host: args.host ?? '127.0.0.1', concurrency: settings.concurrency, log });
   }
   const worker = new PlatformWorker({ handler, config: platform!, settings, log, isFatal: def.isFatal });
