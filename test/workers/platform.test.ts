@@ -70,8 +70,14 @@ describe('assess worker on the platform double (concurrency 4)', () => {
 
   it(`completes ${BULK_JOBS} jobs, none lost and none reported twice`, { timeout: 300_000 }, async () => {
     const ids = Array.from({ length: BULK_JOBS }, (_, i) => `bulk-${String(i).padStart(4, '0')}`);
+    const started = Date.now();
     platform.enqueue(...ids.map((id) => assessJob(id)));
     await platform.waitFor(() => ids.every((id) => platform.accepted(id).length > 0), 280_000, `${BULK_JOBS} results`);
+    // Pings kept their 200 ms rhythm while four jobs at a time kept the addon busy.
+    const finished = Date.now();
+    const during = platform.pings.filter((p) => p.time >= started && p.time <= finished).map((p) => p.time);
+    console.log(`${BULK_JOBS} jobs in ${finished - started} ms; ${during.length} pings, longest gap ${maxGap([started, ...during, finished])} ms`);
+    expect(maxGap([started, ...during, finished])).toBeLessThan(1000);
     // Give any duplicate report time to arrive before counting.
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const id of ids) {
