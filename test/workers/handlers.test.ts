@@ -1,0 +1,148 @@
+// The two job handlers in process: input validation, the target resolution seam, the order of
+// checks (IPA before any download), and the injected generateIpa of the g2p handler.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { load, type Engine } from '../../lib/engine.js';
+import { EngineError } from '../../lib/errors.js';
+import { fetchAudio } from '../../lib/fetch-audio.js';
+import { createAssessHandler, type AudioFetcher } from '../../workers/assess/handler.js';
+import { resolveTargetIpa } from '../../workers/assess/resolve-target-ipa.js';
+import { parseAssessInput } from '../../workers/assess/schema.js';
+import type { GenerateIpa } from '../../workers/g2p/generate-ipa.js';
+import { loadGenerateIpa } from '../../workers/g2p/generate-ipa.js';
+import { createG2pHandler, parseG2pInput } from '../../workers/g2p/handler.js';
+import { createLogger } from '../../workers/runtime/log.js';
+import type { JobContext } from '../../workers/runtime/types.js';
+import { contractViolations } from '../helpers/contract.js';
+import { ROOT, PLUMBING_MODEL } from './spawn-worker.js';
+
+const RECORDING = readFileSync(join(ROOT, 'examples', '001040067.flac'));
+const DATA_URI = `data:audio/flac;base64,${RECORDING.toString('base64')}`;
+const TARGET = 'leɪlə ɪz ɡʊd æt sɜːfɪŋ';
+const ctx = (): JobContext => ({ jobId: 'test', signal: new AbortController().signal, log: createLogger({ write: () => {} }) });
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as EngineError).code;
+  }
+  return undefined;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EngineError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: EngineError) => error,
+  );
+}
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await load(PLUMBING_MODEL);
+});
+
+describe('assess input', () => {
+  it('accepts the contract input', () => {
+    expect(parseAssessInput({ audio_uri: 'https://h/a.webm', target_ipa: 'hɛloʊ', target_text: 'hello', language: 'en-us', options: { aligner: 'ctc' } })).toMatchObject({ audio_uri: 'https://h/a.webm' });
+    expect(parseAssessInput({ audio_base64: 'AAAA', target_text: 'hello' })).toMatchObject({ target_text: 'hello' });
+  });
+
+  it.each([
+    ['not an object', 'text', /input must be a JSON object/],
+    ['an array', [], /input must be a JSON object/],
+    ['no audio', { target_ipa: 'a' }, /No audio: give audio_uri .* or audio_base64/],
+    ['both audios', { audio_uri: 'https://h/a', audio_base64: 'AAAA', target_ipa: 'a' }, /not both/],
+    ['no target', { audio_uri: 'https://h/a' }, /No target: give target_ipa/],
+    ['an unknown key', { audio_uri: 'https://h/a', target_ipa: 'a', speed: 2 }, /unknown field "speed".*accepted: audio_uri, audio_base64, target_ipa, target_text, language, options/],
+    ['an unknown option', { audio_uri: 'https://h/a', target_ipa: 'a', options: { beam: 4 } }, /unknown field "beam" in options; accepted: aligner/],
+    ['another aligner', { audio_uri: 'https://h/a', target_ipa: 'a', options: { aligner: 'mfa' } }, /options.aligner must be "ctc"/],
+    ['a number as audio_uri', { audio_uri: 5, target_ipa: 'a' }, /audio_uri must be an https:\/\/, http:\/\/, s3:\/\/ or data: URI/],
+    ['an empty target', { audio_uri: 'https://h/a', target_ipa: '  ' }, /target_ipa must not be empty/],
+    ['a bad language', { audio_uri: 'https://h/a', target_ipa: 'a', language: 'english please' }, /language must be a language tag such as "en-us"/],
+  ])('refuses %s with INVALID_INPUT saying what is accepted', (_name, input, message) => {
+    let error: EngineError | undefined;
+    try {
+      parseAssessInput(input);
+    } catch (e) {
+      error = e as EngineError;
+    }
+    expect(error?.code).toBe('INVALID_INPUT');
+    expect(error?.message).toMatch(message);
+  });
+});
+
+describe('resolveTargetIpa', () => {
+  it('uses target_ipa as given, refuses target_text alone without generateIpa, and uses generateIpa when wired', async () => {
+    expect(await resolveTargetIpa({ target_ipa: 'a b', target_text: 'x' }, {})).toBe('a b');
+    const refused = await rejection(resolveTargetIpa({ target_text: 'hello' }, {}));
+    expect(refused.code).toBe('INVALID_INPUT');
+    expect(refused.message).toMatch(/ipa-generation endpoint.*target_ipa/);
+    const generateIpa = vi.fn<GenerateIpa>(async () => ({ ipa_phonemes: '/h//ə//l//oʊ/', phonemes: ['h', 'ə', 'l', 'oʊ'] }));
+    expect(await resolveTargetIpa({ target_text: 'hello', language: 'en-us' }, { generateIpa, engine })).toBe('/h//ə//l//oʊ/');
+    expect(generateIpa).toHaveBeenCalledWith({ text: 'hello', language: 'en-us' }, { engine });
+  });
+
+  it('finds no lib/g2p.js in this build', async () => {
+    expect(await loadGenerateIpa()).toBeUndefined();
+  });
+});
+
+describe('assess handler', () => {
+  const fetcher = (): AudioFetcher & ReturnType<typeof vi.fn> => vi.fn((uri: string, { signal }: { signal: AbortSignal }) => fetchAudio(uri, { signal, env: {} }));
+
+  it('assesses audio_uri and audio_base64 to the contract JSON', async () => {
+    const handler = createAssessHandler({ engine, fetchAudio: fetcher() });
+    const viaUri = await handler({ audio_uri: DATA_URI, target_ipa: TARGET }, ctx());
+    expect(contractViolations(viaUri as never)).toEqual([]);
+    const viaBase64 = await handler({ audio_base64: RECORDING.toString('base64'), target_ipa: TARGET, language: 'en-us' }, ctx());
+    expect(viaBase64).toEqual(viaUri);
+  });
+
+  it('refuses bad IPA before downloading anything, and caps audio_base64', async () => {
+    const fetchAudioSpy = fetcher();
+    const handler = createAssessHandler({ engine, fetchAudio: fetchAudioSpy, maxBytes: 50_000 });
+    expect((await rejection(handler({ audio_uri: 'https://example.invalid/a.wav', target_ipa: 'ǂ' }, ctx()))).code).toBe('IPA_INVALID');
+    expect(fetchAudioSpy).not.toHaveBeenCalled();
+    expect((await rejection(handler({ audio_base64: RECORDING.toString('base64'), target_ipa: TARGET }, ctx()))).code).toBe('AUDIO_TOO_LARGE');
+  });
+
+  it('assesses target_text through an injected generateIpa', async () => {
+    const generateIpa: GenerateIpa = async () => ({ ipa_phonemes: TARGET, phonemes: [] });
+    const handler = createAssessHandler({ engine, fetchAudio: fetcher(), generateIpa });
+    const result = (await handler({ audio_uri: DATA_URI, target_text: 'Layla is good at surfing' }, ctx())) as { target_ipa: string };
+    expect(result.target_ipa).toBe('l eɪ l ə ɪ z ɡ ʊ d æ t s ɜː f ɪ ŋ');
+  });
+
+  it('refuses audio over the duration cap (the decoder\'s maxDurationSec)', async () => {
+    const short = await load(PLUMBING_MODEL, { maxDurationSec: 2 });
+    const handler = createAssessHandler({ engine: short, fetchAudio: fetcher() });
+    const error = await rejection(handler({ audio_uri: DATA_URI, target_ipa: TARGET }, ctx()));
+    expect(error.code).toBe('AUDIO_TOO_LONG');
+  });
+});
+
+describe('g2p handler (generateIpa injected)', () => {
+  it('validates {text, language, audio_uri?}', () => {
+    expect(parseG2pInput({ text: 'hello world', language: 'en-us' })).toEqual({ text: 'hello world', language: 'en-us' });
+    expect(codeOf(() => parseG2pInput({ text: 'hello' }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => parseG2pInput({ text: '', language: 'en-us' }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => parseG2pInput({ text: 'hi', language: 'en-us', voice: 'x' }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => parseG2pInput({ text: 'x'.repeat(2001), language: 'en-us' }))).toBe('INVALID_INPUT');
+  });
+
+  it('calls generateIpa with the text, the language, the fetched audio and the engine', async () => {
+    const generateIpa = vi.fn<GenerateIpa>(async () => ({ ipa_phonemes: '/h//ə/', phonemes: ['h', 'ə'] }));
+    const handler = createG2pHandler({ generateIpa, engine, fetchAudio: (uri, { signal }) => fetchAudio(uri, { signal }) });
+    expect(await handler({ text: 'hello', language: 'en-us' }, ctx())).toEqual({ ipa_phonemes: '/h//ə/', phonemes: ['h', 'ə'] });
+    expect(generateIpa).toHaveBeenLastCalledWith({ text: 'hello', language: 'en-us' }, { engine });
+    await handler({ text: 'hello', language: 'en-us', audio_uri: DATA_URI }, ctx());
+    const [input] = generateIpa.mock.calls[1];
+    expect(Buffer.from(input.audio as Uint8Array).equals(RECORDING)).toBe(true);
+    const failing = createG2pHandler({ generateIpa: async () => Promise.reject(new EngineError('UNSUPPORTED_LANGUAGE', 'no xx')), fetchAudio: () => Promise.reject(new Error('unused')) });
+    expect((await rejection(failing({ text: 'a', language: 'xx' }, ctx()))).code).toBe('UNSUPPORTED_LANGUAGE');
+  });
+});

@@ -1,0 +1,103 @@
+// What can be checked of the Docker images without a Docker engine: each image's CMD runs the
+// compiled entry point that `npm run build:ts` makes; the build context keeps what the
+// Dockerfiles copy; the RunPod Hub test inputs (.runpod/tests.json) complete through the real
+// worker process; hub.json sets only variables the workers read.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contractViolations } from '../helpers/contract.js';
+import { ROOT, spawnWorker } from './spawn-worker.js';
+
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+/** The variables the workers and the runtime read (workers/shared/engine-from-env.ts, lib/fetch-audio.ts, workers/runtime/config.ts). */
+const WORKER_ENV = new Set([
+  'MODEL_DIR',
+  'EXECUTION_PROVIDER',
+  'ORT_INTRA_OP_THREADS',
+  'WORKER_CONCURRENCY',
+  'WORKER_SHUTDOWN_GRACE_MS',
+  'AUDIO_MAX_BYTES',
+  'AUDIO_MAX_DURATION_SEC',
+  'AUDIO_FETCH_ALLOW_PRIVATE',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_S3',
+  'S3_ENDPOINT',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'S3_FORCE_PATH_STYLE',
+  'RUNPOD_DEBUG_LEVEL',
+]);
+
+describe.each([
+  ['Dockerfile.assess', 'dist/workers/assess/main.js'],
+  ['Dockerfile.g2p', 'dist/workers/g2p/main.js'],
+])('%s', (dockerfile, entry) => {
+  const text = read(dockerfile);
+
+  it(`runs ${entry}, which the TypeScript build makes`, () => {
+    expect(text).toContain(`CMD ["node", "${entry}"]`);
+    expect(existsSync(join(ROOT, entry))).toBe(true);
+  });
+
+  it('copies only what the build context (.dockerignore) keeps', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    const sources = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(/\s+/)).filter((s) => s !== '${MODEL_BUNDLE}');
+    expect(sources).toEqual(['package.json', 'package-lock.json', 'CMakeLists.txt', 'tsconfig.json', 'tsconfig.build.json', 'cmake', 'native', 'lib', 'workers']);
+    for (const source of [...sources, 'models']) {
+      expect(ignored, source).not.toContain(source);
+      expect(existsSync(join(ROOT, source)), source).toBe(true);
+    }
+    expect(text).toMatch(/ARG MODEL_BUNDLE=models\/plumbing/);
+    expect(existsSync(join(ROOT, 'models', 'plumbing', 'manifest.json'))).toBe(true);
+  });
+
+  it('builds against ORT_ROOT from the release named by a build arg, with a CUDA + cuDNN runtime base', () => {
+    expect(text).toMatch(/^ARG ORT_URL=https:\/\/github\.com\/microsoft\/onnxruntime\/releases\/download\//m);
+    expect(text).toMatch(/^ENV ORT_ROOT=\/opt\/onnxruntime$/m);
+    expect(text).toMatch(/^ARG CUDA_IMAGE=nvidia\/cuda:[\d.]+-cudnn-runtime-ubuntu24\.04$/m);
+    expect(text).toMatch(/libsndfile1 libsoxr0 ffmpeg/);
+  });
+});
+
+describe('.runpod', () => {
+  const hub = JSON.parse(read('.runpod/hub.json'));
+  const tests = JSON.parse(read('.runpod/tests.json'));
+
+  it('hub.json describes a GPU serverless endpoint and sets only variables the worker reads', () => {
+    expect(hub).toMatchObject({ type: 'serverless', category: 'audio', config: { runsOn: 'GPU', gpuCount: 1 } });
+    for (const { key } of hub.config.env) expect(WORKER_ENV.has(key), key).toBe(true);
+    for (const { key } of tests.config.env) expect(WORKER_ENV.has(key), key).toBe(true);
+    expect(tests.config).toMatchObject({ gpuCount: 1, allowedCudaVersions: hub.config.allowedCudaVersions });
+  });
+
+  const hubTests: [string, { input: unknown; timeout: number }][] = tests.tests.map((t: { name: string; input: unknown; timeout: number }) => [t.name, t]);
+  it.each(hubTests)('test input "%s" completes through the worker', async (_name, test) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
+    writeFileSync(join(dir, 'test_input.json'), JSON.stringify({ input: test.input }));
+    const run = spawnWorker([], {}, { cwd: dir });
+    expect(await run.exit).toBe(0);
+    const printed = JSON.parse(run.stdout());
+    expect(printed.status).toBe('COMPLETED');
+    expect(contractViolations(printed.output)).toEqual([]);
+    expect(test.timeout).toBeGreaterThanOrEqual(10_000);
+  });
+});
+
+describe('execution provider', () => {
+  it('fails at start with MODEL_UNAVAILABLE where ONNX Runtime has no CUDA provider (this machine)', async () => {
+    const run = spawnWorker(['--test-input', '{"input": {}}'], { EXECUTION_PROVIDER: 'cuda' });
+    expect(await run.exit).toBe(1);
+    expect(run.logs.find((l) => l.message === 'worker failed to start')?.code).toBe('MODEL_UNAVAILABLE');
+    const bad = spawnWorker(['--test-input', '{"input": {}}'], { EXECUTION_PROVIDER: 'tpu' });
+    expect(await bad.exit).toBe(1);
+    expect(String(bad.logs.find((l) => l.message === 'worker failed to start')?.problem)).toMatch(/cpu or cuda/);
+  });
+});

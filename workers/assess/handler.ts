@@ -1,0 +1,34 @@
+// The assessment job: validate, resolve the target IPA, check it parses (before any download),
+// get the audio, assess. Returns the contract's assessment JSON.
+import type { Engine } from '../../lib/engine.js';
+import { decodeBase64Audio, type FetchedAudio } from '../../lib/fetch-audio.js';
+import { parseTargetIpa } from '../../lib/ipa.js';
+import type { Handler } from '../runtime/types.js';
+import type { GenerateIpa } from '../g2p/generate-ipa.js';
+import { resolveTargetIpa } from './resolve-target-ipa.js';
+import { parseAssessInput } from './schema.js';
+
+export type AudioFetcher = (uri: string, options: { signal: AbortSignal }) => Promise<FetchedAudio>;
+
+export interface AssessDeps {
+  engine: Engine;
+  fetchAudio: AudioFetcher;
+  /** Size cap for audio_base64 (audio_uri's is the fetcher's). */
+  maxBytes?: number;
+  generateIpa?: GenerateIpa;
+}
+
+export function createAssessHandler(deps: AssessDeps): Handler {
+  const inventory = new Set(deps.engine.phones);
+  return async (input, ctx) => {
+    const request = parseAssessInput(input);
+    const targetIpa = await resolveTargetIpa(request, deps);
+    parseTargetIpa(targetIpa, inventory);
+    const audio =
+      request.audio_base64 !== undefined
+        ? decodeBase64Audio(request.audio_base64, deps.maxBytes)
+        : (await deps.fetchAudio(request.audio_uri!, { signal: ctx.signal })).bytes;
+    ctx.signal.throwIfAborted();
+    return deps.engine.assess({ audio, targetIpa });
+  };
+}
