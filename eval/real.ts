@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { INVENTORY_JSON } from './fold-phones.js';
 import { REPO_ROOT } from './synthetic.js';
 
-export const SPEECHOCEAN_DIR = '/work/shared/data/speechocean762-dev';
+/** ../shared beside the checkout, as on the developers' machines and in CI. */
+export const SPEECHOCEAN_DIR = join(REPO_ROOT, '..', 'shared', 'data', 'speechocean762-dev');
 export const HELDOUT_SPEAKERS_FILE = join(REPO_ROOT, 'tools', 'train', 'heldout_speakers.txt');
 export const EVERY_NTH_SPEAKER = 8;
 

@@ -28,7 +28,7 @@ import espeak  # noqa: E402
 from espeak import SIL, Token  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SO762_TEXT = '/work/shared/data/speechocean762-dev/text'
+SO762_TEXT = os.path.join(HERE, '..', '..', '..', 'shared', 'data', 'speechocean762-dev', 'text')
 BUILTIN = os.path.join(HERE, 'sentences_en.txt')
 OUT_RATE = 16000
 LANG = 'en-us'

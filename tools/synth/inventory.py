@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import espeak  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SO762 = '/work/shared/data/speechocean762-dev'
+SO762 = os.path.join(HERE, '..', '..', '..', 'shared', 'data', 'speechocean762-dev')
 
 # ---------------------------------------------------------------------------
 # ARPAbet (CMU, 39 phones) -> IPA as espeak-ng en-us writes it.
