@@ -20,6 +20,14 @@ describe('CMUdict', () => {
     expect(arpabetToIpa('AH1 B AH0 V')).toEqual(['ʌ', 'b', 'ə', 'v']);
     expect(arpabetToIpa('ER1 TH ER0 IY0 IY2')).toEqual(['ɜː', 'θ', 'ɚ', 'i', 'iː']);
     expect(() => arpabetToIpa('XX1')).toThrow(/XX1/u);
+    expect(arpabetToIpa('AA1 L T OW2 # name, finnish')).toEqual(['ɑː', 'l', 't', 'oʊ']);
+  });
+
+  it('maps every dictionary entry', async () => {
+    const { dictionary } = await import('cmu-pronouncing-dictionary');
+    const entries = Object.values(dictionary);
+    expect(entries.length).toBeGreaterThan(130000);
+    for (const pronunciation of entries) expect(arpabetToIpa(pronunciation).length).toBeGreaterThan(0);
   });
 
   it('lists every variant of a word in dictionary order', async () => {

@@ -12,9 +12,10 @@ export const ARPABET_TO_IPA: Readonly<Record<string, string>> = {
 /** Used for these vowels when they carry primary or secondary stress (digit 1 or 2). */
 export const ARPABET_STRESSED_TO_IPA: Readonly<Record<string, string>> = { AH: 'ʌ', ER: 'ɜː', IY: 'iː' };
 
-/** "HH AH0 L OW1" -> ["h", "ə", "l", "oʊ"]; throws on an unknown ARPAbet symbol. */
+/** "HH AH0 L OW1" -> ["h", "ə", "l", "oʊ"] ("# comment" ignored); throws on an unknown ARPAbet symbol. */
 export function arpabetToIpa(pronunciation: string): string[] {
   return pronunciation
+    .split('#')[0]
     .trim()
     .split(/\s+/u)
     .filter(Boolean)
