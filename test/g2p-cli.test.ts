@@ -43,4 +43,13 @@ describe('pronunciation-engine ipa', () => {
     expect(be.status).toBe(0);
     expect(be.stderr).toBe('');
   });
+
+  it('says INTERNAL (exit code 1) when the espeak-ng helper cannot be started', () => {
+    const run = spawnSync(process.execPath, [CLI, 'ipa', 'hello'], {
+      encoding: 'utf8',
+      env: { ...process.env, PRONUNCIATION_ENGINE_G2P_HELPER: '/nonexistent/pronunciation_engine_g2p' },
+    });
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stderr)).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('PRONUNCIATION_ENGINE_G2P_HELPER') });
+  });
 });
