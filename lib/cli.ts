@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 // pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--pretty]
 // pronunciation-engine recognize <audio> [--model DIR]
+// pronunciation-engine ipa "<text>" [--lang en-us] [--audio FILE] [--model DIR] | ipa --languages
 import { parseArgs } from 'node:util';
 import { load } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
 import { formatAssessment } from './format-table.js';
+import { g2pLanguages, generateIpa } from './g2p.js';
 
 const USAGE = `Usage:
   pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--pretty]
   pronunciation-engine recognize <audio> [--model DIR] [--provider cpu|cuda]
+  pronunciation-engine ipa "<text>" [--lang en-us] [--audio FILE [--model DIR] [--provider cpu|cuda]]
+  pronunciation-engine ipa --languages
 
 <audio> is a file path (WAV, FLAC, OGG, Opus, MP3; WebM and MP4 through ffmpeg).
 --model defaults to the bundled model (models/default). Prints the contract JSON;
---pretty prints a table instead. Errors go to stderr as {"code","message"} JSON.`;
+--pretty prints a table instead. Errors go to stderr as {"code","message"} JSON.
+ipa prints the IPA of the text ({"ipa_phonemes","phonemes",...}); with --audio, each word's
+pronunciation is chosen to fit the recording. --languages lists the language codes.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,6 +30,9 @@ async function main(argv: string[]): Promise<number> {
       provider: { type: 'string' },
       threads: { type: 'string' },
       pretty: { type: 'boolean', default: false },
+      lang: { type: 'string', short: 'l' },
+      audio: { type: 'string', short: 'a' },
+      languages: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -32,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
+  if (command === 'ipa') return ipaCommand(positionals.slice(1), values);
   if (!audio || extra.length > 0) throw new EngineError('INVALID_INPUT', `Expected exactly one audio file.\n${USAGE}`);
   if (values.provider !== undefined && values.provider !== 'cpu' && values.provider !== 'cuda') {
     throw new EngineError('INVALID_INPUT', `--provider must be cpu or cuda, not "${values.provider}"`);
@@ -52,6 +62,24 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   throw new EngineError('INVALID_INPUT', `Unknown command "${command}".\n${USAGE}`);
+}
+
+async function ipaCommand(
+  words: string[],
+  values: { lang?: string; audio?: string; model?: string; provider?: string; threads?: string; languages?: boolean },
+): Promise<number> {
+  if (values.languages) {
+    process.stdout.write(`${JSON.stringify(g2pLanguages())}\n`);
+    return 0;
+  }
+  if (words.length === 0) throw new EngineError('INVALID_INPUT', `ipa needs the text, e.g. pronunciation-engine ipa "hello world".\n${USAGE}`);
+  if (values.provider !== undefined && values.provider !== 'cpu' && values.provider !== 'cuda') {
+    throw new EngineError('INVALID_INPUT', `--provider must be cpu or cuda, not "${values.provider}"`);
+  }
+  const engine = values.audio ? await load(values.model, { provider: values.provider as 'cpu' | 'cuda' | undefined }) : undefined;
+  const result = await generateIpa({ text: words.join(' '), language: values.lang, audio: values.audio }, { engine });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -192,3 +192,36 @@ export function native(): NativeAddon {
   }
   return addon;
 }
+
+// ---------- G2P: text to IPA with espeak-ng (native/src/g2p; espeak-ng runs in a helper process) ----------
+export interface G2pLanguage {
+  /** Language code to pass as `language`, e.g. "en-us" (lower case). */
+  language: string;
+  /** espeak-ng voice file chosen for it, e.g. "gmw/en-US". */
+  voice: string;
+  name: string;
+}
+export interface G2pNativeWord {
+  /** The input word (whitespace-delimited, punctuation included). */
+  text: string;
+  /** Its index among the whitespace-delimited words of the text. */
+  index: number;
+  /** espeak-ng's IPA phones, stress marks removed, length marks kept. */
+  phones: string[];
+  /** False when the text was too irregular to align and the word was translated alone. */
+  inContext: boolean;
+}
+export interface G2pNativeResult {
+  language: string;
+  voice: string;
+  /** Words with at least one phone, in order. */
+  words: G2pNativeWord[];
+}
+// Declaration merging: these join the NativeAddon interface above.
+export interface NativeAddon {
+  /** Every language code espeak-ng has a voice for (MBROLA voices excluded), sorted. */
+  g2pLanguages(): G2pLanguage[];
+  g2pInfo(): { espeakVersion: string; dataPath: string };
+  /** INVALID_INPUT (empty, > 10,000 characters, a word > 128 characters, not pronounceable, espeak-ng failed), UNSUPPORTED_LANGUAGE. */
+  g2pTextToIpa(text: string, language: string): Promise<G2pNativeResult>;
+}

@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   binding::InitModel(env, exports);
   binding::InitCtc(env, exports);
   binding::InitDp(env, exports);
+  binding::InitG2p(env, exports);
   return exports;
 }
 

@@ -10,5 +10,6 @@ void InitFeatures(Napi::Env env, Napi::Object exports);
 void InitModel(Napi::Env env, Napi::Object exports);
 void InitCtc(Napi::Env env, Napi::Object exports);
 void InitDp(Napi::Env env, Napi::Object exports);
+void InitG2p(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding

@@ -10,6 +10,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::AudioTooLarge: return "AUDIO_TOO_LARGE";
     case ErrorCode::AudioSilent: return "AUDIO_SILENT";
     case ErrorCode::AudioTooShort: return "AUDIO_TOO_SHORT";
+    case ErrorCode::UnsupportedLanguage: return "UNSUPPORTED_LANGUAGE";
     case ErrorCode::ModelUnavailable: return "MODEL_UNAVAILABLE";
     case ErrorCode::Internal: return "INTERNAL";
   }

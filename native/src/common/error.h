@@ -14,6 +14,7 @@ enum class ErrorCode {
   AudioTooLarge,
   AudioSilent,
   AudioTooShort,
+  UnsupportedLanguage,
   ModelUnavailable,
   Internal,
 };

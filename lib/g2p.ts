@@ -1,0 +1,306 @@
+// IPA generation: text -> phones in any language espeak-ng has a voice for, and, given a
+// recording, each word's pronunciation chosen from several candidates by how well it explains
+// the recording. Contract: ../shared/reference/api-contract.md, "IPA generation".
+//
+// Output format. `ipa_phonemes` is POWSM's slash string, "/h//ə//l//oʊ// //w//ɜː//l//d/", and
+// `phonemes` the same split, " " between words. Multi-character phones stay whole (tʃ, oʊ, aɪ,
+// ɑːɹ, n̩, ɔ̃, tʰ): espeak-ng is asked for a separator between phonemes, never for a split of
+// its own phoneme names. Feeding `ipa_phonemes` back as an assessment's target_ipa parses it
+// with lib/ipa.ts onto the model's inventory.
+//
+// Stress and length. Stress marks (ˈ ˌ) are removed from phones: stress belongs to the
+// syllable, not the segment, and no phone recogniser here has stressed phones (POWSM's CTC
+// targets carry none either). Length marks (ː ˑ) are kept as part of the phone, as espeak-ng
+// writes them: length distinguishes phonemes (English iː/i and ɑː, German, Finnish, Japanese
+// long vowels), and an inventory with length keeps that information; a model without length
+// folds it when lib/ipa.ts parses the target. Tone digits of tonal languages stay on their
+// vowel as espeak-ng writes them.
+//
+// Words are the whitespace-delimited words of the text; a word espeak-ng reads as several
+// (numbers: "21" -> twenty one) stays one word, words espeak-ng merges ("of the") are split
+// back, and words silent in context (a lone "-") are left out. Each word is converted in its
+// sentence context ("a" is ɐ, not the letter name). Limits (INVALID_INPUT): empty text, more than
+// 10,000 characters, a word of more than 128 characters; control characters other than
+// whitespace are removed. An unknown language is UNSUPPORTED_LANGUAGE (g2pLanguages() lists the
+// codes). espeak-ng runs in a helper process: an espeak-ng crash on odd text is INVALID_INPUT.
+//
+// Candidates (English). Besides espeak-ng in the requested language, each word gets espeak-ng's
+// other English accents (en-us, en-gb) and every CMUdict pronunciation (ARPAbet -> IPA,
+// lib/g2p/cmudict.ts); identical phone sequences are merged (sources joined by "+"). Without
+// audio, the first candidate (espeak-ng, requested language) is the answer and the others are
+// listed; options.candidates = false skips them.
+//
+// Audio. With `audio`, each word's candidate is chosen by CTC forced alignment of the whole
+// recording (lib/g2p/choose.ts): candidates are parsed onto the engine's phone inventory (those
+// that cannot be are not scored), the recording goes through the engine's model once, and the
+// candidate whose utterance has the highest best-path log-probability wins (greedy per word,
+// passes until stable, at most 3). Each word then says which candidate won, every candidate's
+// log_likelihood, and the margin to the best candidate with a different phone sequence.
+import { decodeAudio, type AudioInput } from './audio-input.js';
+import { load, type Engine } from './engine.js';
+import { EngineError, toEngineError } from './errors.js';
+import { choiceMargin, chooseCandidates, type CandidateIds } from './g2p/choose.js';
+import { cmudictPronunciations } from './g2p/cmudict.js';
+import { toPhonemes, toSlashIpa } from './g2p/format.js';
+import { parseTargetIpa } from './ipa.js';
+import { native, type G2pLanguage, type G2pNativeResult, type InferenceResult, type NativeModel } from './native.js';
+import { measureSpeech } from './speech-activity.js';
+
+export { toPhonemes, toSlashIpa, parseSlashIpa, phonemesToWords } from './g2p/format.js';
+export type { G2pLanguage } from './native.js';
+
+export const DEFAULT_LANGUAGE = 'en-us';
+/** espeak-ng accents offered as candidates for English text (besides the requested one). */
+export const ENGLISH_ACCENTS = ['en-us', 'en-gb'] as const;
+
+export interface GenerateIpaInput {
+  text: string;
+  /** An espeak-ng language code (g2pLanguages()); default en-us. */
+  language?: string;
+  /** A recording of the text: each word's pronunciation is then chosen to fit it. */
+  audio?: AudioInput;
+}
+
+export interface GenerateIpaOptions {
+  /** The phone recogniser used with `audio`; default: the bundled model (models/default). */
+  engine?: Engine;
+  /** Offer other pronunciations for English words (default true for English); always on with audio. */
+  candidates?: boolean;
+  /** Passes of the per-word search with audio (default 3). */
+  maxPasses?: number;
+}
+
+export interface IpaCandidate {
+  /** The word's phones in the slash format. */
+  ipa: string;
+  /** Where it comes from: "espeak-ng:en-us", "cmudict:read(2)", or several joined by "+". */
+  source: string;
+  /** With audio: log-probability of the best CTC path of the whole recording with this candidate; null when it cannot be scored (phones outside the model's inventory, or too long for the recording). */
+  log_likelihood?: number | null;
+}
+
+export interface IpaWord {
+  /** The word as written, without surrounding punctuation. */
+  word: string;
+  /** The phones used for it in ipa_phonemes (slash format). */
+  ipa: string;
+  source: string;
+  candidates?: IpaCandidate[];
+  /** With audio: the ipa of the chosen candidate. */
+  chosen?: string;
+  /** With audio: log-likelihood of the chosen candidate minus that of the best candidate with different model phones (null: none). */
+  margin?: number | null;
+}
+
+export interface IpaGeneration {
+  ipa_phonemes: string;
+  phonemes: string[];
+  /** The language code used (as resolved, lower case). */
+  language: string;
+  words: IpaWord[];
+}
+
+interface Candidate {
+  phones: string[];
+  sources: string[];
+}
+
+interface WordCandidates {
+  index: number;
+  text: string;
+  candidates: Candidate[];
+}
+
+/** Every language code espeak-ng has a voice for, sorted (MBROLA voices excluded). */
+export function g2pLanguages(): G2pLanguage[] {
+  try {
+    return native().g2pLanguages();
+  } catch (error) {
+    throw toEngineError(error);
+  }
+}
+
+async function textToIpa(text: string, language: string): Promise<G2pNativeResult> {
+  try {
+    return await native().g2pTextToIpa(text, language);
+  } catch (error) {
+    throw toEngineError(error);
+  }
+}
+
+function displayWord(text: string): string {
+  const stripped = text.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, '');
+  return stripped || text;
+}
+
+function isEnglish(language: string): boolean {
+  return language === 'en' || language.startsWith('en-');
+}
+
+function addCandidate(word: WordCandidates, phones: string[], source: string): void {
+  if (phones.length === 0) return;
+  const key = phones.join(' ');
+  const existing = word.candidates.find((c) => c.phones.join(' ') === key);
+  if (existing) {
+    if (!existing.sources.includes(source)) existing.sources.push(source);
+  } else {
+    word.candidates.push({ phones, sources: [source] });
+  }
+}
+
+async function englishCandidates(text: string, primary: G2pNativeResult, words: WordCandidates[]): Promise<void> {
+  const byIndex = new Map(words.map((w) => [w.index, w]));
+  const accents = ENGLISH_ACCENTS.filter((a) => a !== primary.language);
+  const others = await Promise.all(accents.map((accent) => textToIpa(text, accent)));
+  for (const other of others) {
+    for (const w of other.words) {
+      const word = byIndex.get(w.index);
+      if (word) addCandidate(word, w.phones, `espeak-ng:${other.language}`);
+    }
+  }
+  for (const word of words) {
+    for (const entry of await cmudictPronunciations(displayWord(word.text))) addCandidate(word, entry.phones, `cmudict:${entry.entry}`);
+  }
+}
+
+let defaultEngine: Promise<Engine> | undefined;
+
+function bundledEngine(): Promise<Engine> {
+  if (!defaultEngine) {
+    defaultEngine = load();
+    defaultEngine.catch(() => {
+      defaultEngine = undefined;
+    });
+  }
+  return defaultEngine;
+}
+
+/** Mirrors Engine: less speech than this, or a peak below -60 dBFS, is AUDIO_SILENT. */
+const MIN_SPEECH_SEC = 0.15;
+const SILENT_PEAK_DB = -60;
+const privateModels = new WeakMap<Engine, Promise<NativeModel>>();
+
+/**
+ * The model's log-probabilities for a recording. Uses `engine.logProbs(audio)` when the Engine
+ * has it (the method this module needs; see the report), else decodes the audio and runs the
+ * engine's manifest on a second CPU session of the same model, kept per Engine.
+ */
+async function utteranceLogProbs(engine: Engine, audio: AudioInput): Promise<InferenceResult> {
+  const withMethod = engine as Engine & { logProbs?: (audio: AudioInput) => Promise<InferenceResult> };
+  if (typeof withMethod.logProbs === 'function') return withMethod.logProbs(audio);
+  const decoded = await decodeAudio(audio, { maxDurationSec: engine.manifest.maxDurationSec, ffmpegPath: 'ffmpeg' });
+  const speech = measureSpeech(decoded.samples);
+  if (speech.peakDb < SILENT_PEAK_DB || speech.speechSec < MIN_SPEECH_SEC) {
+    throw new EngineError('AUDIO_SILENT', `The recording holds no speech (${speech.speechSec.toFixed(2)} s above the noise floor); record the text again`, {
+      speech_sec: speech.speechSec,
+      peak_db: speech.peakDb,
+    });
+  }
+  let model = privateModels.get(engine);
+  if (!model) {
+    model = native().loadModel({ ...engine.manifest.nativeConfig, provider: 'cpu' });
+    privateModels.set(engine, model);
+    model.catch(() => privateModels.delete(engine));
+  }
+  return (await model).infer(decoded.samples);
+}
+
+interface AudioChoice {
+  chosen: number[];
+  logLikelihoods: (number | null)[][];
+  margins: (number | null)[];
+}
+
+async function chooseWithAudio(words: WordCandidates[], audio: AudioInput, engine: Engine, maxPasses: number): Promise<AudioChoice> {
+  const { vocabulary } = engine.manifest;
+  const inventory = new Set(vocabulary.idByPhone.keys());
+  const keys: (string | null)[][] = [];
+  const ids: CandidateIds[][] = words.map((word, w) => {
+    let firstError: EngineError | undefined;
+    const row = word.candidates.map((candidate) => {
+      try {
+        const parsed = parseTargetIpa(toSlashIpa([candidate.phones]), inventory);
+        return Int32Array.from(parsed.phones, (p) => vocabulary.idByPhone.get(p)!);
+      } catch (error) {
+        const engineError = toEngineError(error);
+        if (engineError.code !== 'IPA_INVALID') throw engineError;
+        firstError ??= engineError;
+        return null;
+      }
+    });
+    if (row.every((c) => c === null)) {
+      throw new EngineError('IPA_INVALID', `Word ${w + 1} ("${displayWord(word.text)}") has no pronunciation this model's phones can express: ${firstError?.message}`, {
+        word: displayWord(word.text),
+      });
+    }
+    keys.push(row.map((c) => (c === null ? null : c.join(','))));
+    return row;
+  });
+
+  const logProbs = await utteranceLogProbs(engine, audio);
+  const addon = native();
+  const score = async (targets: Int32Array): Promise<number> => {
+    try {
+      const alignment = await addon.ctcForcedAlign(logProbs.logProbs, logProbs.numFrames, logProbs.vocabSize, vocabulary.blankId, targets);
+      return alignment.pathLogProb;
+    } catch (error) {
+      const engineError = toEngineError(error);
+      if (engineError.code === 'AUDIO_TOO_SHORT') return -Infinity;
+      throw engineError;
+    }
+  };
+  const result = await chooseCandidates(ids, score, maxPasses);
+  const best = result.logLikelihoods.map((scores, i) => scores[result.chosen[i]]);
+  if (best.every((s) => s === null || !Number.isFinite(s))) {
+    throw new EngineError('AUDIO_TOO_SHORT', `The recording (${logProbs.numFrames} model frames) is too short for the text's phones; record the whole text`);
+  }
+  return {
+    chosen: result.chosen,
+    logLikelihoods: result.logLikelihoods.map((scores) => scores.map((s) => (s === null || !Number.isFinite(s) ? null : s))),
+    margins: result.logLikelihoods.map((scores, i) => choiceMargin(scores, keys[i], result.chosen[i])),
+  };
+}
+
+/** Text (and optionally a recording of it) -> IPA in the contract's format. See the header. */
+export async function generateIpa(input: GenerateIpaInput, options: GenerateIpaOptions = {}): Promise<IpaGeneration> {
+  if (!input || typeof input !== 'object') throw new EngineError('INVALID_INPUT', 'generateIpa() takes {text, language?, audio?}');
+  if (typeof input.text !== 'string') throw new EngineError('INVALID_INPUT', 'text must be a string, e.g. "hello world"');
+  if (input.language !== undefined && typeof input.language !== 'string') {
+    throw new EngineError('INVALID_INPUT', 'language must be a string such as "en-us" (see g2pLanguages())');
+  }
+  const primary = await textToIpa(input.text, input.language ?? DEFAULT_LANGUAGE);
+  const words: WordCandidates[] = primary.words.map((w) => ({
+    index: w.index,
+    text: w.text,
+    candidates: [{ phones: w.phones, sources: [`espeak-ng:${primary.language}`] }],
+  }));
+  const withAudio = input.audio !== undefined && input.audio !== null;
+  const withCandidates = withAudio || ((options.candidates ?? true) && isEnglish(primary.language));
+  if (withCandidates && isEnglish(primary.language)) await englishCandidates(input.text, primary, words);
+
+  let choice: AudioChoice | undefined;
+  if (withAudio) {
+    const engine = options.engine ?? (await bundledEngine());
+    choice = await chooseWithAudio(words, input.audio as AudioInput, engine, options.maxPasses ?? 3);
+  }
+
+  const chosenPhones = words.map((w, i) => w.candidates[choice ? choice.chosen[i] : 0].phones);
+  const out: IpaWord[] = words.map((w, i) => {
+    const pick = choice ? choice.chosen[i] : 0;
+    const candidate = w.candidates[pick];
+    const entry: IpaWord = { word: displayWord(w.text), ipa: toSlashIpa([candidate.phones]), source: candidate.sources.join('+') };
+    if (withCandidates) {
+      entry.candidates = w.candidates.map((c, k) => {
+        const listed: IpaCandidate = { ipa: toSlashIpa([c.phones]), source: c.sources.join('+') };
+        if (choice) listed.log_likelihood = choice.logLikelihoods[i][k];
+        return listed;
+      });
+    }
+    if (choice) {
+      entry.chosen = entry.ipa;
+      entry.margin = choice.margins[i];
+    }
+    return entry;
+  });
+  return { ipa_phonemes: toSlashIpa(chosenPhones), phonemes: toPhonemes(chosenPhones), language: primary.language, words: out };
+}
