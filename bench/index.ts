@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCtcAndDp } from './ctc-dp.js';
+import { benchG2p } from './g2p.js';
 import { printLoadTest, runLoadTest } from './load.js';
 import { benchPipeline } from './pipeline.js';
 import { printTable } from './stats.js';
@@ -30,5 +31,8 @@ if (pipeline.model === 'plumbing') {
 
 const ratios = await benchCtcAndDp();
 printTable('Native vs straightforward TypeScript, same algorithms, same inputs', Object.entries(ratios).map(([k, v]): [string, string] => [k, typeof v === 'number' ? v.toFixed(3) : v]));
+
+const g2p = await benchG2p();
+printTable('Text-only G2P (espeak-ng in its helper process)', Object.entries(g2p).map(([k, v]): [string, string] => [k, typeof v === 'number' ? v.toFixed(1) : String(v)]));
 
 printLoadTest(await runLoadTest());

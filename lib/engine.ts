@@ -104,6 +104,16 @@ export class Engine {
     return (await this.assessDetailed(input)).result;
   }
 
+  /** The model's frame log-probabilities for a recording, after the same checks as assess(). */
+  async logProbs(audio: AudioInput): Promise<InferenceResult> {
+    try {
+      const { decoded } = await this.decode(audio);
+      return await this.model.infer(decoded.samples);
+    } catch (error) {
+      throw toEngineError(error);
+    }
+  }
+
   /** assess() plus per-stage timings (used by the benchmark). */
   async assessDetailed(input: AssessInput): Promise<{ result: AssessmentResult; timings: StageTimings }> {
     if (!input || typeof input !== 'object') throw new EngineError('INVALID_INPUT', 'assess() takes {audio, targetIpa}');

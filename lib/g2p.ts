@@ -36,15 +36,14 @@
 // candidate whose utterance has the highest best-path log-probability wins (greedy per word,
 // passes until stable, at most 3). Each word then says which candidate won, every candidate's
 // log_likelihood, and the margin to the best candidate with a different phone sequence.
-import { decodeAudio, type AudioInput } from './audio-input.js';
+import type { AudioInput } from './audio-input.js';
 import { load, type Engine } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
 import { choiceMargin, chooseCandidates, type CandidateIds } from './g2p/choose.js';
 import { cmudictPronunciations } from './g2p/cmudict.js';
 import { toPhonemes, toSlashIpa } from './g2p/format.js';
 import { parseTargetIpa } from './ipa.js';
-import { native, type G2pLanguage, type G2pNativeResult, type InferenceResult, type NativeModel } from './native.js';
-import { measureSpeech } from './speech-activity.js';
+import { native, type G2pLanguage, type G2pNativeResult } from './native.js';
 
 export { toPhonemes, toSlashIpa, parseSlashIpa, phonemesToWords } from './g2p/format.js';
 export type { G2pLanguage } from './native.js';
@@ -175,36 +174,6 @@ function bundledEngine(): Promise<Engine> {
   return defaultEngine;
 }
 
-/** Mirrors Engine: less speech than this, or a peak below -60 dBFS, is AUDIO_SILENT. */
-const MIN_SPEECH_SEC = 0.15;
-const SILENT_PEAK_DB = -60;
-const privateModels = new WeakMap<Engine, Promise<NativeModel>>();
-
-/**
- * The model's log-probabilities for a recording. Uses `engine.logProbs(audio)` when the Engine
- * has it (the method this module needs; see the report), else decodes the audio and runs the
- * engine's manifest on a second CPU session of the same model, kept per Engine.
- */
-async function utteranceLogProbs(engine: Engine, audio: AudioInput): Promise<InferenceResult> {
-  const withMethod = engine as Engine & { logProbs?: (audio: AudioInput) => Promise<InferenceResult> };
-  if (typeof withMethod.logProbs === 'function') return withMethod.logProbs(audio);
-  const decoded = await decodeAudio(audio, { maxDurationSec: engine.manifest.maxDurationSec, ffmpegPath: 'ffmpeg' });
-  const speech = measureSpeech(decoded.samples);
-  if (speech.peakDb < SILENT_PEAK_DB || speech.speechSec < MIN_SPEECH_SEC) {
-    throw new EngineError('AUDIO_SILENT', `The recording holds no speech (${speech.speechSec.toFixed(2)} s above the noise floor); record the text again`, {
-      speech_sec: speech.speechSec,
-      peak_db: speech.peakDb,
-    });
-  }
-  let model = privateModels.get(engine);
-  if (!model) {
-    model = native().loadModel({ ...engine.manifest.nativeConfig, provider: 'cpu' });
-    privateModels.set(engine, model);
-    model.catch(() => privateModels.delete(engine));
-  }
-  return (await model).infer(decoded.samples);
-}
-
 interface AudioChoice {
   chosen: number[];
   logLikelihoods: (number | null)[][];
@@ -237,7 +206,7 @@ async function chooseWithAudio(words: WordCandidates[], audio: AudioInput, engin
     return row;
   });
 
-  const logProbs = await utteranceLogProbs(engine, audio);
+  const logProbs = await engine.logProbs(audio);
   const addon = native();
   const score = async (targets: Int32Array): Promise<number> => {
     try {

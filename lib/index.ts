@@ -6,3 +6,4 @@ export type { AudioInput } from './audio-input.js';
 export type * from './types.js';
 export { phoneDistance, substitutionMatrix, mapPhone } from './phonetics/index.js';
 export { SubstitutionCosts } from './edit-costs.js';
+export { generateIpa, g2pLanguages, type IpaGeneration, type IpaWord, type IpaCandidate, type GenerateIpaInput, type GenerateIpaOptions } from './g2p.js';

@@ -11,5 +11,6 @@ target="prebuilds/$(node -p 'process.platform + "-" + process.arch')"
 rm -rf "$target" && mkdir -p "$target"
 cp build/Release/pronunciation_engine.node "$target/pronunciation-engine.napi.node"
 strip --strip-unneeded "$target/pronunciation-engine.napi.node"
-cp build/Release/libonnxruntime.so.1 build/Release/libonnxruntime_providers_*.so "$target/"
+# The espeak-ng helper program (G2P runs in it, isolated from the addon) and ONNX Runtime.
+cp build/Release/pronunciation_engine_g2p build/Release/libonnxruntime.so.1 build/Release/libonnxruntime_providers_*.so "$target/"
 ls -l "$target"

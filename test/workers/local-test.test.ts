@@ -21,11 +21,11 @@ describe('one-shot runs', () => {
   });
 
   it('--test-input prints FAILED with the contract error and exits 1 on a bad input', async () => {
-    const run = spawnWorker(['--test-input', JSON.stringify({ input: { audio_uri: 'https://example.invalid/a.wav', target_text: 'hello' } })], {});
+    const run = spawnWorker(['--test-input', JSON.stringify({ input: { audio_uri: 'https://example.invalid/a.wav', target_ipa: 'h', speed: 'fast' } })], {});
     expect(await run.exit).toBe(1);
     const printed = JSON.parse(run.stdout());
     expect(printed.status).toBe('FAILED');
-    expect(JSON.parse(printed.error)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('ipa-generation endpoint') });
+    expect(JSON.parse(printed.error)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('"speed"') });
   });
 
   it('refuses a payload without "input", a huge command line, and a missing mode, with exit 1', async () => {

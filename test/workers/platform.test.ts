@@ -108,7 +108,7 @@ describe('assess worker on the platform double (concurrency 4)', () => {
       [{ id: 'bad-no-input' }, 'INVALID_INPUT'],
       [assessJob('bad-unknown-key', { speed: 'fast' }), 'INVALID_INPUT'],
       [assessJob('bad-aligner', { options: { aligner: 'mfa' } }), 'INVALID_INPUT'],
-      [assessJob('bad-text-only', { target_ipa: undefined, target_text: 'hello' }), 'INVALID_INPUT'],
+      [assessJob('bad-no-target', { target_ipa: undefined }), 'INVALID_INPUT'],
       [assessJob('bad-ipa', { target_ipa: 'ǂǂǂ' }), 'IPA_INVALID'],
       [{ id: 'bad-audio', input: { audio_base64: Buffer.from('not audio at all').toString('base64'), target_ipa: TARGET } }, 'AUDIO_UNDECODABLE'],
       [assessJob('bad-scheme', { audio_uri: 'ftp://host/a.wav' }), 'INVALID_INPUT'],
@@ -125,7 +125,7 @@ describe('assess worker on the platform double (concurrency 4)', () => {
       expect(typeof error.message).toBe('string');
       expect(error.worker_id).toBe('pod-main');
     }
-    expect(String(errorOf(platform.accepted('bad-text-only')[0].body).message)).toMatch(/ipa-generation endpoint/);
+    expect(String(errorOf(platform.accepted('bad-no-target')[0].body).message)).toMatch(/target_ipa/);
     expect(String(errorOf(platform.accepted('bad-unknown-key')[0].body).message)).toMatch(/"speed".*accepted: audio_uri, audio_base64/);
     expect(platform.accepted('after-bad')[0].body.output).toBeDefined();
     expect(worker.logs.some((l) => l.level === 'ERROR' && String(l.message).includes('without an id'))).toBe(true);

@@ -1,7 +1,7 @@
 // The assessment worker: node dist/workers/assess/main.js [--test-input JSON | --serve ...]
 // The model is loaded once, here, before any job (see ../shared/engine-from-env.ts for the env).
 import { fetchAudio } from '../../lib/fetch-audio.js';
-import { loadGenerateIpa } from '../g2p/generate-ipa.js';
+import { generateIpa } from '../../lib/g2p.js';
 import { startWorker } from '../runtime/start.js';
 import { loadEngineFromEnv } from '../shared/engine-from-env.js';
 import { createAssessHandler } from './handler.js';
@@ -10,8 +10,6 @@ startWorker({
   name: 'assess',
   async createHandler({ env, log }) {
     const { engine, maxBytes } = await loadEngineFromEnv(env, log);
-    const generateIpa = await loadGenerateIpa();
-    if (!generateIpa) log.info('no lib/g2p.js in this build: target_text without target_ipa is answered with INVALID_INPUT');
     return createAssessHandler({ engine, maxBytes, generateIpa, fetchAudio: (uri, { signal }) => fetchAudio(uri, { maxBytes, signal, env }) });
   },
 });
