@@ -130,15 +130,13 @@ describe('g2p handler (generateIpa injected)', () => {
     expect(codeOf(() => parseG2pInput({ text: 'x'.repeat(2001), language: 'en-us' }))).toBe('INVALID_INPUT');
   });
 
-  it('calls generateIpa with the text, the language, the fetched audio and the engine', async () => {
-    const generateIpa = vi.fn<GenerateIpa>(async () => ({ ipa_phonemes: '/h//ə/', phonemes: ['h', 'ə'] }));
-    const handler = createG2pHandler({ generateIpa, engine, fetchAudio: (uri, { signal }) => fetchAudio(uri, { signal }) });
-    expect(await handler({ text: 'hello', language: 'en-us' }, ctx())).toEqual({ ipa_phonemes: '/h//ə/', phonemes: ['h', 'ə'] });
-    expect(generateIpa).toHaveBeenLastCalledWith({ text: 'hello', language: 'en-us' }, { engine });
-    await handler({ text: 'hello', language: 'en-us', audio_uri: DATA_URI }, ctx());
-    const [input] = generateIpa.mock.calls[1];
-    expect(Buffer.from(input.audio as Uint8Array).equals(RECORDING)).toBe(true);
-    const failing = createG2pHandler({ generateIpa: async () => Promise.reject(new EngineError('UNSUPPORTED_LANGUAGE', 'no xx')), fetchAudio: () => Promise.reject(new Error('unused')) });
-    expect((await rejection(failing({ text: 'a', language: 'xx' }, ctx()))).code).toBe('UNSUPPORTED_LANGUAGE');
+  it('serves the real generateIpa, with the fetched audio, and passes its typed errors on', async () => {
+    const handler = createG2pHandler({ generateIpa: realGenerateIpa, engine, fetchAudio: (uri, { signal }) => fetchAudio(uri, { signal }) });
+    const textOnly = await handler({ text: 'hello', language: 'en-us' }, ctx());
+    expect(textOnly).toEqual(await realGenerateIpa({ text: 'hello', language: 'en-us' }));
+    const withAudio = (await handler({ text: 'layla is good at surfing', language: 'en-us', audio_uri: DATA_URI }, ctx())) as { ipa_phonemes: string; words?: unknown[] };
+    expect(withAudio.ipa_phonemes).toMatch(/^(\/[^/]+\/)+$/);
+    expect(withAudio.words).toHaveLength(5); // a per-word note of the audio-guided choice
+    expect((await rejection(handler({ text: 'a', language: 'xx-nope' }, ctx()))).code).toBe('UNSUPPORTED_LANGUAGE');
   });
 });
