@@ -5,7 +5,9 @@ through the engine itself.
     /usr/bin/python3 tools/train/export.py --ckpt /work/data-synth/ckpt/last.pt \
         --cache /work/data-synth/cache --out models/default
 
-Writes <out>/{model.onnx, tokens.txt, global_mvn.json, manifest.json}. GlobalMVN is the
+Writes <out>/{model.onnx, tokens.txt, global_mvn.json, manifest.json}. By default the weights are
+rounded to float16 and stored as float16 with Casts to float32 (half the file; the PyTorch side
+of the check uses the same rounded weights, and the PER is measured on them). GlobalMVN is the
 frontend's job (manifest frontend.global_mvn), so the exported graph starts after it: input
 `feats` [1, T, 80] normalised log-mel, output `logits` [1, T', V], T' = ((T - 1) // 2) // 2.
 
@@ -16,8 +18,12 @@ held-out speechocean762 speakers); compares the engine's log-probabilities with 
 PER of both.
 """
 import argparse
-import json
 import os
+
+# Sleep, do not spin, while waiting for another OpenMP thread: on a shared 2-core machine
+# spinning threads made a training step 4-5x slower (measured).
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+import json
 import subprocess
 import tempfile
 
@@ -44,15 +50,51 @@ class Exported(torch.nn.Module):
         return logits
 
 
-def write_bundle(ck, out, description, name):
+def round_to_fp16(state_dict):
+    """Every float weight rounded to the nearest float16 (kept as float32). Not the GlobalMVN
+    buffers: the engine applies GlobalMVN from global_mvn.json at full precision."""
+    return {k: (v.half().float() if v.is_floating_point() and not k.startswith('mvn_') else v)
+            for k, v in state_dict.items()}
+
+
+def store_fp16(onnx_path):
+    """Stores every float32 initializer whose values are exactly float16 values as float16 plus a
+    Cast back to float32 (lossless: the graph computes exactly what it computed before; ONNX
+    Runtime folds the casts at load time). Halves the file."""
+    from onnx import TensorProto, helper, numpy_helper
+    m = onnx.load(onnx_path)
+    g = m.graph
+    casts, kept, converted = [], [], 0
+    for init in g.initializer:
+        arr = numpy_helper.to_array(init)
+        if init.data_type == TensorProto.FLOAT and arr.size >= 16 and \
+                np.array_equal(arr.astype(np.float16).astype(np.float32), arr):
+            kept.append(numpy_helper.from_array(arr.astype(np.float16), init.name + '__fp16'))
+            casts.append(helper.make_node('Cast', [init.name + '__fp16'], [init.name], to=TensorProto.FLOAT,
+                                          name=init.name + '__cast'))
+            converted += 1
+        else:
+            kept.append(init)
+    del g.initializer[:]
+    g.initializer.extend(kept)
+    nodes = casts + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, onnx_path)
+    return converted
+
+
+def write_bundle(ck, out, description, name, fp16=True):
     os.makedirs(out, exist_ok=True)
     config = ck['state']['config']
+    weights = round_to_fp16(ck['model']) if fp16 else ck['model']
     model = build(config)
-    model.load_state_dict(ck['model'])
+    model.load_state_dict(weights)
     model.eval()
     # Same model with identity MVN inside: the graph takes already-normalised features.
     inner = build(config)
-    inner.load_state_dict(ck['model'])
+    inner.load_state_dict(weights)
     inner.set_mvn(torch.zeros(80), torch.ones(80))
     inner.eval()
     onnx_path = os.path.join(out, 'model.onnx')
@@ -61,6 +103,8 @@ def write_bundle(ck, out, description, name):
                       output_names=['logits'], dynamic_axes={'feats': {1: 'T'}, 'logits': {1: 'frames'}},
                       do_constant_folding=True)
     onnx.checker.check_model(onnx.load(onnx_path))
+    if fp16:
+        print(f'float16 storage: {store_fp16(onnx_path)} initializers')
     tokens = ck['tokens']
     assert tokens == data.tokens(), 'checkpoint vocabulary differs from data.tokens()'
     with open(os.path.join(out, 'tokens.txt'), 'w', encoding='utf-8') as f:
@@ -159,10 +203,12 @@ def main():
     ap.add_argument('--name', default='default-en-phone-ctc')
     ap.add_argument('--description', required=True)
     ap.add_argument('--no-check', action='store_true')
+    ap.add_argument('--fp32', action='store_true', help='keep float32 weights (default: weights rounded to '
+                    'float16 and stored as float16; the check compares with the same rounded weights)')
     args = ap.parse_args()
     torch.set_num_threads(2)
     ck = torch.load(args.ckpt)
-    model = write_bundle(ck, args.out, args.description, args.name)
+    model = write_bundle(ck, args.out, args.description, args.name, fp16=not args.fp32)
     print(f'params {sum(p.numel() for p in model.parameters()) / 1e6:.3f} M; wrote {args.out}:',
           {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))})
     if not args.no_check:
