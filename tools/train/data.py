@@ -153,7 +153,7 @@ def logmel(samples: np.ndarray) -> np.ndarray:
 
 def build_cache(items, out_path):
     """items: list of (id, audio_path, labels, group). Writes a torch file with concatenated
-    float16-free float32 features (one big [sum T, 80] array + offsets)."""
+    float32 features (one big [sum T, 80] array + offsets)."""
     inv = load_inventory()
     tok_id = {t: i for i, t in enumerate(tokens(inv))}
     feats, lens, labs, ids, groups = [], [], [], [], []
