@@ -25,7 +25,7 @@ import torchaudio.functional as AF
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INVENTORY = os.path.join(ROOT, 'tools', 'synth', 'inventory.json')
-SO762 = '/work/shared/data/speechocean762-dev'
+SO762 = os.path.join(ROOT, '..', 'shared', 'data', 'speechocean762-dev')  # ../shared beside the checkout
 SAMPLE_RATE = 16000
 
 FRONTEND = dict(n_fft=512, win_length=400, hop_length=160, n_mels=80, fmin=0, fmax=8000, center=True,

@@ -133,13 +133,13 @@ def write_bundle(ck, out, description, name, fp16=True):
     return model
 
 
-def check(model, out, cache):
+def check(model, out, cache, synth_heldout):
     """Runs the engine on raw samples and compares with PyTorch on the same samples."""
     cases = []  # (name, samples, reference labels or None)
     rng = np.random.default_rng(0)
     ho = Set(os.path.join(cache, 'so762-heldout.pt'))
     so_items = data.so762_items(data.heldout_speakers())
-    synth_items, _ = data.synth_items(['/work/data-synth/heldout'])
+    synth_items, _ = data.synth_items([synth_heldout])
     for kind, items in (('synth_heldout', synth_items), ('real_heldout_speakers', so_items)):
         for uid, path, lab, _ in items:
             cases.append((kind, uid, data.read_audio(path), lab))
@@ -202,6 +202,7 @@ def main():
     ap.add_argument('--out', default=os.path.join(ROOT, 'models', 'default'))
     ap.add_argument('--name', default='default-en-phone-ctc')
     ap.add_argument('--description', required=True)
+    ap.add_argument('--synth-heldout', default='/work/data-synth/heldout', help='generated --split heldout utterances for the check')
     ap.add_argument('--no-check', action='store_true')
     ap.add_argument('--fp32', action='store_true', help='keep float32 weights (default: weights rounded to '
                     'float16 and stored as float16; the check compares with the same rounded weights)')
@@ -212,7 +213,7 @@ def main():
     print(f'params {sum(p.numel() for p in model.parameters()) / 1e6:.3f} M; wrote {args.out}:',
           {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))})
     if not args.no_check:
-        max_diff, _ = check(model, os.path.abspath(args.out), args.cache)
+        max_diff, _ = check(model, os.path.abspath(args.out), args.cache, args.synth_heldout)
         assert max_diff < 1e-3, f'engine and PyTorch disagree: {max_diff}'
 
 
