@@ -34,8 +34,8 @@ export interface AssessInput {
 /** Less speech than this, or a peak below -60 dBFS, is AUDIO_SILENT. */
 const MIN_SPEECH_SEC = 0.15;
 const SILENT_PEAK_DB = -60;
-/** Target phones per second of speech beyond which the audio cannot hold the target. */
-const MAX_PHONES_PER_SPEECH_SEC = 30;
+/** Target phones per second of audio beyond which the audio cannot hold the target. */
+const MAX_PHONES_PER_AUDIO_SEC = 30;
 /** Below this many target phones per second of speech (given > 3 s of speech), the audio holds far more than the target. */
 const MIN_PHONES_PER_SPEECH_SEC = 0.5;
 
@@ -122,7 +122,7 @@ export class Engine {
     }
     const target = parseTargetIpa(input.targetIpa, this.inventory);
     const { recognition, inference, geometry, timings, speech } = await this.recognizeDetailed(input.audio);
-    checkLengthFitsTarget(speech, target.phones.length);
+    checkLengthFitsTarget(speech, geometry.durationSamples / 16000, target.phones.length);
     const addon = native();
     const { vocabulary } = this.manifest;
     try {
@@ -214,13 +214,13 @@ export class Engine {
 }
 
 /** Abstains when the speech in the recording is far too short or far too long for the target. */
-function checkLengthFitsTarget(speech: SpeechActivity, targetPhones: number): void {
+function checkLengthFitsTarget(speech: SpeechActivity, audioSec: number, targetPhones: number): void {
   const rate = targetPhones / Math.max(speech.speechSec, 1e-3);
-  const details = { speech_sec: speech.speechSec, target_phones: targetPhones };
-  if (rate > MAX_PHONES_PER_SPEECH_SEC) {
+  const details = { audio_sec: audioSec, speech_sec: speech.speechSec, target_phones: targetPhones };
+  if (targetPhones / audioSec > MAX_PHONES_PER_AUDIO_SEC) {
     throw new EngineError(
       'AUDIO_TOO_SHORT',
-      `The recording has ${speech.speechSec.toFixed(2)} s of speech, too short for a target of ${targetPhones} phones; record the whole sentence`,
+      `The recording is ${audioSec.toFixed(2)} s long, too short for a target of ${targetPhones} phones; record the whole sentence`,
       details,
     );
   }
