@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from '../lib/index.js';
+import { SubstitutionCosts } from '../lib/edit-costs.js';
 import { parseTargetIpa } from '../lib/ipa.js';
 import { native } from '../lib/native.js';
 import { median, timeAsync } from './stats.js';
@@ -37,7 +38,7 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
   const target = Int32Array.from(parseTargetIpa(targetIpa, new Set(vocabulary.idByPhone.keys())).phones, (p) => vocabulary.idByPhone.get(p)!);
   const greedy = await addon.ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId);
   const actual = Int32Array.from([...greedy.tokens].filter((t) => vocabulary.phoneById[t] !== null));
-  const costs = { numSymbols: vocabulary.tokens.length, insertion: 1, deletion: 1 };
+  const substitutionCosts = new SubstitutionCosts(vocabulary.phoneById);
 
   // infer() runs features then the model; its own timings give the model part alone.
   const inferenceMs: number[] = [];
@@ -52,7 +53,11 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
     'inference (ONNX Runtime CPU, 1 thread)': median(inferenceMs.slice(3)),
     'CTC greedy decode': await timeAsync(() => addon.ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId)),
     'CTC forced alignment': await timeAsync(() => addon.ctcForcedAlign(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, target)),
-    'edit-distance DP': await timeAsync(() => addon.editDistance(target, actual, costs)),
+    // As assess() does it: articulatory costs over the symbols present, then the DP.
+    'edit-distance DP (with cost matrix)': await timeAsync(() => {
+      const { target: t, actual: a, costs } = substitutionCosts.compare(target, actual);
+      return addon.editDistance(t, a, costs);
+    }),
   };
   const assessMs = await timeAsync(() => engine.assess({ audio: recording, targetIpa }));
   const audioSec = samples.length / 16000;
