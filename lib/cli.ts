@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--pretty]
 // pronunciation-engine recognize <audio> [--model DIR]
+// pronunciation-engine logprobs <audio> [--model DIR] (--json | --f32 FILE)
 // pronunciation-engine ipa "<text>" [--lang en-us] [--audio FILE] [--model DIR] | ipa --languages
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { load } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
@@ -11,6 +13,7 @@ import { g2pLanguages, generateIpa } from './g2p.js';
 const USAGE = `Usage:
   pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--pretty]
   pronunciation-engine recognize <audio> [--model DIR] [--provider cpu|cuda]
+  pronunciation-engine logprobs <audio> [--model DIR] [--provider cpu|cuda] (--json | --f32 FILE)
   pronunciation-engine ipa "<text>" [--lang en-us] [--audio FILE [--model DIR] [--provider cpu|cuda]]
   pronunciation-engine ipa --languages
 
@@ -18,7 +21,11 @@ const USAGE = `Usage:
 --model defaults to the bundled model (models/default). Prints the contract JSON;
 --pretty prints a table instead. Errors go to stderr as {"code","message"} JSON.
 ipa prints the IPA of the text ({"ipa_phonemes","phonemes",...}); with --audio, each word's
-pronunciation is chosen to fit the recording. --languages lists the language codes.`;
+pronunciation is chosen to fit the recording. --languages lists the language codes.
+logprobs prints the model's frame log-probabilities as the engine computes them (frontend + ONNX,
+skip_frames dropped): --json prints {"model","num_frames","vocab_size","frame_shift_samples",
+"log_probs":[[...], ...]}; --f32 FILE writes them as row-major float32 little-endian instead and
+prints the same JSON without "log_probs".`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -33,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       lang: { type: 'string', short: 'l' },
       audio: { type: 'string', short: 'a' },
       languages: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      f32: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -54,6 +63,26 @@ async function main(argv: string[]): Promise<number> {
     if (!values.target) throw new EngineError('INVALID_INPUT', 'assess needs --target "<ipa>"');
     const result = await engine.assess({ audio, targetIpa: values.target });
     process.stdout.write(values.pretty ? `${formatAssessment(result)}\n` : `${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  if (command === 'logprobs') {
+    if (values.json === (values.f32 !== undefined)) throw new EngineError('INVALID_INPUT', `logprobs needs exactly one of --json or --f32 FILE.\n${USAGE}`);
+    const result = await engine.logProbs(audio);
+    const header = {
+      model: engine.manifest.name,
+      num_frames: result.numFrames,
+      vocab_size: result.vocabSize,
+      frame_shift_samples: engine.manifest.frameShiftSamples,
+    };
+    if (values.f32 !== undefined) {
+      const bytes = new Uint8Array(result.logProbs.buffer, result.logProbs.byteOffset, result.logProbs.byteLength);
+      await writeFile(values.f32, bytes);
+      process.stdout.write(`${JSON.stringify(header)}\n`);
+      return 0;
+    }
+    const rows: number[][] = [];
+    for (let t = 0; t < result.numFrames; t++) rows.push(Array.from(result.logProbs.subarray(t * result.vocabSize, (t + 1) * result.vocabSize)));
+    process.stdout.write(`${JSON.stringify({ ...header, log_probs: rows })}\n`);
     return 0;
   }
   if (command === 'recognize') {

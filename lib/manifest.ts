@@ -52,6 +52,18 @@ const inputBinding = z.strictObject({
   data: z.array(z.number()).optional(),
 });
 
+const selfCheckSchema = z.strictObject({
+  passed: z.boolean(),
+  max_abs_diff: z.number().nonnegative(),
+  tolerance: z.number().positive(),
+  /** The recording the check ran on. */
+  audio: z.string().min(1),
+  /** What the engine was compared with, e.g. "transformers 4.46 Wav2Vec2ForCTC + Wav2Vec2FeatureExtractor". */
+  reference: z.string().min(1),
+  /** ISO 8601 time of the check. */
+  checked_at: z.string().min(1),
+});
+
 const manifestSchema = z.strictObject({
   format_version: z.literal(1),
   name: z.string().min(1),
@@ -64,6 +76,8 @@ const manifestSchema = z.strictObject({
     name: z.string().min(1),
     kind: z.enum(['logits', 'log_probs', 'probs']),
     skip_frames: z.number().int().nonnegative().default(0),
+    /** An int64 [B] output holding each item's number of output frames (skip_frames included). */
+    lengths: z.string().min(1).optional(),
   }),
   frames: z.strictObject({
     shift_samples: positiveInt,
@@ -81,6 +95,8 @@ const manifestSchema = z.strictObject({
   limits: z
     .strictObject({ max_duration_sec: z.number().positive().default(60) })
     .default({ max_duration_sec: 60 }),
+  /** Written by the exporters (tools/export): the engine's log-probs against the original model's. */
+  self_check: selfCheckSchema.optional(),
 });
 
 export type ManifestJson = z.output<typeof manifestSchema>;
@@ -218,6 +234,14 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
     throw invalid(path, issues);
   }
   const json = parsed.data;
+  const check = json.self_check;
+  if (check && !check.passed) {
+    throw invalid(
+      path,
+      `the exporter's self-check failed (max abs diff of log-probs ${check.max_abs_diff} > tolerance ${check.tolerance}, ` +
+        `audio ${check.audio}, reference ${check.reference}): the exported model does not reproduce the original; re-export it`,
+    );
+  }
 
   let tokens = json.vocabulary.tokens;
   if (!tokens === !json.vocabulary.file) throw invalid(path, 'vocabulary needs exactly one of "tokens" or "file"');
