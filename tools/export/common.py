@@ -1,0 +1,58 @@
+"""What every exporter script shares: its command line, where the original model comes from
+(the hub, or a local snapshot with --from), and how a run ends."""
+import argparse
+import os
+import sys
+
+from engine import ROOT
+
+DEFAULT_AUDIO = os.path.join(ROOT, 'examples', '001040067.flac')
+
+
+def parser(description, model_id, tolerance):
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument('--model-id', default=model_id, help=f'hub model id (default {model_id})')
+    ap.add_argument('--revision', default=None, help='hub revision (branch, tag or commit); default: the latest')
+    ap.add_argument('--from', dest='from_dir', default=None,
+                    help='a local snapshot of the model repository instead of downloading it')
+    ap.add_argument('--out', required=True, help='the bundle directory to write')
+    ap.add_argument('--name', default=None, help='manifest name (default: derived from --model-id)')
+    ap.add_argument('--check-audio', default=DEFAULT_AUDIO,
+                    help='recording for the self-check (default: examples/001040067.flac)')
+    ap.add_argument('--tolerance', type=float, default=tolerance,
+                    help=f'largest allowed max abs difference of log-probs (default {tolerance:g})')
+    ap.add_argument('--max-duration-sec', type=float, default=60)
+    return ap
+
+
+def parse(ap, argv=None):
+    """Parses the command line; paths become absolute (an exporter may chdir into the snapshot)."""
+    args = ap.parse_args(argv)
+    args.out = os.path.abspath(args.out)
+    args.check_audio = os.path.abspath(args.check_audio)
+    if args.from_dir:
+        args.from_dir = os.path.abspath(args.from_dir)
+    return args
+
+
+def snapshot(args, allow_patterns=None):
+    """The model repository as a local directory: --from, else huggingface_hub's download."""
+    if args.from_dir:
+        if not os.path.isdir(args.from_dir):
+            sys.exit(f'--from {args.from_dir}: not a directory')
+        return os.path.abspath(args.from_dir)
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        sys.exit('huggingface_hub is not installed: pip install huggingface_hub, or pass --from DIR')
+    return snapshot_download(args.model_id, revision=args.revision, allow_patterns=allow_patterns)
+
+
+def source_note(args):
+    rev = f'@{args.revision}' if args.revision else ''
+    return f'{args.model_id}{rev}' + (f' (local snapshot {args.from_dir})' if args.from_dir else '')
+
+
+def finish(result):
+    """Exit status of an exporter: 0 when the self-check passed, 1 otherwise."""
+    return 0 if result['passed'] else 1
