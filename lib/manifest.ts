@@ -62,6 +62,8 @@ const selfCheckSchema = z.strictObject({
   reference: z.string().min(1),
   /** ISO 8601 time of the check. */
   checked_at: z.string().min(1),
+  /** Why the check could not compare (e.g. a frame-count mismatch). */
+  detail: z.string().optional(),
 });
 
 const manifestSchema = z.strictObject({
@@ -238,7 +240,7 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
   if (check && !check.passed) {
     throw invalid(
       path,
-      `the exporter's self-check failed (max abs diff of log-probs ${check.max_abs_diff} > tolerance ${check.tolerance}, ` +
+      `the exporter's self-check failed (${check.detail ?? `max abs diff of log-probs ${check.max_abs_diff} > tolerance ${check.tolerance}`}, ` +
         `audio ${check.audio}, reference ${check.reference}): the exported model does not reproduce the original; re-export it`,
     );
   }
