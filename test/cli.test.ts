@@ -1,6 +1,7 @@
 // The CLI as a user runs it: a real process, real files.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractViolations } from './helpers/contract.js';
@@ -24,6 +25,27 @@ describe('pronunciation-engine CLI', () => {
     expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(contractViolations(result)).toEqual([]);
+  });
+
+  it('logprobs prints the engine\'s frame log-probs as JSON, or as float32 with --f32, the same values', () => {
+    const example = join(ROOT, 'examples', '001040067.flac');
+    const json = cli('logprobs', example, '--model', MODEL, '--json');
+    expect(json.status, json.stderr).toBe(0);
+    const result = JSON.parse(json.stdout);
+    expect(result.log_probs).toHaveLength(result.num_frames);
+    expect(result.num_frames).toBe(Math.floor(80000 / result.frame_shift_samples));
+    for (const row of result.log_probs) {
+      expect(row).toHaveLength(result.vocab_size);
+      expect(row.reduce((sum: number, lp: number) => sum + Math.exp(lp), 0)).toBeCloseTo(1, 4);
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'logprobs-')), 'lp.f32');
+    const f32 = cli('logprobs', example, '--model', MODEL, '--f32', file);
+    expect(f32.status, f32.stderr).toBe(0);
+    const { log_probs: _rows, ...header } = result;
+    expect(JSON.parse(f32.stdout)).toEqual(header);
+    const bytes = readFileSync(file);
+    expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))).toEqual(result.log_probs.flat());
+    expect(cli('logprobs', example, '--model', MODEL).status).toBe(2);
   });
 
   it.runIf(existsSync(RECORDING))('prints a table with --pretty', () => {
