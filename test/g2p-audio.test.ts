@@ -1,12 +1,21 @@
 // Audio-guided pronunciation with a real recogniser: recordings synthesised by espeak-ng from
 // EACH candidate pronunciation of a word (the other words at their default), and generateIpa
-// with that recording must choose the candidate it was made from. The goal is 95 %; the bundled
-// model reaches 92.5 % (74/80, seed fixed), so this test guards against regressions at 90 % and
-// prints the rate; raise the bar to 0.95 when a better model lands.
+// with that recording must choose the candidate it was made from. Goal and guard: 95 %.
+//
+// The synthesis must say what the label says. Phonemes are written with espeak-ng's "|"
+// separator, else adjacent mnemonics merge into another phoneme ("U" "@" read as "U@", which
+// en-us says as ʊɹ; "aU" "@" as "aU@"). A vowel followed by ɹ is written as espeak-ng's own
+// r-coloured vowel (ɑːɹ -> "A@", as espeak-ng says "part": p'A@t), not the vowel plus a coda "r".
+// Each input is then read back with `espeak-ng --ipa` and parsed onto the model's phones; a case
+// whose read-back differs from the label (espeak-ng adds a linking r, say) is skipped and counted.
+// Measured with models/default (right / verified cases): seed 762, 80 cases: 76/77 (98.7 %);
+// seed 1, 200 cases: 195/200 (97.5 %); seed 2, 200 cases: 193/196 (98.5 %). Before the
+// separator and the r-coloured vowels the same seeds gave 92.5 % each: the recogniser heard no ɹ
+// after "A:" + "r", and the merged phonemes made recordings of other candidates.
 //
 // Needs the trained model at models/default; skipped without it. It is never run on
 // models/plumbing: random weights recognise nothing, so the rate would mean nothing.
-// G2P_AUDIO_CASES sets the number of cases (default 80).
+// G2P_AUDIO_CASES sets the number of cases (default 80), G2P_AUDIO_SEED the draw (default 762).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +35,8 @@ const HAS_MODEL = existsSync(join(MODEL, 'manifest.json'));
 const TOOL = { env: { ...process.env, LD_PRELOAD: '' }, timeout: 60_000 };
 const HAS_ESPEAK = spawnSync('espeak-ng', ['--version'], TOOL).status === 0;
 const CASES = Number(process.env.G2P_AUDIO_CASES ?? 80);
+const SEED = Number(process.env.G2P_AUDIO_SEED ?? 762);
+const GOAL = 0.95;
 
 /** espeak-ng en-us phoneme mnemonics for model phones (checked: espeak-ng --ipa "[[m]]" gives the phone). */
 const MNEMONIC: Record<string, string> = {
@@ -36,22 +47,30 @@ const MNEMONIC: Record<string, string> = {
 };
 const VOWELS = new Set(['i', 'iː', 'ɪ', 'eɪ', 'ɛ', 'æ', 'ɑː', 'ɑ', 'ɔː', 'ɔ', 'oʊ', 'ʊ', 'uː', 'u', 'ʌ', 'ɜː', 'ɜ', 'aɪ', 'aʊ', 'ɔɪ', 'ɐ', 'ᵻ']);
 
-/** Model phones of each word -> "[[h@l'oU w'3:ld]]" (primary stress on each word's first full vowel), or null. */
+/** espeak-ng's r-coloured vowels (en-us reads each back as the vowel plus ɹ: "A@" -> ɑːɹ). */
+const RHOTIC: Record<string, string> = { ɑː: 'A@', ɔː: 'O@', ʊ: 'U@', ɛ: 'e@', ɪ: 'i@3' };
+
+/** Model phones of each word -> "[[h|@|l|'oU w|'3:|l|d]]" (primary stress on each word's first full vowel), or null. */
 function phonemeInput(words: string[][]): string | null {
   const out: string[] = [];
   for (const word of words) {
     let stressed = false;
-    let text = '';
-    for (const phone of word) {
-      const m = MNEMONIC[phone];
+    const parts: string[] = [];
+    for (let i = 0; i < word.length; i++) {
+      const phone = word[i];
+      let m = MNEMONIC[phone];
       if (m === undefined) return null;
+      if (RHOTIC[phone] !== undefined && word[i + 1] === 'ɹ') {
+        m = RHOTIC[phone];
+        i += 1;
+      }
       if (!stressed && VOWELS.has(phone)) {
-        text += "'";
+        m = `'${m}`;
         stressed = true;
       }
-      text += m;
+      parts.push(m);
     }
-    out.push(text);
+    out.push(parts.join('|'));
   }
   return `[[${out.join(' ')}]]`;
 }
@@ -69,7 +88,7 @@ describe.skipIf(!HAS_MODEL || !HAS_ESPEAK)(
     const dir = mkdtempSync(join(tmpdir(), 'g2p-audio-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it(`chooses the candidate each recording was made from, >= 90 % of ${CASES} cases (goal 95 %)`, { timeout: 1_800_000 }, async () => {
+    it(`chooses the candidate each recording was made from, >= ${100 * GOAL} % of ${CASES} cases (seed ${SEED})`, { timeout: 1_800_000 }, async () => {
       const engine: Engine = await load(MODEL);
       const { vocabulary } = engine.manifest;
       const inventory = new Set(vocabulary.idByPhone.keys());
@@ -81,7 +100,7 @@ describe.skipIf(!HAS_MODEL || !HAS_ESPEAK)(
         }
       };
 
-      const random = seededRandom(762);
+      const random = seededRandom(SEED);
       const sentences = readFileSync(TRANSCRIPTS, 'utf8')
         .split('\n')
         .map((line) => line.split('\t')[1]?.trim().toLowerCase())
@@ -111,10 +130,17 @@ describe.skipIf(!HAS_MODEL || !HAS_ESPEAK)(
 
       let right = 0;
       let synthesised = 0;
+      const unverified: string[] = [];
       const wrong: string[] = [];
       for (const [k, c] of cases.entries()) {
         const input = phonemeInput(c.spoken);
         if (!input) continue;
+        const readBack = spawnSync('espeak-ng', ['-v', 'en-us', '-q', '--ipa', input], { ...TOOL, encoding: 'utf8' });
+        expect(readBack.status).toBe(0);
+        if (modelPhones(readBack.stdout.trim())?.join(' ') !== c.spoken.flat().join(' ')) {
+          unverified.push(`${input} reads back as ${readBack.stdout.trim()}`);
+          continue;
+        }
         const wav = join(dir, `${k}.wav`);
         const synth = spawnSync('espeak-ng', ['-v', 'en-us', '-w', wav, input], TOOL);
         expect(synth.status).toBe(0);
@@ -125,9 +151,15 @@ describe.skipIf(!HAS_MODEL || !HAS_ESPEAK)(
         else wrong.push(`"${c.text}" word ${c.word + 1}: spoken ${c.spoken[c.word].join('')}, chosen ${chosen?.join('')} (margin ${result.words[c.word].margin})`);
       }
       const rate = right / synthesised;
-      console.log(`audio-guided choice: ${right}/${synthesised} right (${(100 * rate).toFixed(1)} %)${wrong.length ? `\n  ${wrong.join('\n  ')}` : ''}`);
+      console.log(
+        `audio-guided choice (seed ${SEED}): ${right}/${synthesised} right (${(100 * rate).toFixed(1)} %); ` +
+          `${unverified.length} of ${cases.length} cases skipped (synthesis reads back as other phones)` +
+          `${wrong.length ? `\n  wrong:\n  ${wrong.join('\n  ')}` : ''}${unverified.length ? `\n  skipped:\n  ${unverified.join('\n  ')}` : ''}`,
+      );
       expect(synthesised).toBeGreaterThan(10);
-      expect(rate).toBeGreaterThanOrEqual(0.9);
+      // Skipping is for the odd case, not the rule.
+      expect(unverified.length).toBeLessThanOrEqual(0.1 * cases.length);
+      expect(rate).toBeGreaterThanOrEqual(GOAL);
     });
   },
 );
