@@ -8,8 +8,9 @@ the ONNX file its hub repository ships, and self-checks it.
 ZIPA's pipeline is lhotse's Fbank (80 bins, dither 0, snip_edges False, povey window,
 pre-emphasis 0.97, low 20 Hz, high -400 Hz) -> the ONNX model; the engine's `kaldi_fbank`
 frontend with those settings replaces lhotse. lhotse has applied pre-emphasis per frame or over
-the whole signal depending on its version, so --preemphasis-scope auto (default) checks both and
-keeps the one that reproduces the installed lhotse. Self-check: lhotse Fbank + onnxruntime on the
+the whole signal depending on its version, and its log floor has been written both as
+log(x + 1e-10) and log(max(x, FLT_EPSILON)); --preemphasis-scope auto and --log-floor auto
+(defaults) check each combination and keep the first that reproduces the installed lhotse. Self-check: lhotse Fbank + onnxruntime on the
 shipped ONNX (ZIPA's own inference path) vs the engine, on the same samples.
 
 Facts not confirmed from ZIPA's files (hence options, defaults from icefall's CTC ONNX export):
@@ -29,16 +30,18 @@ import vocab  # noqa: E402
 
 MODEL_ID = 'anyspeech/zipa-small-crctc-500k'
 TOLERANCE = 5e-3
-SHIFT_SAMPLES = 640  # 10 ms frames, T' = ((T - 7) // 2 + 1) // 2
+SHIFT_SAMPLES = 640  # 40 ms output frames: 10 ms fbank frames, T' = ((T - 7) // 2 + 1) // 2
+FLT_EPSILON = 1.1920928955078125e-07
+LOG_FLOORS = {'1e-10': 1e-10, 'flt_epsilon': FLT_EPSILON}
 
 
-def frontend(scope):
+def frontend(scope, log_floor=1e-10):
     return {'type': 'kaldi_fbank', 'num_mel_bins': 80, 'frame_length_ms': 25, 'frame_shift_ms': 10, 'dither': 0,
             'preemphasis': 0.97, 'preemphasis_scope': scope, 'remove_dc_offset': True, 'window': 'povey',
-            'snip_edges': False, 'low_freq': 20, 'high_freq': -400, 'log_floor': 1e-10}
+            'snip_edges': False, 'low_freq': 20, 'high_freq': -400, 'log_floor': log_floor}
 
 
-def build_manifest(*, name, description, blank_id, scope='frame', feats_input='x', lengths_input='x_lens',
+def build_manifest(*, name, description, blank_id, scope='frame', log_floor=1e-10, feats_input='x', lengths_input='x_lens',
                    output='log_probs', lengths_output='log_probs_len', max_duration_sec=60):
     inputs = [{'name': feats_input, 'source': 'features', 'dtype': 'float32'}]
     if lengths_input:
@@ -46,7 +49,7 @@ def build_manifest(*, name, description, blank_id, scope='frame', feats_input='x
     out = {'name': output, 'kind': 'log_probs', 'skip_frames': 0}
     if lengths_output:
         out['lengths'] = lengths_output
-    return bundle.manifest(name=name, description=description, frontend=frontend(scope), inputs=inputs, output=out,
+    return bundle.manifest(name=name, description=description, frontend=frontend(scope, log_floor), inputs=inputs, output=out,
                            shift_samples=SHIFT_SAMPLES, blank_id=blank_id, max_duration_sec=max_duration_sec)
 
 
@@ -77,6 +80,8 @@ def main():
     ap.add_argument('--output', default='log_probs')
     ap.add_argument('--lengths-output', default='log_probs_len', help="'' when the graph has none")
     ap.add_argument('--preemphasis-scope', choices=['auto', 'frame', 'signal'], default='auto')
+    ap.add_argument('--log-floor', choices=['auto', *LOG_FLOORS], default='auto',
+                    help='the engine floors as log(max(x, floor)); 1e-10 stands in for log(x + 1e-10)')
     args = common.parse(ap)
     import lhotse
     import numpy as np
@@ -109,19 +114,20 @@ def main():
 
     name = args.name or args.model_id.split('/')[-1]
     scopes = ['frame', 'signal'] if args.preemphasis_scope == 'auto' else [args.preemphasis_scope]
+    floors = list(LOG_FLOORS) if args.log_floor == 'auto' else [args.log_floor]
     results = []
-    for scope in scopes:
+    for scope, floor in [(s, f) for s in scopes for f in floors]:
         description = (f'{common.source_note(args)} {args.onnx_file} (ZIPA CTC, shipped ONNX) bundled by '
                        f'tools/export/zipa_ctc.py; kaldi_fbank frontend standing in for lhotse {lhotse.__version__} '
-                       f'Fbank (pre-emphasis scope {scope}); {len(tokens)} tokens, 40 ms frames.')
-        data = build_manifest(name=name, description=description, blank_id=blank, scope=scope,
+                       f'Fbank (pre-emphasis scope {scope}, log floor {floor}); {len(tokens)} tokens, 40 ms frames.')
+        data = build_manifest(name=name, description=description, blank_id=blank, scope=scope, log_floor=LOG_FLOORS[floor],
                               feats_input=args.feats_input, lengths_input=args.lengths_input, output=args.output,
                               lengths_output=args.lengths_output, max_duration_sec=args.max_duration_sec)
         bundle.write_bundle_files(args.out, data, tokens)
         result = selfcheck.run(args.out, samples, reference, audio=os.path.basename(args.check_audio),
                                reference=f'lhotse {lhotse.__version__} Fbank + onnxruntime {ort.__version__} on {args.onnx_file}',
                                tolerance=args.tolerance)
-        results.append((scope, data, result))
+        results.append((f'{scope}/{floor}', data, result))
         if result['passed']:
             break
     if not results[-1][2]['passed'] and len(results) > 1:
@@ -131,7 +137,7 @@ def main():
         manifest = bundle.read_manifest(args.out)
         manifest['self_check'] = result
         bundle.write_manifest(args.out, manifest)
-        print(f'kept pre-emphasis scope {scope} (closer), still failed')
+        print(f'kept pre-emphasis scope/log floor {scope} (closer), still failed')
     return common.finish(results[-1][2])
 
 
