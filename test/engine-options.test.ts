@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, type Engine, type LoadOptions } from '../lib/index.js';
-import { native } from '../lib/native.js';
+import { native, type InferenceResult } from '../lib/native.js';
 import { tinyModels } from './helpers/tiny-models.js';
 
 const RECORDING = join(__dirname, '..', 'examples', '001040067.flac');
@@ -94,7 +94,7 @@ describe('batching', () => {
 
   it(`gives concurrent logProbs/recognize calls their own unbatched results (max abs diff <= ${BATCH_TOLERANCE})`, async () => {
     const inputs = pieces(10).map((samples) => ({ samples, sampleRate: 16000 }));
-    const alone = [];
+    const alone: InferenceResult[] = [];
     for (const input of inputs) alone.push(await unbatched.logProbs(input));
     const together = await Promise.all(inputs.map((input) => batched.logProbs(input)));
     let worst = 0;
