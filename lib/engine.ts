@@ -5,26 +5,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio, type AudioInput, type LoadedAudio } from './audio-input.js';
 import { buildAssessment } from './assessment.js';
+import { Batcher } from './batcher.js';
 import { EngineError, toEngineError } from './errors.js';
 import { SubstitutionCosts } from './edit-costs.js';
 import { parseTargetIpa } from './ipa.js';
+import { validateLoadOptions, type LoadOptions } from './load-options.js';
 import { loadManifest, type ModelManifest } from './manifest.js';
 import { EditOpType, native, type EditCosts, type EditResult, type InferenceResult, type NativeModel } from './native.js';
 import { measureSpeech, type SpeechActivity } from './speech-activity.js';
 import { framesToSamples, type FrameGeometry } from './timeline.js';
 import type { AssessmentResult, Recognition, RecognizedPhone, StageTimings } from './types.js';
 
-export interface LoadOptions {
-  /** Execution provider; 'cuda' fails with MODEL_UNAVAILABLE where ONNX Runtime has no CUDA provider. */
-  provider?: 'cpu' | 'cuda';
-  deviceId?: number;
-  /** ONNX Runtime intra-op threads per inference. */
-  threads?: number;
-  /** ffmpeg used for formats libsndfile cannot read (WebM, MP4/AAC); '' disables it. */
-  ffmpegPath?: string;
-  /** Longest audio accepted, in seconds (default: the manifest's limit, 60 s). */
-  maxDurationSec?: number;
-}
+export type { LoadOptions, BatchingOptions, CudaOptions } from './load-options.js';
 
 export interface AssessInput {
   audio: AudioInput;
@@ -64,10 +56,17 @@ export class Engine {
   private readonly options: Required<Pick<LoadOptions, 'ffmpegPath' | 'maxDurationSec'>>;
   private readonly inventory: ReadonlySet<string>;
   private readonly substitutionCosts: SubstitutionCosts;
+  /** Coalesces concurrent inferences when LoadOptions.batching allows more than one per run. */
+  private readonly batcher: Batcher<Float32Array, InferenceResult> | undefined;
 
   private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions) {
     this.manifest = manifest;
     this.model = model;
+    const batching = options.batching;
+    this.batcher =
+      batching && batching.maxBatch > 1
+        ? new Batcher<Float32Array, InferenceResult>(batching, (items) => model.inferBatch(items), (samples) => model.infer(samples))
+        : undefined;
     this.options = {
       ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
       maxDurationSec: options.maxDurationSec ?? manifest.maxDurationSec,
@@ -77,13 +76,25 @@ export class Engine {
   }
 
   static async load(modelDir: string, options: LoadOptions = {}): Promise<Engine> {
+    validateLoadOptions(options);
     const manifest = await loadManifest(modelDir);
+    const onnxPath = options.precision === 'fp16' ? manifest.onnxPathFp16 : manifest.onnxPath;
+    if (!onnxPath) {
+      throw new EngineError(
+        'MODEL_UNAVAILABLE',
+        `Model "${manifest.name}" has no fp16 variant (its manifest names no "model_fp16"); load it with precision 'fp32'`,
+      );
+    }
     try {
       const model = await native().loadModel({
         ...manifest.nativeConfig,
+        onnxPath,
         provider: options.provider ?? 'cpu',
         deviceId: options.deviceId,
         intraOpThreads: options.threads,
+        cuda: options.cuda,
+        ioBinding: options.ioBinding,
+        maxBatch: options.batching?.maxBatch,
       });
       return new Engine(manifest, model, options);
     } catch (error) {
@@ -108,7 +119,7 @@ export class Engine {
   async logProbs(audio: AudioInput): Promise<InferenceResult> {
     try {
       const { decoded } = await this.decode(audio);
-      return await this.model.infer(decoded.samples);
+      return await this.infer(decoded.samples);
     } catch (error) {
       throw toEngineError(error);
     }
@@ -153,6 +164,11 @@ export class Engine {
     }
   }
 
+  /** One recording's inference: through the batcher when batching is on, else its own run. */
+  private infer(samples: Float32Array): Promise<InferenceResult> {
+    return this.batcher ? this.batcher.submit(samples) : this.model.infer(samples);
+  }
+
   private async decode(audio: AudioInput): Promise<{ decoded: LoadedAudio; speech: SpeechActivity }> {
     const decoded = await decodeAudio(audio, { maxDurationSec: this.options.maxDurationSec, ffmpegPath: this.options.ffmpegPath });
     const speech = measureSpeech(decoded.samples);
@@ -178,7 +194,7 @@ export class Engine {
       const { decoded, speech } = await this.decode(audio);
       const decodeMs = performance.now() - t;
 
-      const inference = await this.model.infer(decoded.samples);
+      const inference = await this.infer(decoded.samples);
 
       t = performance.now();
       const { vocabulary } = this.manifest;
@@ -204,6 +220,7 @@ export class Engine {
         alignmentMs: 0,
         dpMs: 0,
         totalMs: decodeMs + inference.timings.featuresMs + inference.timings.inferenceMs + ctcMs,
+        batchSize: inference.timings.batchSize ?? 1,
       };
       const recognition: Recognition = { ipa: phones.map((p) => p.phone).join(' '), phones, sample_rate: 16000, duration_samples: decoded.samples.length };
       return { recognition, inference, geometry, timings, speech };

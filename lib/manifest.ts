@@ -46,7 +46,7 @@ const kaldiFbankFrontend = z.strictObject({
 
 const inputBinding = z.strictObject({
   name: z.string().min(1),
-  source: z.enum(['features', 'feature_length', 'sample_length', 'constant']),
+  source: z.enum(['features', 'feature_length', 'sample_length', 'features_mask', 'constant']),
   dtype: z.enum(['float32', 'int64', 'int32']).default('float32'),
   shape: z.array(z.number().int().nonnegative()).optional(),
   data: z.array(z.number()).optional(),
@@ -71,6 +71,8 @@ const manifestSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(''),
   model: z.string().min(1),
+  /** The same network in float16 with float32 inputs/outputs; LoadOptions.precision 'fp16' runs it. */
+  model_fp16: z.string().min(1).optional(),
   sample_rate: z.literal(16000),
   frontend: z.discriminatedUnion('type', [waveformFrontend, espnetLogMelFrontend, kaldiFbankFrontend]),
   inputs: z.array(inputBinding).min(1),
@@ -78,7 +80,7 @@ const manifestSchema = z.strictObject({
     name: z.string().min(1),
     kind: z.enum(['logits', 'log_probs', 'probs']),
     skip_frames: z.number().int().nonnegative().default(0),
-    /** An int64 [B] output holding each item's number of output frames (skip_frames included). */
+    /** An int64/int32 [B] output holding each item's number of output frames (skip_frames included); needed to batch. */
     lengths: z.string().min(1).optional(),
   }),
   frames: z.strictObject({
@@ -118,13 +120,15 @@ export interface ModelManifest {
   description: string;
   directory: string;
   onnxPath: string;
+  /** The float16 model, when the manifest names one (model_fp16). */
+  onnxPathFp16?: string;
   sampleRate: 16000;
   frameShiftSamples: number;
   frameOffsetSamples: number;
   maxDurationSec: number;
   vocabulary: Vocabulary;
   /** Everything the native model needs except provider choice. */
-  nativeConfig: Omit<NativeModelConfig, 'provider' | 'deviceId' | 'intraOpThreads'>;
+  nativeConfig: Omit<NativeModelConfig, 'provider' | 'deviceId' | 'intraOpThreads' | 'cuda' | 'ioBinding' | 'maxBatch'>;
 }
 
 function invalid(path: string, message: string): EngineError {
@@ -271,12 +275,14 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
     if (input.source === 'constant' && (!input.data || !input.shape)) throw invalid(path, `constant input ${input.name} needs "shape" and "data"`);
   }
 
-  const onnxPath = isAbsolute(json.model) ? json.model : join(dir, json.model);
+  const resolveModel = (file: string): string => (isAbsolute(file) ? file : join(dir, file));
+  const onnxPath = resolveModel(json.model);
   return {
     name: json.name,
     description: json.description,
     directory: dir,
     onnxPath,
+    ...(json.model_fp16 ? { onnxPathFp16: resolveModel(json.model_fp16) } : {}),
     sampleRate: 16000,
     frameShiftSamples: json.frames.shift_samples,
     frameOffsetSamples: json.frames.offset_samples,
@@ -286,7 +292,12 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
       onnxPath,
       frontend: await loadFrontend(json.frontend, dir, path),
       inputs,
-      output: { name: json.output.name, kind: json.output.kind, skipFrames: json.output.skip_frames },
+      output: {
+        name: json.output.name,
+        kind: json.output.kind,
+        skipFrames: json.output.skip_frames,
+        ...(json.output.lengths ? { lengths: json.output.lengths } : {}),
+      },
     },
   };
 }

@@ -77,17 +77,38 @@ export interface Features {
 export type TensorDType = 'float32' | 'int64' | 'int32';
 export interface ModelInputBinding {
   name: string;
-  /** features: [1, T, F] (or [1, N] for waveform); feature_length: [1] frames; sample_length: [1] samples; constant: data/shape. */
-  source: 'features' | 'feature_length' | 'sample_length' | 'constant';
+  /**
+   * features: [B, T, F] (or [B, N] for waveform); feature_length: [B] frames; sample_length: [B] samples;
+   * features_mask: [B, T] 1 on each item's frames, 0 on padding; constant: data/shape. B is 1 unbatched.
+   */
+  source: 'features' | 'feature_length' | 'sample_length' | 'features_mask' | 'constant';
   dtype: TensorDType;
   shape?: number[];
   data?: number[];
+}
+/** OrtCUDAProviderOptionsV2 settings; unset fields keep ONNX Runtime's defaults. */
+export interface CudaOptions {
+  /** gpu_mem_limit: the CUDA memory arena's limit in bytes. */
+  memLimitBytes?: number;
+  /** arena_extend_strategy. */
+  arenaExtendStrategy?: 'next_power_of_two' | 'same_as_requested';
+  /** cudnn_conv_algo_search. */
+  cudnnConvAlgoSearch?: 'exhaustive' | 'heuristic' | 'default';
+  /** do_copy_in_default_stream. */
+  copyInDefaultStream?: boolean;
+  /** use_tf32. */
+  useTf32?: boolean;
 }
 export interface NativeModelConfig {
   onnxPath: string;
   provider: 'cpu' | 'cuda';
   deviceId?: number;
   intraOpThreads?: number;
+  cuda?: CudaOptions;
+  /** Run through OrtIoBinding instead of OrtApi::Run. */
+  ioBinding?: boolean;
+  /** > 1: inferBatch takes up to this many items (the bundle must be batchable). Default 1. */
+  maxBatch?: number;
   frontend: FrontendConfig;
   inputs: ModelInputBinding[];
   output: {
@@ -96,6 +117,8 @@ export interface NativeModelConfig {
     kind: 'logits' | 'log_probs' | 'probs';
     /** Leading output frames that are not audio (e.g. POWSM-CTC's 2 prefix frames). */
     skipFrames: number;
+    /** int64/int32 [B] output with each item's output frame count (needed to batch). */
+    lengths?: string;
   };
 }
 export interface InferenceResult {
@@ -103,7 +126,8 @@ export interface InferenceResult {
   logProbs: Float32Array;
   numFrames: number;
   vocabSize: number;
-  timings: { featuresMs: number; inferenceMs: number };
+  /** inferenceMs is the whole ONNX Runtime run, shared by the batchSize items it held. */
+  timings: { featuresMs: number; inferenceMs: number; batchSize?: number };
 }
 export interface TensorInfo {
   name: string;
@@ -112,6 +136,8 @@ export interface TensorInfo {
 }
 export interface NativeModel {
   infer(samples: Float32Array): Promise<InferenceResult>;
+  /** One ONNX Runtime run for up to maxBatch items; an item that fails alone gets an Error with its code. */
+  inferBatch(items: Float32Array[]): Promise<(InferenceResult | (Error & { code?: string }))[]>;
   info(): { inputs: TensorInfo[]; outputs: TensorInfo[]; provider: string };
 }
 

@@ -78,4 +78,6 @@ export interface StageTimings {
   alignmentMs: number;
   dpMs: number;
   totalMs: number;
+  /** Recordings in the ONNX Runtime run that computed this one's log-probabilities (1 unbatched). */
+  batchSize?: number;
 }

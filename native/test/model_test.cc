@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "model/cuda_options.h"
 #include "model/log_probs.h"
 #include "model/model.h"
 #include "test_support.h"
@@ -50,7 +51,7 @@ engine::ModelConfig WaveformConfig(const std::string& dir) {
   config.onnx_path = dir + "/waveform.onnx";
   config.intra_op_threads = 2;
   config.inputs = {{"input_values", engine::InputSource::Features, engine::TensorType::Float32, {}, {}}};
-  config.output = {"logits", engine::OutputKind::Logits, 0};
+  config.output = {"logits", engine::OutputKind::Logits, 0, ""};
   return config;
 }
 
@@ -61,7 +62,93 @@ double MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
   return worst;
 }
 
+engine::ModelConfig MaskedConfig(const std::string& dir, int max_batch) {
+  engine::ModelConfig config;
+  config.onnx_path = dir + "/masked.onnx";
+  config.intra_op_threads = 2;
+  config.max_batch = max_batch;
+  config.inputs = {{"input_values", engine::InputSource::Features, engine::TensorType::Float32, {}, {}},
+                   {"attention_mask", engine::InputSource::FeaturesMask, engine::TensorType::Int64, {}, {}}};
+  config.output = {"log_probs", engine::OutputKind::LogProbs, 0, "output_lengths"};
+  return config;
+}
+
+std::vector<float> Signal(size_t count, int seed) {
+  std::vector<float> samples(count);
+  for (size_t i = 0; i < count; ++i) {
+    samples[i] = 0.4f * std::sin((0.01f + 0.003f * static_cast<float>(seed)) * static_cast<float>(i)) + 0.02f * static_cast<float>(seed);
+  }
+  return samples;
+}
+
 }  // namespace
+
+TEST_CASE("model: CUDA provider options become OrtCUDAProviderOptionsV2 keys, only those set") {
+  engine::ModelConfig config;
+  config.device_id = 2;
+  EXPECT(engine::OptionPairsText(engine::CudaProviderOptionPairs(config)) == "device_id=2");
+  config.cuda.mem_limit_bytes = 1 << 20;
+  config.cuda.arena_extend_strategy = engine::ArenaExtendStrategy::NextPowerOfTwo;
+  config.cuda.cudnn_conv_algo_search = engine::CudnnConvAlgoSearch::Exhaustive;
+  config.cuda.copy_in_default_stream = 0;
+  config.cuda.use_tf32 = 1;
+  EXPECT(engine::OptionPairsText(engine::CudaProviderOptionPairs(config)) ==
+         "device_id=2, gpu_mem_limit=1048576, arena_extend_strategy=kNextPowerOfTwo, "
+         "cudnn_conv_algo_search=EXHAUSTIVE, do_copy_in_default_stream=0, use_tf32=1");
+  config.cuda.arena_extend_strategy = engine::ArenaExtendStrategy::SameAsRequested;
+  config.cuda.cudnn_conv_algo_search = engine::CudnnConvAlgoSearch::Default;
+  const auto pairs = engine::CudaProviderOptionPairs(config);
+  EXPECT(pairs[2].second == "kSameAsRequested" && pairs[3].second == "DEFAULT");
+}
+
+TEST_CASE("model: InferBatch equals Infer per item, with per-item errors") {
+  const auto dir = TinyModelsDir();
+  if (!dir) return;
+  const auto model = engine::Model::Load(MaskedConfig(*dir, 6), Waveform);
+  const std::vector<std::vector<float>> batch = {Signal(16000, 1), Signal(9000, 2), {}, Signal(100, 3),
+                                                 Signal(4321, 4), Signal(12000, 5)};
+  const auto results = model->InferBatch(batch);
+  EXPECT(results.size() == batch.size());
+  EXPECT(results[2].error && results[2].error->code() == ErrorCode::InvalidInput);
+  EXPECT(results[3].error && results[3].error->code() == ErrorCode::AudioTooShort);
+  for (size_t i : {0u, 1u, 4u, 5u}) {
+    EXPECT(results[i].result.has_value());
+    if (!results[i].result) continue;
+    const auto alone = model->Infer(batch[i]);
+    EXPECT(results[i].result->num_frames == alone.num_frames);
+    EXPECT(results[i].result->batch_size == 5);  // the too-short item ran too; it had no frames
+    EXPECT(MaxAbsDiff(results[i].result->log_probs, alone.log_probs) <= 1e-4);
+  }
+  EXPECT(CodeOf([&] { model->InferBatch(std::vector<std::vector<float>>(7, Signal(800, 1))); }) == ErrorCode::InvalidInput);
+  EXPECT(CodeOf([&] { model->InferBatch({}); }) == ErrorCode::InvalidInput);
+}
+
+TEST_CASE("model: batching needs a length or mask input and output lengths (MODEL_UNAVAILABLE)") {
+  const auto dir = TinyModelsDir();
+  if (!dir) return;
+  auto config = WaveformConfig(*dir);
+  config.max_batch = 2;
+  EXPECT(CodeOf([&] { engine::Model::Load(config, Waveform); }) == ErrorCode::ModelUnavailable);
+  config = MaskedConfig(*dir, 2);
+  config.output.lengths.clear();
+  EXPECT(CodeOf([&] { engine::Model::Load(config, Waveform); }) == ErrorCode::ModelUnavailable);
+  config.max_batch = 1;
+  EXPECT(!CodeOf([&] { engine::Model::Load(config, Waveform); }).has_value());
+}
+
+TEST_CASE("model: IO binding gives the same bits as Run") {
+  const auto dir = TinyModelsDir();
+  if (!dir) return;
+  auto config = MaskedConfig(*dir, 3);
+  const auto plain = engine::Model::Load(config, Waveform);
+  config.io_binding = true;
+  const auto bound = engine::Model::Load(config, Waveform);
+  const std::vector<std::vector<float>> batch = {Signal(7000, 1), Signal(3000, 2), Signal(11000, 3)};
+  EXPECT(bound->Infer(batch[0]).log_probs == plain->Infer(batch[0]).log_probs);
+  const auto a = plain->InferBatch(batch);
+  const auto b = bound->InferBatch(batch);
+  for (size_t i = 0; i < batch.size(); ++i) EXPECT(a[i].result && b[i].result && a[i].result->log_probs == b[i].result->log_probs);
+}
 
 TEST_CASE("model: log-softmax of logits matches the definition and is stable for large logits") {
   const std::vector<float> logits = {1.0f, 2.0f, 3.0f, 1000.0f, 1001.0f, 1002.0f};
@@ -130,7 +217,7 @@ TEST_CASE("model: [1, T, F] features, feature_length and int64 constants reach t
   config.inputs = {{"feats", engine::InputSource::Features, engine::TensorType::Float32, {}, {}},
                    {"feats_lengths", engine::InputSource::FeatureLength, engine::TensorType::Int64, {}, {}},
                    {"prefix", engine::InputSource::Constant, engine::TensorType::Int64, {1, 2}, {3, 5}}};
-  config.output = {"log_probs", engine::OutputKind::LogProbs, 2};
+  config.output = {"log_probs", engine::OutputKind::LogProbs, 2, ""};
   // A stand-in frontend: the "samples" are the feature matrix, 80 values per frame.
   const auto rows_of_80 = [](const std::vector<float>& samples) {
     return engine::Features{samples, static_cast<int64_t>(samples.size() / 80), 80};
@@ -158,7 +245,7 @@ TEST_CASE("model: feature_length is the frame count and sample_length the sample
     config.inputs = {{"feats", engine::InputSource::Features, engine::TensorType::Float32, {}, {}},
                      {"feats_lengths", source, engine::TensorType::Int64, {}, {}},
                      {"prefix", engine::InputSource::Constant, engine::TensorType::Int64, {1, 2}, {3, 5}}};
-    config.output = {"log_probs", engine::OutputKind::LogProbs, 0};
+    config.output = {"log_probs", engine::OutputKind::LogProbs, 0, ""};
     return config;
   };
   const std::vector<float> ten_samples(10, 0.5f);

@@ -34,6 +34,8 @@ export interface TinyModelExpectations {
     cases: Record<'full' | 'masked', { featsLength: number; logProbs: Matrix }>;
   };
   bindings: { samples: number[]; scale: number[]; logProbs: Matrix };
+  /** masked.onnx on one unpadded item (numpy, float64). */
+  masked: { vocabSize: number; samples: number[]; logProbs: Matrix };
 }
 
 export interface TinyModels {
@@ -42,6 +44,10 @@ export interface TinyModels {
   fbank: string;
   bindings: string;
   heavy: string;
+  /** waveform.onnx in float16 with float32 input and output. */
+  waveformFp16: string;
+  /** [B, N] input, [B, N] attention_mask, log_probs [B, T', 8] and output_lengths [B]. */
+  masked: string;
   expected: TinyModelExpectations;
 }
 
@@ -77,6 +83,8 @@ export function tinyModels(): TinyModels {
     fbank: join(dir, 'fbank.onnx'),
     bindings: join(dir, 'bindings.onnx'),
     heavy: join(dir, 'heavy.onnx'),
+    waveformFp16: join(dir, 'waveform_fp16.onnx'),
+    masked: join(dir, 'masked.onnx'),
     expected: JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as TinyModelExpectations,
   };
   return cached;

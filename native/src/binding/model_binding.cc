@@ -1,4 +1,4 @@
-// loadModel, availableProviders and the NativeModel class (infer, info).
+// loadModel, availableProviders and the NativeModel class (infer, inferBatch, info).
 #include <napi.h>
 
 #include <cmath>
@@ -45,6 +45,14 @@ int64_t Integer(Napi::Env env, Napi::Object object, const char* key, const std::
   return static_cast<int64_t>(number);
 }
 
+// -1 when absent, else 0 or 1.
+int OptionalBoolean(Napi::Env env, Napi::Object object, const char* key, const std::string& where) {
+  Napi::Value value = Field(object, key);
+  if (value.IsUndefined()) return -1;
+  if (!value.IsBoolean()) Invalid(env, where + "." + key + " must be a boolean");
+  return value.As<Napi::Boolean>().Value() ? 1 : 0;
+}
+
 template <typename Enum>
 Enum Choice(Napi::Env env, Napi::Object object, const char* key, const std::string& where,
             const std::vector<std::pair<const char*, Enum>>& choices) {
@@ -82,6 +90,7 @@ engine::InputBinding ParseBinding(Napi::Env env, Napi::Value value, const std::s
                                                {{"features", engine::InputSource::Features},
                                                 {"feature_length", engine::InputSource::FeatureLength},
                                                 {"sample_length", engine::InputSource::SampleLength},
+                                                {"features_mask", engine::InputSource::FeaturesMask},
                                                 {"constant", engine::InputSource::Constant}});
   binding.dtype = Choice<engine::TensorType>(env, object, "dtype", where,
                                              {{"float32", engine::TensorType::Float32},
@@ -101,6 +110,34 @@ engine::InputBinding ParseBinding(Napi::Env env, Napi::Value value, const std::s
   return binding;
 }
 
+// 2^53: the largest integer a JavaScript number holds exactly.
+constexpr int64_t kMaxSafeInteger = 9007199254740992;
+
+engine::CudaOptions ParseCudaOptions(Napi::Env env, Napi::Value value) {
+  engine::CudaOptions cuda;
+  if (value.IsUndefined()) return cuda;
+  if (!value.IsObject()) Invalid(env, "config.cuda must be an object");
+  Napi::Object object = value.As<Napi::Object>();
+  const std::string where = "config.cuda";
+  cuda.mem_limit_bytes = Integer(env, object, "memLimitBytes", where, 1, kMaxSafeInteger, 0);
+  if (!Field(object, "arenaExtendStrategy").IsUndefined()) {
+    cuda.arena_extend_strategy = Choice<engine::ArenaExtendStrategy>(
+        env, object, "arenaExtendStrategy", where,
+        {{"next_power_of_two", engine::ArenaExtendStrategy::NextPowerOfTwo},
+         {"same_as_requested", engine::ArenaExtendStrategy::SameAsRequested}});
+  }
+  if (!Field(object, "cudnnConvAlgoSearch").IsUndefined()) {
+    cuda.cudnn_conv_algo_search = Choice<engine::CudnnConvAlgoSearch>(
+        env, object, "cudnnConvAlgoSearch", where,
+        {{"exhaustive", engine::CudnnConvAlgoSearch::Exhaustive},
+         {"heuristic", engine::CudnnConvAlgoSearch::Heuristic},
+         {"default", engine::CudnnConvAlgoSearch::Default}});
+  }
+  cuda.copy_in_default_stream = OptionalBoolean(env, object, "copyInDefaultStream", where);
+  cuda.use_tf32 = OptionalBoolean(env, object, "useTf32", where);
+  return cuda;
+}
+
 engine::ModelConfig ParseConfig(Napi::Env env, Napi::Object object) {
   engine::ModelConfig config;
   config.onnx_path = RequiredString(env, object, "onnxPath", "config");
@@ -108,6 +145,9 @@ engine::ModelConfig ParseConfig(Napi::Env env, Napi::Object object) {
                                              {{"cpu", engine::Provider::Cpu}, {"cuda", engine::Provider::Cuda}});
   config.device_id = static_cast<int>(Integer(env, object, "deviceId", "config", 0, 1024, 0));
   config.intra_op_threads = static_cast<int>(Integer(env, object, "intraOpThreads", "config", 1, 1024, 0));
+  config.cuda = ParseCudaOptions(env, Field(object, "cuda"));
+  config.io_binding = OptionalBoolean(env, object, "ioBinding", "config") == 1;
+  config.max_batch = static_cast<int>(Integer(env, object, "maxBatch", "config", 1, 1024, 1));
 
   Napi::Value inputs = Field(object, "inputs");
   if (!inputs.IsArray()) Invalid(env, "config.inputs must be an array");
@@ -126,6 +166,7 @@ engine::ModelConfig ParseConfig(Napi::Env env, Napi::Object object) {
                                                    {"probs", engine::OutputKind::Probs}});
   config.output.skip_frames = Integer(env, out, "skipFrames", "config.output", 0, 1 << 20, -1);
   if (config.output.skip_frames < 0) Invalid(env, "config.output.skipFrames is required");
+  if (!Field(out, "lengths").IsUndefined()) config.output.lengths = RequiredString(env, out, "lengths", "config.output");
   return config;
 }
 
@@ -165,12 +206,29 @@ Napi::Object InferenceResultToJs(Napi::Env env, const engine::InferenceResult& r
   Napi::Object timings = Napi::Object::New(env);
   timings.Set("featuresMs", result.features_ms);
   timings.Set("inferenceMs", result.inference_ms);
+  timings.Set("batchSize", static_cast<double>(result.batch_size));
   Napi::Object object = Napi::Object::New(env);
   object.Set("logProbs", log_probs);
   object.Set("numFrames", static_cast<double>(result.num_frames));
   object.Set("vocabSize", static_cast<double>(result.vocab_size));
   object.Set("timings", timings);
   return object;
+}
+
+// Each item's result, or an Error with its code where that item alone failed.
+Napi::Array BatchResultsToJs(Napi::Env env, const std::vector<engine::BatchItemResult>& results) {
+  Napi::Array array = Napi::Array::New(env, results.size());
+  for (uint32_t i = 0; i < results.size(); ++i) {
+    const engine::BatchItemResult& item = results[i];
+    if (item.result) {
+      array.Set(i, InferenceResultToJs(env, *item.result));
+    } else {
+      const std::string message = item.error ? item.error->what() : "no result";
+      const char* code = item.error ? engine::ErrorCodeName(item.error->code()) : "INTERNAL";
+      array.Set(i, MakeJsError(env, code, message));
+    }
+  }
+  return array;
 }
 
 // ---------- the NativeModel class ----------
@@ -183,7 +241,8 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
  public:
   static Napi::Function DefineJsClass(Napi::Env env) {
     return DefineClass(env, "NativeModel",
-                       {InstanceMethod<&NativeModel::Infer>("infer"), InstanceMethod<&NativeModel::Info>("info")});
+                       {InstanceMethod<&NativeModel::Infer>("infer"), InstanceMethod<&NativeModel::InferBatch>("inferBatch"),
+                        InstanceMethod<&NativeModel::Info>("info")});
   }
 
   explicit NativeModel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeModel>(info) {
@@ -207,6 +266,27 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
     return RunAsync(
         env, [model = model_, samples = std::move(samples)] { return model->Infer(samples); },
         [](Napi::Env env, engine::InferenceResult& result) { return InferenceResultToJs(env, result); });
+  }
+
+  Napi::Value InferBatch(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const std::string usage = "inferBatch: items must be a non-empty array of Float32Array";
+    if (info.Length() < 1 || !info[0].IsArray()) ThrowJsError(env, "INVALID_INPUT", usage);
+    Napi::Array array = info[0].As<Napi::Array>();
+    if (array.Length() == 0) ThrowJsError(env, "INVALID_INPUT", usage);
+    std::vector<std::vector<float>> batch;
+    batch.reserve(array.Length());
+    for (uint32_t i = 0; i < array.Length(); ++i) {
+      Napi::Value item = array.Get(i);
+      if (!item.IsTypedArray() || item.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+        ThrowJsError(env, "INVALID_INPUT", usage + " (item " + std::to_string(i) + " is not)");
+      }
+      Napi::Float32Array samples = item.As<Napi::Float32Array>();
+      batch.emplace_back(samples.Data(), samples.Data() + samples.ElementLength());
+    }
+    return RunAsync(
+        env, [model = model_, batch = std::move(batch)] { return model->InferBatch(batch); },
+        [](Napi::Env env, std::vector<engine::BatchItemResult>& results) { return BatchResultsToJs(env, results); });
   }
 
   Napi::Value Info(const Napi::CallbackInfo& info) {

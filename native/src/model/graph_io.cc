@@ -86,6 +86,34 @@ const TensorInfo* Find(const std::vector<TensorInfo>& tensors, const std::string
   throw Error(ErrorCode::ModelUnavailable, "model '" + config.onnx_path + "' does not fit its config: " + why);
 }
 
+bool FixedBatch(const TensorInfo& tensor) { return !tensor.shape.empty() && tensor.shape[0] >= 0; }
+
+// Batching pads items to the longest, so the graph must learn each item's length and say
+// how many output frames each item has, and its batch dimension must be free.
+void CheckBatchable(const ModelConfig& config, const GraphIo& graph) {
+  const std::string prefix = "batching (maxBatch " + std::to_string(config.max_batch) + ") needs ";
+  const bool told_lengths = std::any_of(config.inputs.begin(), config.inputs.end(), [](const InputBinding& b) {
+    return b.source == InputSource::FeaturesMask || b.source == InputSource::FeatureLength ||
+           b.source == InputSource::SampleLength;
+  });
+  if (!told_lengths) {
+    Unfit(config, prefix + "an input with source features_mask, feature_length or sample_length; this bundle has none");
+  }
+  if (config.output.lengths.empty()) {
+    Unfit(config, prefix + "output.lengths (an int64/int32 [B] output of per-item frame counts); this bundle has none");
+  }
+  for (const auto& binding : config.inputs) {
+    const TensorInfo* input = Find(graph.inputs, binding.name);
+    if (binding.source != InputSource::Constant && FixedBatch(*input)) {
+      Unfit(config, prefix + "a free batch dimension, but input '" + input->name + "' has shape " + ShapeText(input->shape));
+    }
+  }
+  const TensorInfo* output = Find(graph.outputs, config.output.name);
+  if (output->shape.size() == 2 || FixedBatch(*output)) {
+    Unfit(config, prefix + "a [B, T, V] output, but '" + output->name + "' has shape " + ShapeText(output->shape));
+  }
+}
+
 }  // namespace
 
 GraphIo DescribeGraph(const OrtSession& session) {
@@ -108,11 +136,6 @@ GraphIo DescribeGraph(const OrtSession& session) {
   return graph;
 }
 
-size_t DeclaredRank(const std::vector<TensorInfo>& tensors, const std::string& name) {
-  const TensorInfo* info = Find(tensors, name);
-  return info == nullptr ? 0 : info->shape.size();
-}
-
 void CheckBindings(const ModelConfig& config, const GraphIo& graph) {
   std::string missing;
   for (const auto& binding : config.inputs) {
@@ -133,6 +156,10 @@ void CheckBindings(const ModelConfig& config, const GraphIo& graph) {
       Unfit(config, "features input '" + input.name + "' has shape " + ShapeText(input.shape) +
                         "; the engine feeds [1, N] or [1, T, F]");
     }
+    if (bound->source == InputSource::FeaturesMask && rank != 0 && rank != 2) {
+      Unfit(config, "features_mask input '" + input.name + "' has shape " + ShapeText(input.shape) +
+                        "; the engine feeds [B, T]");
+    }
   }
 
   const TensorInfo* output = Find(graph.outputs, config.output.name);
@@ -147,6 +174,18 @@ void CheckBindings(const ModelConfig& config, const GraphIo& graph) {
     Unfit(config, "output '" + output->name + "' has shape " + ShapeText(output->shape) +
                       "; the engine reads [1, T, V] or [T, V]");
   }
+  if (!config.output.lengths.empty()) {
+    const TensorInfo* lengths = Find(graph.outputs, config.output.lengths);
+    if (!lengths) {
+      Unfit(config, "no output named '" + config.output.lengths + "' (output.lengths); the graph's outputs are: " +
+                        ListText(graph.outputs));
+    }
+    if ((lengths->dtype != "int64" && lengths->dtype != "int32") || lengths->shape.size() > 1) {
+      Unfit(config, "output lengths '" + lengths->name + "' is " + lengths->dtype + " " + ShapeText(lengths->shape) +
+                        "; the engine reads int64/int32 [B]");
+    }
+  }
+  if (config.max_batch > 1) CheckBatchable(config, graph);
 }
 
 }  // namespace engine

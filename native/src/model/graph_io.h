@@ -18,10 +18,9 @@ struct GraphIo {
 GraphIo DescribeGraph(const OrtSession& session);
 
 // MODEL_UNAVAILABLE naming what does not fit: a bound name the graph lacks (listing the
-// graph's names), a graph input left unbound, a dtype or rank mismatch, a non-float32 output.
+// graph's names), a graph input left unbound, a dtype or rank mismatch, a non-float32 output,
+// a lengths output that is not int64/int32; with max_batch > 1, a bundle that cannot be
+// batched (no mask or length input, no output lengths, or a fixed batch dimension).
 void CheckBindings(const ModelConfig& config, const GraphIo& graph);
-
-// Rank the graph declares for `name` among `tensors`, or 0 when unknown.
-size_t DeclaredRank(const std::vector<TensorInfo>& tensors, const std::string& name);
 
 }  // namespace engine

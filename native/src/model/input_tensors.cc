@@ -1,5 +1,6 @@
 #include "model/input_tensors.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -34,23 +35,74 @@ std::vector<T> ConvertAll(const std::vector<double>& data, const std::string& na
   return out;
 }
 
-HostTensor Scalar1(TensorType dtype, int64_t value, const std::string& name) {
-  return ConstantTensor(InputBinding{name, InputSource::Constant, dtype, {1}, {static_cast<double>(value)}});
+// [B] per-item values of `dtype`.
+HostTensor PerItem(TensorType dtype, const std::vector<int64_t>& values, const std::string& name) {
+  return ConstantTensor(InputBinding{name, InputSource::Constant, dtype, {static_cast<int64_t>(values.size())},
+                                     std::vector<double>(values.begin(), values.end())});
 }
 
-HostTensor FeatureTensor(Features&& features, size_t declared_rank) {
-  const size_t rank = declared_rank != 0 ? declared_rank : (features.dim == 1 ? 2 : 3);
+// [B, T_max] of `dtype`: 1 for each item's frames, 0 on its padding.
+template <typename T>
+std::vector<T> MaskValues(const std::vector<int64_t>& frames, int64_t max_frames) {
+  std::vector<T> mask(frames.size() * static_cast<size_t>(max_frames), T(0));
+  for (size_t b = 0; b < frames.size(); ++b) {
+    std::fill_n(mask.begin() + static_cast<std::ptrdiff_t>(b * static_cast<size_t>(max_frames)), frames[b], T(1));
+  }
+  return mask;
+}
+
+HostTensor MaskTensor(TensorType dtype, const std::vector<int64_t>& frames, int64_t max_frames) {
+  HostTensor tensor;
+  tensor.shape = {static_cast<int64_t>(frames.size()), max_frames};
+  switch (dtype) {
+    case TensorType::Float32: tensor.values = MaskValues<float>(frames, max_frames); break;
+    case TensorType::Int64: tensor.values = MaskValues<int64_t>(frames, max_frames); break;
+    case TensorType::Int32: tensor.values = MaskValues<int32_t>(frames, max_frames); break;
+  }
+  return tensor;
+}
+
+// [B, T_max, F] (or [B, T_max] for one value per frame), items zero-padded at the end.
+HostTensor FeatureTensor(std::vector<Features>& items, size_t declared_rank, bool last_use) {
+  const int64_t dim = items.front().dim;
+  int64_t max_frames = 0;
+  for (const Features& item : items) {
+    if (item.dim != dim) throw Error(ErrorCode::Internal, "the items of a batch have different feature dimensions");
+    max_frames = std::max(max_frames, item.num_frames);
+  }
+  const size_t rank = declared_rank != 0 ? declared_rank : (dim == 1 ? 2 : 3);
+  const auto batch = static_cast<int64_t>(items.size());
   HostTensor tensor;
   if (rank == 2) {
-    if (features.dim != 1) {
-      throw Error(ErrorCode::Internal, "the graph takes [1, N] features but the frontend yields " +
-                                           std::to_string(features.dim) + " values per frame");
+    if (dim != 1) {
+      throw Error(ErrorCode::Internal, "the graph takes [B, N] features but the frontend yields " +
+                                           std::to_string(dim) + " values per frame");
     }
-    tensor.shape = {1, features.num_frames};
+    tensor.shape = {batch, max_frames};
   } else {
-    tensor.shape = {1, features.num_frames, features.dim};
+    tensor.shape = {batch, max_frames, dim};
   }
-  tensor.values = std::move(features.data);
+  if (items.size() == 1) {  // nothing to pad: hand the frontend's buffer over (or copy it)
+    tensor.values = last_use ? std::move(items.front().data) : items.front().data;
+    return tensor;
+  }
+  const size_t row = static_cast<size_t>(max_frames) * static_cast<size_t>(dim);
+  std::vector<float> data(items.size() * row, 0.0f);
+  for (size_t b = 0; b < items.size(); ++b) std::copy(items[b].data.begin(), items[b].data.end(), data.begin() + static_cast<std::ptrdiff_t>(b * row));
+  tensor.values = std::move(data);
+  return tensor;
+}
+
+// The constant repeated `batch` times along its first axis.
+HostTensor Repeated(HostTensor tensor, int64_t batch) {
+  tensor.shape[0] = batch;
+  std::visit(
+      [&](auto& data) {
+        const auto one = data;
+        data.clear();
+        for (int64_t b = 0; b < batch; ++b) data.insert(data.end(), one.begin(), one.end());
+      },
+      tensor.values);
   return tensor;
 }
 
@@ -76,26 +128,40 @@ HostTensor ConstantTensor(const InputBinding& binding) {
 }
 
 std::vector<HostTensor> BuildHostTensors(const std::vector<InputBinding>& bindings,
-                                         const std::vector<size_t>& features_rank, Features&& features,
-                                         int64_t num_samples) {
-  std::vector<HostTensor> tensors;
-  tensors.reserve(bindings.size());
-  const int64_t num_frames = features.num_frames;
+                                         const std::vector<DeclaredShape>& declared, std::vector<ItemFeatures>&& items) {
+  if (items.empty()) throw Error(ErrorCode::Internal, "no items to build input tensors for");
+  const auto batch = static_cast<int64_t>(items.size());
+  std::vector<int64_t> frames;
+  std::vector<int64_t> samples;
+  std::vector<Features> features;
+  for (ItemFeatures& item : items) {
+    frames.push_back(item.features.num_frames);
+    samples.push_back(item.num_samples);
+    features.push_back(std::move(item.features));
+  }
+  const int64_t max_frames = *std::max_element(frames.begin(), frames.end());
   size_t last_features = bindings.size();
   for (size_t i = 0; i < bindings.size(); ++i) {
     if (bindings[i].source == InputSource::Features) last_features = i;
   }
+  std::vector<HostTensor> tensors;
+  tensors.reserve(bindings.size());
   for (size_t i = 0; i < bindings.size(); ++i) {
     const InputBinding& binding = bindings[i];
     switch (binding.source) {
       case InputSource::Features:
         // Several features inputs are unusual; all but the last get a copy.
-        tensors.push_back(FeatureTensor(i == last_features ? std::move(features) : Features(features),
-                                        features_rank[i]));
+        tensors.push_back(FeatureTensor(features, declared[i].rank, i == last_features));
         break;
-      case InputSource::FeatureLength: tensors.push_back(Scalar1(binding.dtype, num_frames, binding.name)); break;
-      case InputSource::SampleLength: tensors.push_back(Scalar1(binding.dtype, num_samples, binding.name)); break;
-      case InputSource::Constant: tensors.push_back(ConstantTensor(binding)); break;
+      case InputSource::FeatureLength: tensors.push_back(PerItem(binding.dtype, frames, binding.name)); break;
+      case InputSource::SampleLength: tensors.push_back(PerItem(binding.dtype, samples, binding.name)); break;
+      case InputSource::FeaturesMask: tensors.push_back(MaskTensor(binding.dtype, frames, max_frames)); break;
+      case InputSource::Constant: {
+        HostTensor constant = ConstantTensor(binding);
+        const bool repeat = batch > 1 && declared[i].dynamic_batch && !constant.shape.empty() && constant.shape[0] == 1;
+        tensors.push_back(repeat ? Repeated(std::move(constant), batch) : std::move(constant));
+        break;
+      }
     }
   }
   return tensors;

@@ -1,4 +1,6 @@
-// Builds one inference's input tensors from the bindings, the features and the audio length.
+// Builds one run's input tensors from the bindings and a batch of items (features and audio
+// length each). One item gives the shapes the graph sees unbatched ([1, T, F], [1], ...);
+// several are zero-padded to the longest, with per-item lengths and a padding mask.
 #pragma once
 
 #include <onnxruntime_c_api.h>
@@ -7,7 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "model/model.h"
+#include "features/frontend.h"
+#include "model/model_config.h"
 #include "model/ort_handles.h"
 
 namespace engine {
@@ -18,12 +21,24 @@ struct HostTensor {
   std::variant<std::vector<float>, std::vector<int64_t>, std::vector<int32_t>> values;
 };
 
-// One HostTensor per binding, in binding order. `features_rank` (2 or 3, or 0 for
-// "decide from the features") is the rank the graph declares for a features input.
-// Consumes features.data (moved into the features tensor).
+// What the graph declares for a bound input.
+struct DeclaredShape {
+  size_t rank = 0;             // 0: unknown
+  bool dynamic_batch = false;  // the first dimension is symbolic
+};
+
+// One item of a run.
+struct ItemFeatures {
+  Features features;
+  int64_t num_samples = 0;
+};
+
+// One HostTensor per binding, in binding order. A features input has the declared rank (2 or
+// 3, or 0 for "decide from the features"). With several items, a constant whose graph input
+// has a symbolic first dimension and whose own first dimension is 1 is repeated per item.
+// Consumes the items' features. INTERNAL when the items' feature dimensions differ.
 std::vector<HostTensor> BuildHostTensors(const std::vector<InputBinding>& bindings,
-                                         const std::vector<size_t>& features_rank, Features&& features,
-                                         int64_t num_samples);
+                                         const std::vector<DeclaredShape>& declared, std::vector<ItemFeatures>&& items);
 
 // ORT views of `tensors` (no copy). INTERNAL on failure.
 std::vector<ort::Ptr<OrtValue>> WrapAsOrtValues(std::vector<HostTensor>& tensors, const OrtMemoryInfo& memory);

@@ -4,11 +4,12 @@
 #include <string>
 #include <utility>
 
+#include "model/batch_output.h"
 #include "model/graph_io.h"
 #include "model/input_tensors.h"
-#include "model/log_probs.h"
 #include "model/ort_env.h"
 #include "model/session_factory.h"
+#include "model/session_run.h"
 
 namespace engine {
 namespace {
@@ -37,6 +38,25 @@ ort::Ptr<OrtMemoryInfo> MakeCpuMemoryInfo() {
       ErrorCode::Internal, "cannot describe CPU memory");
 }
 
+// Where IO binding puts outputs: CPU memory, or with CUDA pinned host memory that ONNX
+// Runtime copies the device result into. Null without IO binding.
+ort::Ptr<OrtMemoryInfo> MakeOutputMemoryInfo(const ModelConfig& config) {
+  if (!config.io_binding) return nullptr;
+  if (config.provider == Provider::Cpu) return MakeCpuMemoryInfo();
+  return ort::Make<OrtMemoryInfo>(
+      [&](OrtMemoryInfo** out) {
+        return ort::Api().CreateMemoryInfo("CudaPinned", OrtDeviceAllocator, config.device_id, OrtMemTypeCPUOutput, out);
+      },
+      ErrorCode::Internal, "cannot describe CUDA pinned memory");
+}
+
+DeclaredShape DeclaredShapeOf(const std::vector<TensorInfo>& tensors, const std::string& name) {
+  for (const TensorInfo& tensor : tensors) {
+    if (tensor.name == name) return {tensor.shape.size(), !tensor.shape.empty() && tensor.shape[0] < 0};
+  }
+  return {};
+}
+
 }  // namespace
 
 std::shared_ptr<const Model> Model::Load(ModelConfig config, FeatureFn features) {
@@ -58,74 +78,80 @@ Model::Model(LoadKey, ModelConfig config, FeatureFn features, std::shared_ptr<Or
       env_(std::move(env)),
       session_(std::move(session)),
       cpu_memory_(MakeCpuMemoryInfo()),
+      output_memory_(MakeOutputMemoryInfo(config_)),
       info_(std::move(info)) {
-  for (const auto& binding : config_.inputs) features_rank_.push_back(DeclaredRank(info_.inputs, binding.name));
+  for (const auto& binding : config_.inputs) declared_.push_back(DeclaredShapeOf(info_.inputs, binding.name));
 }
 
 InferenceResult Model::Infer(const std::vector<float>& samples) const {
   if (samples.empty()) throw Error(ErrorCode::InvalidInput, "no audio samples to recognise");
   const auto start = Clock::now();
   Features features = features_(samples);
-  const auto features_done = Clock::now();
+  const double features_ms = MillisecondsBetween(start, Clock::now());
   CheckFeatures(features);
-
-  std::vector<HostTensor> host = BuildHostTensors(config_.inputs, features_rank_, std::move(features),
-                                                  static_cast<int64_t>(samples.size()));
-  std::vector<ort::Ptr<OrtValue>> values = WrapAsOrtValues(host, *cpu_memory_);
-  std::vector<const char*> input_names;
-  std::vector<const OrtValue*> inputs;
-  for (size_t i = 0; i < values.size(); ++i) {
-    input_names.push_back(config_.inputs[i].name.c_str());
-    inputs.push_back(values[i].get());
-  }
-  const char* output_name = config_.output.name.c_str();
-  ort::Ptr<OrtValue> output = ort::Make<OrtValue>(
-      [&](OrtValue** out) {
-        return ort::Api().Run(session_.get(), nullptr, input_names.data(), inputs.data(), inputs.size(), &output_name,
-                              1, out);
-      },
-      ErrorCode::Internal, "inference failed");
-
-  InferenceResult result = ReadLogProbs(*output);
-  result.features_ms = MillisecondsBetween(start, features_done);
-  result.inference_ms = MillisecondsBetween(features_done, Clock::now());
-  return result;
+  std::vector<ItemFeatures> items;
+  items.push_back({std::move(features), static_cast<int64_t>(samples.size())});
+  std::vector<BatchItemResult> results(1);
+  RunItems(std::move(items), {0}, results);
+  if (results[0].error) throw *results[0].error;
+  results[0].result->features_ms = features_ms;
+  return std::move(*results[0].result);
 }
 
-InferenceResult Model::ReadLogProbs(OrtValue& output) const {
-  const OrtApi& api = ort::Api();
-  const auto code = ErrorCode::Internal;
-  auto shape_info = ort::Make<OrtTensorTypeAndShapeInfo>(
-      [&](OrtTensorTypeAndShapeInfo** out) { return api.GetTensorTypeAndShape(&output, out); }, code,
-      "cannot read the output's shape");
-  ONNXTensorElementDataType element = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
-  ort::Check(api.GetTensorElementType(shape_info.get(), &element), code, "cannot read the output's type");
-  size_t rank = 0;
-  ort::Check(api.GetDimensionsCount(shape_info.get(), &rank), code, "cannot read the output's rank");
-  std::vector<int64_t> dims(rank);
-  ort::Check(api.GetDimensions(shape_info.get(), dims.data(), rank), code, "cannot read the output's shape");
+std::vector<BatchItemResult> Model::InferBatch(const std::vector<std::vector<float>>& batch) const {
+  if (batch.empty()) throw Error(ErrorCode::InvalidInput, "inferBatch: no items");
+  if (batch.size() > static_cast<size_t>(config_.max_batch)) {
+    throw Error(ErrorCode::InvalidInput, "inferBatch: " + std::to_string(batch.size()) + " items, more than maxBatch " +
+                                             std::to_string(config_.max_batch));
+  }
+  std::vector<BatchItemResult> results(batch.size());
+  std::vector<double> features_ms(batch.size(), 0.0);
+  std::vector<ItemFeatures> items;
+  std::vector<size_t> slots;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    try {
+      if (batch[i].empty()) throw Error(ErrorCode::InvalidInput, "no audio samples to recognise");
+      const auto start = Clock::now();
+      Features features = features_(batch[i]);
+      features_ms[i] = MillisecondsBetween(start, Clock::now());
+      CheckFeatures(features);
+      items.push_back({std::move(features), static_cast<int64_t>(batch[i].size())});
+      slots.push_back(i);
+    } catch (const Error& e) {
+      results[i].error = e;
+    }
+  }
+  if (!items.empty()) RunItems(std::move(items), slots, results);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (results[i].result) results[i].result->features_ms = features_ms[i];
+  }
+  return results;
+}
 
-  const bool batched = rank == 3 && dims[0] == 1;
-  if (element != ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT || !(batched || rank == 2)) {
-    throw Error(code, "output '" + config_.output.name + "' is not a float32 [1, T, V] or [T, V] tensor");
+void Model::RunItems(std::vector<ItemFeatures>&& items, const std::vector<size_t>& slots,
+                     std::vector<BatchItemResult>& results) const {
+  const auto start = Clock::now();
+  const size_t count = items.size();
+  std::vector<HostTensor> host = BuildHostTensors(config_.inputs, declared_, std::move(items));
+  std::vector<ort::Ptr<OrtValue>> values = WrapAsOrtValues(host, *cpu_memory_);
+  RunRequest request;
+  for (size_t i = 0; i < values.size(); ++i) {
+    request.input_names.push_back(config_.inputs[i].name.c_str());
+    request.inputs.push_back(values[i].get());
   }
-  const int64_t frames = dims[rank - 2];
-  const int64_t vocab = dims[rank - 1];
-  if (vocab <= 0) throw Error(code, "output '" + config_.output.name + "' has an empty vocabulary axis");
-  const int64_t skip = config_.output.skip_frames;
-  if (frames <= skip) {
-    throw Error(ErrorCode::AudioTooShort, "the model produced " + std::to_string(frames) +
-                                              " output frames, none left after skipping " + std::to_string(skip));
+  request.output_names.push_back(config_.output.name.c_str());
+  if (!config_.output.lengths.empty()) request.output_names.push_back(config_.output.lengths.c_str());
+  std::vector<ort::Ptr<OrtValue>> outputs = RunSession(*session_, request, output_memory_.get());
+  std::vector<BatchItemResult> split =
+      SplitOutput(*outputs[0], outputs.size() > 1 ? outputs[1].get() : nullptr, count, config_.output);
+  const double inference_ms = MillisecondsBetween(start, Clock::now());
+  for (size_t k = 0; k < count; ++k) {
+    if (split[k].result) {
+      split[k].result->inference_ms = inference_ms;
+      split[k].result->batch_size = static_cast<int64_t>(count);
+    }
+    results[slots[k]] = std::move(split[k]);
   }
-  void* raw = nullptr;
-  ort::Check(api.GetTensorMutableData(&output, &raw), code, "cannot read the output");
-  const float* data = static_cast<const float*>(raw);
-  std::vector<float> kept(data + skip * vocab, data + frames * vocab);
-  InferenceResult result;
-  result.log_probs = ToLogProbs(std::move(kept), vocab, config_.output.kind);
-  result.num_frames = frames - skip;
-  result.vocab_size = vocab;
-  return result;
 }
 
 }  // namespace engine

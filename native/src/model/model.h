@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "features/frontend.h"
+#include "model/input_tensors.h"
 #include "model/model_config.h"
 #include "model/ort_handles.h"
 
@@ -25,6 +27,13 @@ struct InferenceResult {
   int64_t vocab_size = 0;
   double features_ms = 0.0;
   double inference_ms = 0.0;  // input tensors, the ONNX Runtime run and the log-prob conversion
+  int64_t batch_size = 1;     // items in the ONNX Runtime run that computed this result
+};
+
+// One item of InferBatch: its result, or the error that this item alone raised.
+struct BatchItemResult {
+  std::optional<InferenceResult> result;
+  std::optional<Error> error;
 };
 
 struct TensorInfo {
@@ -49,6 +58,13 @@ class Model {
   // INTERNAL when ONNX Runtime fails.
   InferenceResult Infer(const std::vector<float>& samples) const;
 
+  // Several recordings in one ONNX Runtime run: features per item (per-utterance
+  // normalisation stays per item), zero-padded to the longest, with per-item lengths and
+  // padding mask; each item's frames come from the output's lengths tensor. An item that
+  // fails on its own (empty, too short) gets its error and leaves the others alone; a failed
+  // run throws. INVALID_INPUT for no items or more than the config's max_batch.
+  std::vector<BatchItemResult> InferBatch(const std::vector<std::vector<float>>& batch) const;
+
   const ModelInfo& Info() const { return info_; }
 
   Model(const Model&) = delete;
@@ -62,16 +78,18 @@ class Model {
         ModelInfo info);
 
  private:
-  // Fills log_probs, num_frames and vocab_size from the model's output tensor.
-  InferenceResult ReadLogProbs(OrtValue& output) const;
+  // Runs the valid items (features already computed) and fills their slots in `results`.
+  void RunItems(std::vector<ItemFeatures>&& items, const std::vector<size_t>& slots,
+                std::vector<BatchItemResult>& results) const;
 
   ModelConfig config_;
   FeatureFn features_;
   std::shared_ptr<OrtEnv> env_;  // declared before session_ so it is destroyed after it
   ort::Ptr<OrtSession> session_;
   ort::Ptr<OrtMemoryInfo> cpu_memory_;
+  ort::Ptr<OrtMemoryInfo> output_memory_;  // where IO binding puts outputs; null: plain Run
   ModelInfo info_;
-  std::vector<size_t> features_rank_;  // per binding: the rank the graph declares (0: unknown)
+  std::vector<DeclaredShape> declared_;  // per binding: what the graph declares
 };
 
 }  // namespace engine

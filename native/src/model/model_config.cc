@@ -9,6 +9,7 @@ namespace engine {
 namespace {
 
 constexpr int kMaxIntraOpThreads = 1024;
+constexpr int kMaxBatch = 1024;
 
 [[noreturn]] void Malformed(const std::string& why) {
   throw Error(ErrorCode::InvalidInput, "model config: " + why);
@@ -48,6 +49,13 @@ void ValidateConfig(const ModelConfig& config) {
   if (config.device_id < 0) Malformed("deviceId must be >= 0");
   if (config.intra_op_threads < 0 || config.intra_op_threads > kMaxIntraOpThreads) {
     Malformed("intraOpThreads must be between 1 and " + std::to_string(kMaxIntraOpThreads));
+  }
+  const CudaOptions& cuda = config.cuda;
+  if (cuda.mem_limit_bytes < 0) Malformed("cuda.memLimitBytes must be >= 1");
+  if (cuda.copy_in_default_stream < -1 || cuda.copy_in_default_stream > 1) Malformed("cuda.copyInDefaultStream must be a boolean");
+  if (cuda.use_tf32 < -1 || cuda.use_tf32 > 1) Malformed("cuda.useTf32 must be a boolean");
+  if (config.max_batch < 1 || config.max_batch > kMaxBatch) {
+    Malformed("maxBatch must be between 1 and " + std::to_string(kMaxBatch));
   }
   if (config.inputs.empty()) Malformed("inputs is empty");
   std::set<std::string> names;

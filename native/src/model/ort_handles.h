@@ -38,6 +38,7 @@ PA_ORT_RELEASER(OrtTensorTypeAndShapeInfo, ReleaseTensorTypeAndShapeInfo);
 PA_ORT_RELEASER(OrtMemoryInfo, ReleaseMemoryInfo);
 PA_ORT_RELEASER(OrtValue, ReleaseValue);
 PA_ORT_RELEASER(OrtCUDAProviderOptionsV2, ReleaseCUDAProviderOptions);
+PA_ORT_RELEASER(OrtIoBinding, ReleaseIoBinding);
 #undef PA_ORT_RELEASER
 
 template <typename T>

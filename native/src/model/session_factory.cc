@@ -5,7 +5,9 @@
 #include <string>
 #include <system_error>
 #include <thread>
+#include <vector>
 
+#include "model/cuda_options.h"
 #include "model/ort_env.h"
 
 namespace engine {
@@ -14,24 +16,31 @@ namespace {
 constexpr const char* kCudaProviderName = "CUDAExecutionProvider";
 constexpr const char* kUseCpuHint = "provider 'cpu' works";
 
-void AppendCudaProvider(OrtSessionOptions& options, int device_id) {
+// The requested options are named in every error, so a caller can see what reached ONNX Runtime.
+void AppendCudaProvider(OrtSessionOptions& options, const ModelConfig& config) {
+  const OptionPairs pairs = CudaProviderOptionPairs(config);
+  const std::string requested = " (requested CUDA options: " + OptionPairsText(pairs) + ")";
   const auto available = ort::AvailableProviders();
   if (std::find(available.begin(), available.end(), kCudaProviderName) == available.end()) {
     std::string names;
     for (const auto& name : available) names += (names.empty() ? "" : ", ") + name;
     throw Error(ErrorCode::ModelUnavailable,
                 "the CUDA execution provider is not available in this ONNX Runtime build (it has: " + names +
-                    "); " + kUseCpuHint);
+                    "); " + kUseCpuHint + requested);
   }
   const OrtApi& api = ort::Api();
-  const std::string context = std::string("the CUDA execution provider is not available (") + kUseCpuHint + ")";
+  const std::string context = std::string("the CUDA execution provider is not available (") + kUseCpuHint + ")" + requested;
   auto cuda = ort::Make<OrtCUDAProviderOptionsV2>(
       [&](OrtCUDAProviderOptionsV2** out) { return api.CreateCUDAProviderOptions(out); },
       ErrorCode::ModelUnavailable, context);
-  const std::string device = std::to_string(device_id);
-  const char* keys[] = {"device_id"};
-  const char* values[] = {device.c_str()};
-  ort::Check(api.UpdateCUDAProviderOptions(cuda.get(), keys, values, 1), ErrorCode::ModelUnavailable, context);
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (const auto& [key, value] : pairs) {
+    keys.push_back(key.c_str());
+    values.push_back(value.c_str());
+  }
+  ort::Check(api.UpdateCUDAProviderOptions(cuda.get(), keys.data(), values.data(), keys.size()),
+             ErrorCode::ModelUnavailable, context);
   ort::Check(api.SessionOptionsAppendExecutionProvider_CUDA_V2(&options, cuda.get()), ErrorCode::ModelUnavailable,
              context);
 }
@@ -50,7 +59,7 @@ ort::Ptr<OrtSessionOptions> MakeSessionOptions(const ModelConfig& config) {
   // and from concurrent inferences.
   ort::Check(api.AddSessionConfigEntry(options.get(), "session.intra_op.allow_spinning", "0"), code,
              "cannot disable thread spinning");
-  if (config.provider == Provider::Cuda) AppendCudaProvider(*options, config.device_id);
+  if (config.provider == Provider::Cuda) AppendCudaProvider(*options, config);
   return options;
 }
 
