@@ -98,7 +98,7 @@ export function renderMarkdown(r: EvalReport): string {
       '',
       `${s.source.n} utterances from \`${s.source.generator_command}\` (${s.source.reused_cache ? 'cached' : 'generated in this run'}): espeak-ng voices and sentences never used in training, with injected mispronunciations at known positions.`,
       '',
-      `- Phone error rate: reference = ${s.per.reference}; hypothesis = the recognised phones (\`actual_ipa\`).`,
+      `- Phone error rate: reference = ${s.per.reference}; hypothesis = the recogniser's own phones (\`recognized_ipa\`, greedy CTC before verification; \`actual_ipa\`, the phones judged spoken, is what errors and scores compare).`,
     );
     if (s.detection) {
       out.push(

@@ -1,7 +1,7 @@
 // Builds the contract's assessment result from the target's forced alignment, the
 // recognised phones and the edit operations between them.
 import { EditOpType, type EditResult, type ForcedAlignment } from './native.js';
-import { framesToSamples, type FrameGeometry } from './timeline.js';
+import { alignedPhoneSpans, type FrameGeometry } from './timeline.js';
 import type { AssessmentResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, WordResult } from './types.js';
 
 const OP_NAMES = ['match', 'substitute', 'delete', 'insert'] as const;
@@ -16,7 +16,12 @@ export interface AssessmentInputs {
   targetPhones: string[];
   /** Word index of each target phone. */
   wordOfPhone: number[];
+  /** The phones judged spoken (the recognised phones after verification), compared with the target by `edits`. */
   recognized: RecognizedPhone[];
+  /** The recogniser's own output (greedy CTC), before verification. */
+  recognizedIpa: string;
+  /** Model frames (for the spans of the last phone). */
+  numFrames: number;
   alignment: ForcedAlignment;
   edits: EditResult;
   /** Cost of each operation, in order (match 0), as the DP counted it. */
@@ -67,7 +72,8 @@ function buildWords(targetPhones: string[], wordOfPhone: number[], phones: Phone
 
 export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
   const { targetPhones, wordOfPhone, recognized, alignment, edits, opCosts, geometry } = inputs;
-  const targetSpan = (i: number) => framesToSamples(alignment.startFrames[i], alignment.endFrames[i], geometry);
+  const spans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, inputs.numFrames, geometry);
+  const targetSpan = (i: number) => ({ ...spans[i] });
   const operations: Operation[] = [];
   const errors: PronunciationError[] = [];
   const status: PhoneResult['status'][] = targetPhones.map(() => 'correct');
@@ -97,6 +103,7 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
   const phoneErrorRate = errors.length / Math.max(targetPhones.length, 1);
   const result: AssessmentResult = {
     actual_ipa: recognized.map((p) => p.phone).join(' '),
+    recognized_ipa: inputs.recognizedIpa,
     target_ipa: targetPhones.join(' '),
     score: scoreFromDistance(edits.distance, targetPhones.length),
     operations,
