@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "ctc/forced_align.h"
+#include "ctc/forward.h"
 #include "ctc/goodness.h"
 #include "ctc/greedy_decode.h"
 #include "test_support.h"
