@@ -248,7 +248,7 @@ export function evaluateSynthetic(items: readonly SyntheticItem[], opts: Evaluat
       const result = await opts.engine.assess({ audio: item.audioPath, targetIpa: folded.target.join(' ') });
       checkTarget(result, folded.target);
 
-      const recognised = splitPhones(result.actual_ipa);
+      const recognised = splitPhones(result.recognized_ipa);
       const per = phoneErrors(recognised, folded.spoken);
       const byType: Record<string, DetectionCounts> = {};
       for (const t of ERROR_TYPES) {
@@ -300,7 +300,7 @@ export function evaluateReal(items: readonly RealItem[], opts: EvaluateOptions):
       const target = words.flat();
       const result = await opts.engine.assess({ audio: item.audioPath, targetIpa: words.map((w) => w.join(' ')).join(' | ') });
       checkTarget(result, target);
-      const per = phoneErrors(splitPhones(result.actual_ipa), target);
+      const per = phoneErrors(splitPhones(result.recognized_ipa), target);
       const rejections = falseRejections(
         result.phones,
         target.map(() => true),

@@ -1,4 +1,5 @@
 // The evaluation report: its JSON shape, its Markdown rendering and the short stdout summary.
+import { renderMismatched, type MismatchedReport } from './mismatched.js';
 import type { Failure, SetReport } from './evaluate.js';
 
 export interface EvalReport {
@@ -11,6 +12,8 @@ export interface EvalReport {
   run: { node: string; concurrency: number; threads_per_inference: number; wall_seconds: number };
   synthetic: null | (SetReport & { source: { dir: string; generator_command: string; n: number; seed: number; reused_cache: boolean } });
   real: null | (SetReport & { source: { data_dir: string; speaker_rule: string; speakers: string[]; available: number; limit: number | null } });
+  /** DIFFERENT_SENTENCE calibration on the real set (absent in reports written before it existed). */
+  mismatched?: MismatchedReport | null;
 }
 
 export const PLUMBING_WARNING =
@@ -98,7 +101,7 @@ export function renderMarkdown(r: EvalReport): string {
       '',
       `${s.source.n} utterances from \`${s.source.generator_command}\` (${s.source.reused_cache ? 'cached' : 'generated in this run'}): espeak-ng voices and sentences never used in training, with injected mispronunciations at known positions.`,
       '',
-      `- Phone error rate: reference = ${s.per.reference}; hypothesis = the recognised phones (\`actual_ipa\`).`,
+      `- Phone error rate: reference = ${s.per.reference}; hypothesis = the recogniser's own phones (\`recognized_ipa\`, greedy CTC before verification; \`actual_ipa\`, the phones judged spoken, is what errors and scores compare).`,
     );
     if (s.detection) {
       out.push(
@@ -150,6 +153,7 @@ export function renderMarkdown(r: EvalReport): string {
       '',
     );
   }
+  if (r.mismatched) out.push(...renderMismatched(r.mismatched));
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load } from '../lib/engine.js';
+import { evaluateMismatched } from './mismatched.js';
 import { evaluateReal, evaluateSynthetic, type EvaluateOptions } from './evaluate.js';
 import { makeFolder, readFoldMap } from './fold-phones.js';
 import { readRealSet, SPEECHOCEAN_DIR } from './real.js';
@@ -112,11 +113,14 @@ async function main(): Promise<number> {
   }
 
   let real: EvalReport['real'] = null;
+  let mismatched: EvalReport['mismatched'] = null;
   if (!values['skip-real']) {
     const set = readRealSet({ dataDir: values.data, limit: realLimit ?? undefined });
     log(`real: ${set.items.length} of ${set.available} utterances of ${set.speakers.length} held-out speakers (${set.speakerRule})`);
     const report = await evaluateReal(set.items, { ...base, progress: progress('real') });
     real = { source: { data_dir: set.dataDir, speaker_rule: set.speakerRule, speakers: set.speakers, available: set.available, limit: realLimit }, ...report };
+    log('mismatched pairs (DIFFERENT_SENTENCE calibration)');
+    mismatched = await evaluateMismatched(set.items, { engine, fold, concurrency });
   }
 
   const report: EvalReport = {
@@ -129,6 +133,7 @@ async function main(): Promise<number> {
     run: { node: process.version, concurrency, threads_per_inference: threads, wall_seconds: (Date.now() - t0) / 1000 },
     synthetic,
     real,
+    mismatched,
   };
   mkdirSync(outDir, { recursive: true });
   const paths = { json: join(outDir, 'report.json'), markdown: join(outDir, 'report.md') };

@@ -13,7 +13,8 @@ import { validateLoadOptions, type LoadOptions } from './load-options.js';
 import { loadManifest, type ModelManifest } from './manifest.js';
 import { EditOpType, native, type EditCosts, type EditResult, type InferenceResult, type NativeModel } from './native.js';
 import { measureSpeech, type SpeechActivity } from './speech-activity.js';
-import { framesToSamples, type FrameGeometry } from './timeline.js';
+import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './timeline.js';
+import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './verify.js';
 import type { AssessmentResult, Recognition, RecognizedPhone, StageTimings } from './types.js';
 
 export type { LoadOptions, BatchingOptions, CudaOptions } from './load-options.js';
@@ -58,6 +59,7 @@ export class Engine {
   private readonly substitutionCosts: SubstitutionCosts;
   /** Coalesces concurrent inferences when LoadOptions.batching allows more than one per run. */
   private readonly batcher: Batcher<Float32Array, InferenceResult> | undefined;
+  private readonly verifyMargin: number | null;
 
   private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions) {
     this.manifest = manifest;
@@ -73,6 +75,9 @@ export class Engine {
     };
     this.inventory = new Set(manifest.vocabulary.idByPhone.keys());
     this.substitutionCosts = new SubstitutionCosts(manifest.vocabulary.phoneById);
+    // Validated by validateLoadOptions (a finite number >= 0, or null).
+    const margin = options.verifyMarginNatsPerPhone;
+    this.verifyMargin = margin === undefined ? VERIFY_MARGIN_NATS_PER_PHONE : margin;
   }
 
   static async load(modelDir: string, options: LoadOptions = {}): Promise<Engine> {
@@ -143,15 +148,43 @@ export class Engine {
       timings.alignmentMs = performance.now() - t;
 
       t = performance.now();
-      const actualIds = Int32Array.from(recognition.phones, (p) => vocabulary.idByPhone.get(p.phone)!);
-      const comparison = this.substitutionCosts.compare(targetIds, actualIds);
-      const edits = await addon.editDistance(comparison.target, comparison.actual, comparison.costs);
+      const compareWith = async (phones: readonly RecognizedPhone[]) => {
+        const actualIds = Int32Array.from(phones, (p) => vocabulary.idByPhone.get(p.phone)!);
+        const comparison = this.substitutionCosts.compare(targetIds, actualIds);
+        const edits = await addon.editDistance(comparison.target, comparison.actual, comparison.costs);
+        return { actualIds, comparison, edits };
+      };
+      // The recognised phones against the target, then each disputed region verified against
+      // the audio; where the target is judged spoken the comparison is redone, so operations,
+      // errors, score and actual_ipa all describe the phones judged spoken.
+      let judged = recognition.phones;
+      let compared = await compareWith(judged);
+      if (this.verifyMargin !== null) {
+        const verified = await verifyRegions({
+          logProbs: inference.logProbs,
+          numFrames: inference.numFrames,
+          vocabSize: inference.vocabSize,
+          blankId: vocabulary.blankId,
+          targetIds,
+          actualIds: compared.actualIds,
+          regions: disputedRegions(compared.edits.types),
+          marginNatsPerPhone: this.verifyMargin,
+        });
+        if (verified.some((r) => r.acceptTarget)) {
+          const spans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, inference.numFrames, geometry);
+          judged = applyAccepted(judged, (i) => ({ phone: target.phones[i], ...spans[i], score: Math.exp(alignment.meanLogProbs[i]) }), verified);
+          compared = await compareWith(judged);
+        }
+      }
+      const { edits, comparison } = compared;
       timings.dpMs = performance.now() - t;
 
       const result = buildAssessment({
         targetPhones: target.phones,
         wordOfPhone: target.wordOfPhone,
-        recognized: recognition.phones,
+        recognized: judged,
+        recognizedIpa: recognition.ipa,
+        numFrames: inference.numFrames,
         alignment,
         edits,
         opCosts: operationCosts(edits, comparison.target, comparison.actual, comparison.costs),

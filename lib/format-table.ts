@@ -12,7 +12,8 @@ export function formatAssessment(result: AssessmentResult): string {
   const lines: string[] = [];
   lines.push(`score   ${result.score.toFixed(3)}`);
   lines.push(`target  ${result.target_ipa}`);
-  lines.push(`heard   ${result.actual_ipa}`);
+  lines.push(`judged  ${result.actual_ipa}`);
+  if (result.recognized_ipa !== result.actual_ipa) lines.push(`heard   ${result.recognized_ipa}`);
   lines.push('');
   lines.push(
     table([

@@ -31,6 +31,12 @@ export interface LoadOptions {
   ffmpegPath?: string;
   /** Longest audio accepted, in seconds (default: the manifest's limit, 60 s). */
   maxDurationSec?: number;
+  /**
+   * Margin of the target-aware verification of disputed regions, in nats per phone
+   * (default VERIFY_MARGIN_NATS_PER_PHONE, lib/verify.ts); null turns verification off, so the
+   * recognised phones are compared with the target as they are.
+   */
+  verifyMarginNatsPerPhone?: number | null;
 }
 
 export const MAX_BATCH = 1024;
@@ -59,6 +65,7 @@ const loadOptions = z.object({
   threads: z.number().int().min(1).max(1024).optional(),
   ffmpegPath: z.string().optional(),
   maxDurationSec: z.number().positive().optional(),
+  verifyMarginNatsPerPhone: z.number().min(0).nullable().optional(),
 });
 
 /** The options unchanged when valid; INVALID_INPUT listing every bad field otherwise. */

@@ -193,6 +193,13 @@ export interface NativeAddon {
   ctcGreedyDecode(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number): Promise<GreedySegments>;
   ctcForcedAlign(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): Promise<ForcedAlignment>;
   ctcForcedAlignSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): ForcedAlignment;
+  /**
+   * Total CTC log-likelihood log P(sequence | frames) of each label sequence (forward algorithm,
+   * summed over all alignments; -Infinity when the frames cannot hold it; an empty sequence is
+   * all blank). INVALID_INPUT for a label that is the blank or outside the vocabulary.
+   */
+  ctcLogLikelihoods(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, sequences: Int32Array[]): Promise<Float64Array>;
+  ctcLogLikelihoodsSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, sequences: Int32Array[]): Float64Array;
   editDistance(target: Int32Array, actual: Int32Array, costs: EditCosts): Promise<EditResult>;
   editDistanceSync(target: Int32Array, actual: Int32Array, costs: EditCosts): EditResult;
 }

@@ -41,7 +41,14 @@ export interface WordResult extends SampleSpan {
 export type AssessmentFlag = 'DIFFERENT_SENTENCE';
 
 export interface AssessmentResult {
+  /**
+   * The phones judged spoken: the recogniser's phones, except in disputed regions where the
+   * target explained the audio nearly as well (lib/verify.ts), which take the target's phones.
+   * operations, errors and score compare this with target_ipa.
+   */
   actual_ipa: string;
+  /** The recogniser's own output (greedy CTC decoding), before verification. */
+  recognized_ipa: string;
   target_ipa: string;
   score: number;
   operations: Operation[];

@@ -41,6 +41,17 @@ describe('assess', () => {
     expect(result.errors).toEqual([]);
   });
 
+  it('keeps the raw recognition in recognized_ipa; with verification off actual_ipa is that recognition', async () => {
+    const heard = await engine.recognize(RECORDING);
+    const result = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
+    expect(result.recognized_ipa).toBe(heard.ipa);
+    const unverified = await load(MODEL, { verifyMarginNatsPerPhone: null });
+    const raw = await unverified.assess({ audio: RECORDING, targetIpa: TARGET });
+    expect(contractViolations(raw)).toEqual([]);
+    expect(raw.actual_ipa).toBe(heard.ipa);
+    await expect(load(MODEL, { verifyMarginNatsPerPhone: -1 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('reports each word with its phones, span and score', async () => {
     const result = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
     expect(result.words!.map((w) => w.word)).toEqual(['l eɪ l ə', 'ɪ z', 'ɡ ʊ d', 'æ t', 's ɜː f ɪ ŋ']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { framesToSamples } from '../lib/timeline.js';
+import { alignedPhoneSpans, BLANK_SPLIT_FRACTION, FINAL_PHONE_EXTENSION_FRAMES, framesToSamples } from '../lib/timeline.js';
 
 describe('framesToSamples', () => {
   const g = { shiftSamples: 320, offsetSamples: 0, durationSamples: 16000 };
@@ -18,5 +18,41 @@ describe('framesToSamples', () => {
         expect(span.end).toBeGreaterThan(span.start);
       }
     }
+  });
+});
+
+describe('alignedPhoneSpans', () => {
+  const g = { shiftSamples: 640, offsetSamples: 0, durationSamples: 6400 }; // 10 frames
+
+  it('splits the blank run between two spikes at BLANK_SPLIT_FRACTION and extends the last phone', () => {
+    // spikes: [1, 2) and [7, 8): blanks 2..7 (5 frames), 80 % to the first phone
+    const spans = alignedPhoneSpans([1, 7], [2, 8], 10, g);
+    const boundary = Math.round((2 + BLANK_SPLIT_FRACTION * 5) * 640);
+    expect(spans).toEqual([
+      { start: 640, end: boundary },
+      { start: boundary, end: (8 + FINAL_PHONE_EXTENSION_FRAMES) * 640 },
+    ]);
+  });
+
+  it('keeps doubled and adjacent phones as separate non-empty ordered spans inside the audio', () => {
+    // t t with one blank frame between, then a phone right after, ending at the last frame
+    const spans = alignedPhoneSpans([0, 2, 3, 9], [1, 3, 4, 10], 10, g);
+    expect(spans).toHaveLength(4);
+    spans.forEach((s, i) => {
+      expect(s.start).toBeGreaterThanOrEqual(0);
+      expect(s.end).toBeLessThanOrEqual(6400);
+      expect(s.end).toBeGreaterThan(s.start);
+      if (i > 0) expect(s.start).toBeGreaterThanOrEqual(spans[i - 1].end);
+    });
+    expect(spans[3].end).toBe(6400);
+  });
+
+  it('clips to audio shorter than the frames', () => {
+    const spans = alignedPhoneSpans([8, 9], [9, 10], 10, { ...g, durationSamples: 5800 });
+    for (const s of spans) {
+      expect(s.end).toBeLessThanOrEqual(5800);
+      expect(s.end).toBeGreaterThan(s.start);
+    }
+    expect(spans[1].start).toBeGreaterThanOrEqual(spans[0].start);
   });
 });

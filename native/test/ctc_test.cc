@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "ctc/forced_align.h"
+#include "ctc/forward.h"
 #include "ctc/goodness.h"
 #include "ctc/greedy_decode.h"
 #include "test_support.h"
@@ -207,4 +208,81 @@ TEST_CASE("ctc: goodness is the log ratio of the target to its best non-blank co
   const engine::ForcedAlignment forced = engine::CtcForcedAlign(m.View(), 0, {wrong.data(), wrong.size()});
   const std::vector<float> low = engine::LogPosteriorRatios(m.View(), 0, {wrong.data(), wrong.size()}, forced);
   EXPECT_NEAR(low[0], std::log(0.1 / 0.7), 1e-5);
+}
+
+namespace {
+
+// log of the sum over every frame labelling that collapses to `labels` of its probability.
+double BruteForceLogLikelihood(const Matrix& m, int blank, const std::vector<int32_t>& labels) {
+  std::vector<int> frameLabels(m.frames, 0);
+  size_t total = 1;
+  for (size_t t = 0; t < m.frames; ++t) total *= m.vocab;
+  double sum = 0.0;
+  for (size_t code = 0; code < total; ++code) {
+    size_t rest = code;
+    for (size_t t = 0; t < m.frames; ++t, rest /= m.vocab) frameLabels[t] = static_cast<int>(rest % m.vocab);
+    std::vector<int32_t> collapsed;
+    for (size_t t = 0; t < m.frames; ++t) {
+      if (frameLabels[t] != blank && (t == 0 || frameLabels[t] != frameLabels[t - 1])) collapsed.push_back(frameLabels[t]);
+    }
+    if (collapsed != labels) continue;
+    double score = 0.0;
+    for (size_t t = 0; t < m.frames; ++t) score += m.values[t * m.vocab + static_cast<size_t>(frameLabels[t])];
+    sum += std::exp(score);
+  }
+  return std::log(sum);
+}
+
+double Forward(const Matrix& m, int blank, const std::vector<int32_t>& labels) {
+  return engine::CtcLogLikelihood(m.View(), blank, {labels.data(), labels.size()});
+}
+
+}  // namespace
+
+TEST_CASE("ctc: forward log-likelihood equals the sum over all labellings on small inputs") {
+  std::mt19937 rng(7);
+  int failures = 0;
+  int checked = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const size_t vocab = 2 + rng() % 3;  // 2..4
+    const int blank = static_cast<int>(rng() % vocab);
+    std::vector<int32_t> labels(rng() % 4);  // 0..3 labels, the empty sequence included
+    for (auto& label : labels) {
+      do label = static_cast<int32_t>(rng() % vocab); while (label == blank);
+    }
+    const size_t frames = 1 + rng() % 7;  // may be too few for the labels
+    const Matrix m = RandomLogSoftmax(rng, frames, vocab);
+    const double brute = BruteForceLogLikelihood(m, blank, labels);
+    const double forward = Forward(m, blank, labels);
+    ++checked;
+    if (std::isinf(brute) ? !(std::isinf(forward) && forward < 0) : std::fabs(forward - brute) > 1e-6) ++failures;
+  }
+  EXPECT(checked > 300);
+  EXPECT(failures == 0);
+}
+
+TEST_CASE("ctc: forward log-likelihood is at least the best path's and sums to 1 over all sequences") {
+  std::mt19937 rng(11);
+  const Matrix m = RandomLogSoftmax(rng, 5, 3);
+  const std::vector<int32_t> labels{1, 2};
+  EXPECT(Forward(m, 0, labels) >= Align(m, 0, labels).pathLogProb - 1e-9);
+  // Every labelling of 3 frames collapses to exactly one sequence: the sequences' probabilities sum to 1.
+  const Matrix small = RandomLogSoftmax(rng, 3, 3);
+  std::vector<std::vector<int32_t>> all{{}};
+  for (int32_t a : {1, 2}) {
+    all.push_back({a});
+    for (int32_t b : {1, 2}) {
+      all.push_back({a, b});
+      for (int32_t c : {1, 2}) all.push_back({a, b, c});
+    }
+  }
+  double total = 0.0;
+  for (const auto& labels3 : all) total += std::exp(Forward(small, 0, labels3));
+  EXPECT(std::fabs(total - 1.0) < 1e-6);
+}
+
+TEST_CASE("ctc: forward log-likelihood rejects the blank as a label") {
+  const Matrix m = Peaked({0, 1, 0}, 3);
+  const std::vector<int32_t> labels{0};
+  EXPECT(CodeOf([&] { Forward(m, 0, labels); }) == engine::ErrorCode::InvalidInput);
 }

@@ -1,4 +1,4 @@
-// JS bindings of the CTC stage: greedy decoding and forced alignment.
+// JS bindings of the CTC stage: greedy decoding, forced alignment and total (forward) log-likelihoods.
 #include <napi.h>
 
 #include <cmath>
@@ -11,6 +11,7 @@
 #include "binding/js_error.h"
 #include "binding/stages.h"
 #include "ctc/forced_align.h"
+#include "ctc/forward.h"
 #include "ctc/goodness.h"
 #include "ctc/greedy_decode.h"
 
@@ -159,9 +160,53 @@ Napi::Value CtcForcedAlignSync(const Napi::CallbackInfo& info) {
   });
 }
 
+// Argument 4: an array of Int32Array label sequences, copied.
+std::vector<std::vector<int32_t>> ReadSequences(const Napi::CallbackInfo& info, const char* fn) {
+  if (!info[4].IsArray()) ThrowJsError(info.Env(), "INVALID_INPUT", std::string(fn) + ": sequences must be an array of Int32Array");
+  const Napi::Array array = info[4].As<Napi::Array>();
+  std::vector<std::vector<int32_t>> sequences;
+  sequences.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    const Napi::Value value = array.Get(i);
+    if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+      ThrowJsError(info.Env(), "INVALID_INPUT", std::string(fn) + ": sequences[" + std::to_string(i) + "] must be an Int32Array");
+    }
+    const Napi::Int32Array sequence = value.As<Napi::Int32Array>();
+    sequences.push_back(Copy(sequence.Data(), sequence.ElementLength()));
+  }
+  return sequences;
+}
+
+std::vector<double> LogLikelihoods(const engine::LogProbMatrix& logProbs, int64_t blankId,
+                                   const std::vector<std::vector<int32_t>>& sequences) {
+  std::vector<double> out;
+  out.reserve(sequences.size());
+  for (const auto& labels : sequences) out.push_back(engine::CtcLogLikelihood(logProbs, blankId, {labels.data(), labels.size()}));
+  return out;
+}
+
+Napi::Value CtcLogLikelihoods(const Napi::CallbackInfo& info) {
+  OwnedLogProbs input(ReadLogProbArgs(info, "ctcLogLikelihoods"));
+  std::vector<std::vector<int32_t>> sequences = ReadSequences(info, "ctcLogLikelihoods");
+  return RunAsync(
+      info.Env(),
+      [input = std::move(input), sequences = std::move(sequences)] { return LogLikelihoods(input.View(), input.blankId, sequences); },
+      [](Napi::Env env, const std::vector<double>& values) { return ToTypedArray<Napi::Float64Array>(env, values); });
+}
+
+Napi::Value CtcLogLikelihoodsSync(const Napi::CallbackInfo& info) {
+  const LogProbArgs args = ReadLogProbArgs(info, "ctcLogLikelihoodsSync");
+  const std::vector<std::vector<int32_t>> sequences = ReadSequences(info, "ctcLogLikelihoodsSync");
+  return TranslateErrors(info.Env(), [&] {
+    return ToTypedArray<Napi::Float64Array>(info.Env(), LogLikelihoods(args.matrix, args.blankId, sequences));
+  });
+}
+
 }  // namespace
 
 void InitCtc(Napi::Env env, Napi::Object exports) {
+  exports.Set("ctcLogLikelihoods", Napi::Function::New(env, CtcLogLikelihoods, "ctcLogLikelihoods"));
+  exports.Set("ctcLogLikelihoodsSync", Napi::Function::New(env, CtcLogLikelihoodsSync, "ctcLogLikelihoodsSync"));
   exports.Set("ctcGreedyDecode", Napi::Function::New(env, CtcGreedyDecode, "ctcGreedyDecode"));
   exports.Set("ctcForcedAlign", Napi::Function::New(env, CtcForcedAlign, "ctcForcedAlign"));
   exports.Set("ctcForcedAlignSync", Napi::Function::New(env, CtcForcedAlignSync, "ctcForcedAlignSync"));

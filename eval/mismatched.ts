@@ -1,0 +1,95 @@
+// DIFFERENT_SENTENCE calibration: each real held-out recording assessed against another
+// utterance's target (a different text) next to the same recording against its own target.
+// Reports the engine's phone_error_rate in both cases and how the flag's threshold
+// (DIFFERENT_SENTENCE_PER) separates them.
+import type { Engine } from '../lib/engine.js';
+import { DIFFERENT_SENTENCE_PER } from '../lib/assessment.js';
+import { EngineError } from '../lib/errors.js';
+import { foldSequence, type Folder } from './fold-phones.js';
+import { mapPool } from './evaluate.js';
+import type { RealItem } from './real.js';
+
+export interface MismatchedReport {
+  pairs: number;
+  /** Mismatched pairs the engine refused (e.g. AUDIO_TOO_SHORT for a much longer target): refused, so never shown as an assessment. */
+  refused: Record<string, number>;
+  threshold: number;
+  /** Share of own-target assessments flagged (false flags) and of mismatched ones not flagged (misses; refusals excluded). */
+  false_flag_rate: number | null;
+  miss_rate: number | null;
+  /** Percentiles (0, 5, 25, 50, 75, 95, 100) of phone_error_rate. */
+  own_percentiles: number[];
+  mismatched_percentiles: number[];
+  /** The rates at other thresholds, for choosing one. */
+  sweep: { threshold: number; false_flag_rate: number; miss_rate: number }[];
+}
+
+const PERCENTILES = [0, 5, 25, 50, 75, 95, 100];
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))];
+}
+
+/** The target of item i is paired with the recording of item i + offset (the next one with another text). */
+export async function evaluateMismatched(items: readonly RealItem[], opts: { engine: Engine; fold: Folder; concurrency: number }): Promise<MismatchedReport> {
+  const targetOf = (item: RealItem) => item.words.map((w) => foldSequence(w, opts.fold).join(' ')).join(' | ');
+  const refused: Record<string, number> = {};
+  const rows = await mapPool(items, opts.concurrency, async (item, i) => {
+    let j = (i + 1) % items.length;
+    while (items[j].text === item.text && j !== i) j = (j + 1) % items.length;
+    const run = async (target: string) => {
+      try {
+        return (await opts.engine.assess({ audio: item.audioPath, targetIpa: target })).phone_error_rate;
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        refused[error.code] = (refused[error.code] ?? 0) + 1;
+        return null;
+      }
+    };
+    // Own-target refusals are counted in the real set's report; here they only drop the row.
+    const own = await run(targetOf(item));
+    if (own === null) refused[`own target`] = (refused[`own target`] ?? 0) + 1;
+    return { own, mismatched: j === i ? null : await run(targetOf(items[j])) };
+  });
+  const own = rows.map((r) => r.own).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const mismatched = rows.map((r) => r.mismatched).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const rates = (threshold: number) => ({
+    threshold,
+    false_flag_rate: own.filter((x) => x > threshold).length / Math.max(own.length, 1),
+    miss_rate: mismatched.filter((x) => x <= threshold).length / Math.max(mismatched.length, 1),
+  });
+  const at = rates(DIFFERENT_SENTENCE_PER);
+  return {
+    pairs: items.length,
+    refused,
+    threshold: DIFFERENT_SENTENCE_PER,
+    false_flag_rate: own.length ? at.false_flag_rate : null,
+    miss_rate: mismatched.length ? at.miss_rate : null,
+    own_percentiles: PERCENTILES.map((p) => percentile(own, p)),
+    mismatched_percentiles: PERCENTILES.map((p) => percentile(mismatched, p)),
+    sweep: [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9].map(rates),
+  };
+}
+
+export function renderMismatched(m: MismatchedReport): string[] {
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+  const refusals = Object.entries(m.refused).map(([code, n]) => `${code} ${n}`).join(', ') || 'none';
+  return [
+    '## DIFFERENT_SENTENCE calibration (mismatched pairs, real held-out speakers)',
+    '',
+    `Each of the ${m.pairs} real recordings assessed against its own target and against the next utterance's target with another text. Refused: ${refusals}.`,
+    '',
+    `| phone_error_rate percentile | ${PERCENTILES.join(' | ')} |`,
+    `| --- |${PERCENTILES.map(() => ' --- |').join('')}`,
+    `| own target | ${m.own_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
+    `| another utterance's target | ${m.mismatched_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
+    '',
+    `Threshold ${m.threshold} (flag when phone_error_rate > threshold): ${pct(m.false_flag_rate)} of own-target assessments flagged (false flags), ${pct(m.miss_rate)} of mismatched ones not flagged (misses).`,
+    '',
+    '| threshold | false flags | misses |',
+    '| --- | --- | --- |',
+    ...m.sweep.map((s) => `| ${s.threshold} | ${pct(s.false_flag_rate)} | ${pct(s.miss_rate)} |`),
+    '',
+  ];
+}

@@ -1,0 +1,67 @@
+#include "ctc/forward.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "common/error.h"
+
+namespace engine {
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+double LogAdd(double a, double b) {
+  if (a == kNegInf) return b;
+  if (b == kNegInf) return a;
+  return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
+}
+
+}  // namespace
+
+double CtcLogLikelihood(const LogProbMatrix& logProbs, int64_t blankId, TargetSequence labels) {
+  ValidateLogProbs(logProbs, blankId, "ctcLogLikelihood");
+  for (size_t i = 0; i < labels.size; ++i) {
+    const int64_t label = labels.data[i];
+    if (label < 0 || static_cast<uint64_t>(label) >= logProbs.vocabSize || label == blankId) {
+      throw Error(ErrorCode::InvalidInput, "ctcLogLikelihood: labels[" + std::to_string(i) + "] = " +
+                                               std::to_string(label) + " is the blank or outside [0, vocabSize = " +
+                                               std::to_string(logProbs.vocabSize) + ")");
+    }
+  }
+  const size_t frames = logProbs.numFrames;
+  const size_t states = 2 * labels.size + 1;
+  if (frames == 0) return labels.size == 0 ? 0.0 : kNegInf;
+  size_t repeats = 0;
+  for (size_t i = 1; i < labels.size; ++i) repeats += labels.data[i] == labels.data[i - 1] ? 1 : 0;
+  if (frames < labels.size + repeats) return kNegInf;
+
+  const size_t blank = static_cast<size_t>(blankId);
+  auto label = [&](size_t s) { return s % 2 == 0 ? blank : static_cast<size_t>(labels.data[s / 2]); };
+  auto canSkip = [&](size_t s) { return s % 2 == 1 && s >= 3 && labels.data[s / 2] != labels.data[s / 2 - 1]; };
+
+  std::vector<double> previous(states, kNegInf);
+  std::vector<double> current(states, kNegInf);
+  previous[0] = logProbs.Frame(0)[blank];
+  if (states > 1) previous[1] = logProbs.Frame(0)[label(1)];
+  for (size_t t = 1; t < frames; ++t) {
+    const float* frame = logProbs.Frame(t);
+    // Only states that can still reach the end in the frames left, and that the start can
+    // reach by now, matter: states in [first, last].
+    const size_t remaining = frames - 1 - t;
+    const size_t first = states > 2 * remaining + 2 ? states - 2 * remaining - 2 : 0;
+    const size_t last = std::min(states - 1, 2 * t + 1);
+    std::fill(current.begin(), current.end(), kNegInf);
+    for (size_t s = first; s <= last; ++s) {
+      double v = previous[s];
+      if (s >= 1) v = LogAdd(v, previous[s - 1]);
+      if (canSkip(s)) v = LogAdd(v, previous[s - 2]);
+      current[s] = v == kNegInf ? kNegInf : v + static_cast<double>(frame[label(s)]);
+    }
+    previous.swap(current);
+  }
+  return states > 1 ? LogAdd(previous[states - 1], previous[states - 2]) : previous[0];
+}
+
+}  // namespace engine
