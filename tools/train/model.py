@@ -106,6 +106,10 @@ class ConvModule(nn.Module):
         if mask is not None:
             y = y * mask
         y = nn.functional.glu(self.pw1(y.transpose(1, 2)), dim=1)
+        if mask is not None:
+            # pw1's bias makes padded frames non-zero again; the depthwise convolution must not
+            # see them (the engine runs unpadded batches of one).
+            y = y * mask.transpose(1, 2)
         y = self.dw(y).transpose(1, 2)
         y = nn.functional.silu(self.norm2(y))
         y = self.pw2(y.transpose(1, 2)).transpose(1, 2)
