@@ -17,6 +17,7 @@ import {
   toFloat32,
   writeWav,
 } from './helpers/audio-signals.js';
+import { rejection } from './helpers/outcomes.js';
 
 const addon = native();
 const OPTIONS: DecodeOptions = { maxDurationSec: 60 };
@@ -214,15 +215,6 @@ describe('decodeFile / decodeBuffer on each format', () => {
 });
 
 // ---------- bad input ----------
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Children of this process that are ffmpeg or zombies, from /proc. */
 function leftoverChildren(): string[] {

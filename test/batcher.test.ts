@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Batcher } from '../lib/batcher.js';
 import { native, type InferenceResult, type NativeModel, type NativeModelConfig } from '../lib/native.js';
 import { tinyModels } from './helpers/tiny-models.js';
+import { maxAbsDiff } from './helpers/outcomes.js';
 
 /** Max abs difference allowed between a batched and an unbatched result (log-probabilities). */
 const BATCH_TOLERANCE = 1e-4;
@@ -27,13 +28,6 @@ beforeAll(async () => {
 
 function signal(numSamples: number, seed: number): Float32Array {
   return Float32Array.from({ length: numSamples }, (_, i) => 0.4 * Math.sin(i * (0.01 + seed * 0.003)) + 0.02 * seed + 0.1 * Math.sin(i * 0.0007 * seed));
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
 }
 
 /** A batcher over the model that records the size of every batch run it sends. */

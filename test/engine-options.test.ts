@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { load, type Engine, type LoadOptions } from '../lib/index.js';
 import { native, type InferenceResult } from '../lib/native.js';
 import { tinyModels } from './helpers/tiny-models.js';
+import { maxAbsDiff, rejection } from './helpers/outcomes.js';
 
 const RECORDING = join(__dirname, '..', 'examples', '001040067.flac');
 const PLUMBING = join(__dirname, '..', 'models', 'plumbing');
@@ -66,22 +67,6 @@ beforeAll(async () => {
 /** Pieces of the real recording of different lengths (all hold speech). */
 function pieces(count: number): Float32Array[] {
   return Array.from({ length: count }, (_, k) => recording.subarray(1600 * k, 1600 * k + 16000 + 2903 * k));
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('batching', () => {

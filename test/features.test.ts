@@ -12,6 +12,7 @@ import {
   type KaldiFbankFrontend,
   type WaveformFrontend,
 } from '../lib/native.js';
+import { maxAbsDiff } from './helpers/outcomes.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'frontends');
 // The accuracy target for log features; waveform outputs are plain scaled samples.
@@ -44,12 +45,6 @@ function toFrontend(json: Record<string, unknown>): FrontendConfig {
     if (Array.isArray(config[key])) config[key] = Float32Array.from(config[key] as number[]);
   }
   return config as unknown as FrontendConfig;
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
 }
 
 const index = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8')) as FixtureIndex;

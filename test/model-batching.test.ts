@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { native, type InferenceResult, type NativeModelConfig } from '../lib/native.js';
 import { tinyModels, type TinyModels } from './helpers/tiny-models.js';
+import { maxAbsDiff, rejection, syncThrow } from './helpers/outcomes.js';
 
 /** Max abs difference allowed between an item's batched and unbatched log-probabilities. */
 const BATCH_TOLERANCE = 1e-4;
@@ -41,31 +42,6 @@ function waveformConfig(overrides: Partial<NativeModelConfig> = {}): NativeModel
 /** A deterministic signal that differs per seed. */
 function signal(numSamples: number, seed: number): Float32Array {
   return Float32Array.from({ length: numSamples }, (_, i) => 0.4 * Math.sin(i * (0.01 + seed * 0.003)) + 0.02 * seed + 0.1 * Math.sin(i * 0.0007 * seed));
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array | number[]): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
-
-function syncThrow(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a throw');
 }
 
 function asResult(outcome: InferenceResult | Error): InferenceResult {

@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { native, type InferenceResult, type ModelInputBinding, type NativeModelConfig } from '../lib/native.js';
 import { tinyModels, type TinyModels } from './helpers/tiny-models.js';
+import { rejection, syncThrow } from './helpers/outcomes.js';
 
 const TOLERANCE = 1e-4;
 
@@ -50,24 +51,6 @@ function expectClose(result: InferenceResult, expected: number[][]): void {
     worst = Math.max(worst, Math.abs(result.logProbs[i] - value));
   });
   expect(worst).toBeLessThan(TOLERANCE);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
-
-function syncThrow(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a throw');
 }
 
 function waveformSamples(): Float32Array {

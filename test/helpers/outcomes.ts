@@ -1,0 +1,33 @@
+// Small assertions shared by the tests: the error a call fails with, and the largest
+// element-wise difference of two arrays.
+import { expect } from 'vitest';
+
+export type CodedError = Error & { code?: string };
+
+/** The error the promise rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<CodedError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as CodedError;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** The error fn throws; fails the test when it returns. */
+export function syncThrow(fn: () => unknown): CodedError {
+  try {
+    fn();
+  } catch (error) {
+    return error as CodedError;
+  }
+  throw new Error('expected a throw');
+}
+
+/** max |a[i] - b[i]|, after checking the lengths agree. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
