@@ -36,8 +36,10 @@ import {
 } from './model-report.js';
 import { printTable } from './stats.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SPEECHOCEAN = join(root, '..', 'shared', 'data', 'speechocean762-dev');
+// BENCH_ROOT: the repository (examples/, bench/pytorch_eager.py) when this file runs bundled
+// elsewhere (scripts/gpu-bench.sh); BENCH_SPEECH_DIR: a speechocean762-dev copy (audio/, text-phone).
+const root = process.env.BENCH_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..');
+const SPEECHOCEAN = process.env.BENCH_SPEECH_DIR ?? join(root, '..', 'shared', 'data', 'speechocean762-dev');
 const SPEECHOCEAN_TEXT = join(SPEECHOCEAN, 'text-phone');
 const DEFAULT_BENCH_MODEL = '/work/data-bench/wav2vec2-large-random';
 
@@ -68,7 +70,7 @@ function readHead(path: string, bytes = 64): Uint8Array {
 /** The 5 s example, then speechocean762-dev utterances of 4.5-5.5 s (sorted ids), with canonical targets in IPA. */
 export function selectClips(count: number): Clip[] {
   const clips: Clip[] = [{ path: join(root, 'examples', '001040067.flac'), targetIpa: 'leɪlə ɪz ɡʊd æt sɜːfɪŋ', seconds: 5 }];
-  if (existsSync(SPEECHOCEAN_TEXT)) {
+  if (existsSync(SPEECHOCEAN_TEXT) && existsSync(join(SPEECHOCEAN, 'audio'))) {
     const words = new Map<string, string[]>();
     for (const line of readFileSync(SPEECHOCEAN_TEXT, 'utf8').split('\n')) {
       const [key, phones] = line.split('\t');
