@@ -18,6 +18,9 @@ export interface ModelBenchArgs {
   ioBinding?: boolean;
   maxWaitMs: number;
   python?: string;
+  /** The PyTorch side's single-clip runs and batch sizes (default: as the engine's). */
+  pythonRuns?: number;
+  pythonBatches?: number[];
   json?: string;
   /** Only single-clip latency and stages, no throughput sweep. */
   latencyOnly: boolean;
@@ -25,7 +28,8 @@ export interface ModelBenchArgs {
 
 export const USAGE = `npm run bench:model -- --model DIR|MANIFEST.json [--provider cpu|cuda] [--precision fp32|fp16]
     [--batch 1,2,4,8,16,32] [--runs 20] [--warmup 3] [--clips 8] [--rounds 4] [--threads N]
-    [--io-binding] [--max-wait-ms 5] [--python /usr/bin/python3] [--json out.json] [--latency-only]`;
+    [--io-binding] [--max-wait-ms 5] [--python /usr/bin/python3] [--python-runs N] [--python-batch LIST|none]
+    [--json out.json] [--latency-only]`;
 
 export function parseBatchList(text: string): number[] {
   const values = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
@@ -92,6 +96,12 @@ export function parseModelBenchArgs(argv: string[], defaults: Partial<ModelBench
       case '--max-wait-ms': args.maxWaitMs = positive(flag, value(), true); break;
       case '--io-binding': args.ioBinding = true; break;
       case '--python': args.python = value(); break;
+      case '--python-runs': args.pythonRuns = positive(flag, value()); break;
+      case '--python-batch': {
+        const v = value();
+        args.pythonBatches = v === 'none' ? [] : parseBatchList(v);
+        break;
+      }
       case '--json': args.json = value(); break;
       case '--latency-only': args.latencyOnly = true; break;
       case '--help': case '-h': throw new Error(USAGE);
@@ -113,6 +123,7 @@ export function flacDurationSec(head: Uint8Array): number | null {
 
 export interface LatencySummary {
   n: number;
+  /** The median. */
   p50Ms: number;
   p95Ms: number;
   meanMs: number;
@@ -124,7 +135,7 @@ export function summarize(values: number[]): LatencySummary {
   if (values.length === 0) throw new Error('summarize: no values');
   return {
     n: values.length,
-    p50Ms: percentile(values, 50),
+    p50Ms: median(values),
     p95Ms: percentile(values, 95),
     meanMs: values.reduce((a, b) => a + b, 0) / values.length,
     minMs: Math.min(...values),

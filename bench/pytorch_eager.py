@@ -208,6 +208,7 @@ def main() -> int:
         t = time.perf_counter()
         records.append(one(k))
         totals.append((time.perf_counter() - t) * 1000)
+        print(f"  pytorch single clip {k + 1}/{args.runs}: {totals[-1]:.0f} ms", file=sys.stderr)
     single = {
         "n": len(totals), "p50Ms": percentile(totals, 50), "p95Ms": percentile(totals, 95),
         "meanMs": statistics.fmean(totals), "minMs": min(totals), "maxMs": max(totals),

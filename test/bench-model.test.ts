@@ -27,6 +27,7 @@ describe('bench:model arguments', () => {
     const cuda = parseModelBenchArgs(['--model', 'm', '--provider', 'cuda']);
     expect(cuda.batches).toEqual([1, 2, 4, 8, 16, 32]);
     expect(cuda.rounds).toBe(4);
+    expect(parseModelBenchArgs(['--model', 'm', '--python-batch', 'none', '--python-runs', '2'])).toMatchObject({ pythonBatches: [], pythonRuns: 2 });
     const given = parseModelBenchArgs(['--batch', '3', '--provider', 'cuda', '--model', 'm', '--json', 'o.json', '--threads', '2']);
     expect(given).toMatchObject({ batches: [3], json: 'o.json', threads: 2 });
     const gpuPreset = parseModelBenchArgs(['--runs', '7'], { provider: 'cuda', precision: 'fp16', model: '/x' });
@@ -49,9 +50,9 @@ describe('bench:model figures', () => {
     expect(flacDurationSec(new Uint8Array(64))).toBeNull();
   });
 
-  it('summarises latencies with nearest-rank percentiles', () => {
+  it('summarises latencies: median as p50, nearest-rank p95', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 1..100, unsorted
-    expect(summarize(values)).toMatchObject({ n: 100, p50Ms: 50, p95Ms: 95, minMs: 1, maxMs: 100, meanMs: 50.5 });
+    expect(summarize(values)).toMatchObject({ n: 100, p50Ms: 50.5, p95Ms: 95, minMs: 1, maxMs: 100, meanMs: 50.5 });
     expect(summarize([7])).toMatchObject({ p50Ms: 7, p95Ms: 7 });
     expect(() => summarize([])).toThrow();
   });
