@@ -14,17 +14,13 @@ namespace {
 constexpr const char* kCudaProviderName = "CUDAExecutionProvider";
 constexpr const char* kUseCpuHint = "provider 'cpu' works";
 
-void AppendCudaProvider(OrtSessionOptions& options, int device_id) {
-  const auto available = ort::AvailableProviders();
-  if (std::find(available.begin(), available.end(), kCudaProviderName) == available.end()) {
-    std::string names;
-    for (const auto& name : available) names += (names.empty() ? "" : ", ") + name;
-    throw Error(ErrorCode::ModelUnavailable,
-                "the CUDA execution provider is not available in this ONNX Runtime build (it has: " + names +
-                    "); " + kUseCpuHint);
-  }
+// A core built with CUDA takes the V2 options. A core built without it (the npm package's lists
+// only CPUExecutionProvider) refuses the V2 options but may still load, through ONNX Runtime's
+// provider bridge, a libonnxruntime_providers_cuda.so of its own version put beside it (npm
+// com.github.asus4.onnxruntime.linux-x64-gpu) when the provider is appended with the V1 struct;
+// so V2 is tried, then V1, and the provider list only explains a failure.
+void AppendCudaProviderV2(OrtSessionOptions& options, int device_id, const std::string& context) {
   const OrtApi& api = ort::Api();
-  const std::string context = std::string("the CUDA execution provider is not available (") + kUseCpuHint + ")";
   auto cuda = ort::Make<OrtCUDAProviderOptionsV2>(
       [&](OrtCUDAProviderOptionsV2** out) { return api.CreateCUDAProviderOptions(out); },
       ErrorCode::ModelUnavailable, context);
@@ -34,6 +30,26 @@ void AppendCudaProvider(OrtSessionOptions& options, int device_id) {
   ort::Check(api.UpdateCUDAProviderOptions(cuda.get(), keys, values, 1), ErrorCode::ModelUnavailable, context);
   ort::Check(api.SessionOptionsAppendExecutionProvider_CUDA_V2(&options, cuda.get()), ErrorCode::ModelUnavailable,
              context);
+}
+
+void AppendCudaProvider(OrtSessionOptions& options, int device_id) {
+  const std::string context = std::string("the CUDA execution provider is not available (") + kUseCpuHint + ")";
+  const auto available = ort::AvailableProviders();
+  if (std::find(available.begin(), available.end(), kCudaProviderName) != available.end()) {
+    AppendCudaProviderV2(options, device_id, context);
+    return;
+  }
+  OrtCUDAProviderOptions v1;
+  v1.device_id = device_id;
+  OrtStatus* status = ort::Api().SessionOptionsAppendExecutionProvider_CUDA(&options, &v1);
+  if (status == nullptr) return;
+  ort::Ptr<OrtStatus> owned(status);
+  std::string names;
+  for (const auto& name : available) names += (names.empty() ? "" : ", ") + name;
+  throw Error(ErrorCode::ModelUnavailable,
+              "the CUDA execution provider is not available in this ONNX Runtime build (it has: " + names +
+                  "; loading libonnxruntime_providers_cuda.so beside it failed: " +
+                  ort::Api().GetErrorMessage(owned.get()) + "); " + kUseCpuHint);
 }
 
 ort::Ptr<OrtSessionOptions> MakeSessionOptions(const ModelConfig& config) {
