@@ -91,17 +91,31 @@ class Fp16Inside(torch.nn.Module):
 
 
 def export(module: torch.nn.Module, args: tuple, input_names: list[str], output_names: list[str], opset: int) -> onnx.ModelProto:
+    """The TorchScript exporter (torch 1.13 here; dynamo=False on torch 2.x, where it is no longer
+    the default); where that one is gone, the dynamo exporter with the same dynamic axes."""
     dynamic = {"input_values": {0: "batch", 1: "samples"}, "attention_mask": {0: "batch", 1: "samples"},
                "logits": {0: "batch", 1: "frames"}, "output_lengths": {0: "batch"}}
-    kwargs = {}
-    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-        kwargs["dynamo"] = False  # the TorchScript exporter: same graph on torch 1.13 and 2.x
+    axes = {k: v for k, v in dynamic.items() if k in input_names + output_names}
+    has_dynamo = "dynamo" in inspect.signature(torch.onnx.export).parameters
     buffer = io.BytesIO()
-    with torch.no_grad():
-        torch.onnx.export(module, args, buffer, input_names=input_names, output_names=output_names,
-                          dynamic_axes={k: v for k, v in dynamic.items() if k in input_names + output_names},
-                          opset_version=opset, do_constant_folding=True, **kwargs)
-    return onnx.load_from_string(buffer.getvalue())
+    try:
+        with torch.no_grad():
+            torch.onnx.export(module, args, buffer, input_names=input_names, output_names=output_names,
+                              dynamic_axes=axes, opset_version=opset, do_constant_folding=True,
+                              **({"dynamo": False} if has_dynamo else {}))
+        return onnx.load_model_from_string(buffer.getvalue())
+    except Exception as error:  # noqa: BLE001
+        if not has_dynamo:
+            raise
+        print(f"TorchScript export failed ({error}); trying the dynamo exporter", file=sys.stderr)
+    import tempfile  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as tmp, torch.no_grad():
+        path = os.path.join(tmp, "m.onnx")
+        torch.onnx.export(module, args, path, input_names=input_names, output_names=output_names,
+                          dynamic_axes=axes, opset_version=max(opset, 18), dynamo=True, external_data=True)
+        proto = onnx.load(path, load_external_data=True)
+    return proto
 
 
 def save_sharing_data(models: list[tuple[onnx.ModelProto, str]], data_name: str, out: str, min_bytes: int = 1024) -> None:

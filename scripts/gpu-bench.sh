@@ -4,7 +4,7 @@
 #
 #   here (a machine with npm + the built addon):
 #     scripts/gpu-bench.sh pack [--part-mib 40] [--no-node]
-#         -> .gpu-carry/stage1 (addon + ONNX Runtime core, its C libraries, the bench bundled
+#         -> .gpu-carry/stage1/base.tar.zst (addon + ONNX Runtime core, its C libraries, the bench bundled
 #            into one .mjs, a node binary, speech clips) and .gpu-carry/stage2..N (the CUDA
 #            provider library of npm com.github.asus4.onnxruntime.linux-x64-gpu, zstd, in parts)
 #   there, one call per stage, each carrying its folder, calls back to back (the machine must stay warm):
@@ -67,9 +67,7 @@ pack() {
   else
     log "no $so: the GPU run will use examples/ only"
   fi
-  if [ "$with_node" = 1 ]; then
-    zstd -q -T0 -10 "$(command -v node)" -o "$base/node.zst"
-  fi
+  if [ "$with_node" = 1 ]; then cp -L "$(command -v node)" "$base/node"; fi
   (cd "$base" && find . -type f ! -name SHA256SUMS -print0 | xargs -0 sha256sum > SHA256SUMS)
 
   # The CUDA provider (about 230 MB; CUDA 13, cuBLAS 13, cuDNN 9), compressed, in parts.
@@ -83,9 +81,11 @@ pack() {
   for part in "$tmp"/cuda.so.zst.part.*; do
     mkdir -p "$CARRY/stage$k"; mv "$part" "$CARRY/stage$k/"; k=$((k + 1))
   done
-  mkdir -p "$CARRY/stage1"; mv "$base" "$CARRY/stage1/base"
   { sha256sum "$so_file" | awk '{print $1"  libonnxruntime_providers_cuda.so"}'
-    (cd "$tmp" && sha256sum cuda.so.zst); } > "$CARRY/stage1/base/provider.sha256"
+    (cd "$tmp" && sha256sum cuda.so.zst); } > "$base/provider.sha256"
+  mkdir -p "$CARRY/stage1"
+  tar -C "$base" -cf - . | zstd -q -T0 -12 -o "$CARRY/stage1/base.tar.zst"
+  rm -rf "$base"
   rm -rf "$tmp"
   log "packed (sizes must stay under 64 MiB per call, together with the working tree):"
   du -sh "$CARRY"/stage* >&2
@@ -98,16 +98,19 @@ pack() {
 stage() {
   local dir="$1"
   mkdir -p "$WORK/parts"
-  if [ -d "$dir/base" ]; then rm -rf "$WORK/base"; cp -r "$dir/base" "$WORK/base"; fi
+  if [ -f "$dir/base.tar.zst" ]; then
+    rm -rf "$WORK/base"; mkdir -p "$WORK/base"
+    zstd -q -d -c "$dir/base.tar.zst" | tar -C "$WORK/base" -xf -
+    (cd "$WORK/base" && sha256sum -c --quiet SHA256SUMS) || { log "base files corrupt (sha256)"; exit 1; }
+  fi
   cp "$dir"/cuda.so.zst.part.* "$WORK/parts/" 2>/dev/null || true
   log "staged $dir; $WORK now holds:"; du -sh "$WORK"/* >&2
 }
 
 node_bin() {
-  if [ -x "$WORK/node" ]; then echo "$WORK/node"; return; fi
   if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] < 20)'; then command -v node; return; fi
-  [ -f "$WORK/base/node.zst" ] || { log "no node >= 20 here and none carried"; exit 1; }
-  zstd -q -d "$WORK/base/node.zst" -o "$WORK/node" && chmod +x "$WORK/node" && echo "$WORK/node"
+  [ -x "$WORK/base/node" ] || { log "no node >= 20 here and none carried"; exit 1; }
+  echo "$WORK/base/node"
 }
 
 # CUDA 13 / cuDNN 9 library folders: pip's nvidia-* wheels (torch's), torch/lib, the toolkit.

@@ -11,7 +11,7 @@ import unittest
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, conv_output_lengths, init_random  # noqa: E402
+from wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, WeightNormConv1d, conv_output_lengths, init_random  # noqa: E402
 
 # Padded vs unpadded logits may differ by float rounding only (different matmul shapes);
 # logits here are O(1), so 1e-4 absolute is tight enough to catch any leak through padding.
@@ -70,6 +70,19 @@ class Wav2Vec2PlainTest(unittest.TestCase):
             unmasked, _ = self.model(batch)
             leak = float((unmasked[2, : lengths[2]] - logits[2, : lengths[2]]).abs().max())
             self.assertGreater(leak, 100 * PAD_TOLERANCE)
+
+    def test_weight_norm_conv_matches_torch_weight_norm(self):
+        if not hasattr(torch.nn.utils, "weight_norm"):
+            self.skipTest("this torch has no nn.utils.weight_norm")
+        torch.manual_seed(1)
+        ref = torch.nn.utils.weight_norm(torch.nn.Conv1d(32, 32, 16, padding=8, groups=4), name="weight", dim=2)
+        with torch.no_grad():
+            ref.weight_g.uniform_(0.5, 2.0)
+        ours = WeightNormConv1d(32, 16, 4)
+        ours.load_state_dict({k: v for k, v in ref.state_dict().items()}, strict=True)
+        x = torch.randn(2, 32, 50)
+        with torch.no_grad():
+            self.assertLess(float((ours(x) - ref(x)).abs().max()), 1e-5)
 
     def test_large_config_names_and_size(self):
         model = Wav2Vec2ForCTC(Wav2Vec2Config.large())

@@ -140,17 +140,34 @@ class FeatureProjection(nn.Module):
         return self.projection(self.layer_norm(x))
 
 
+class WeightNormConv1d(nn.Module):
+    """Conv1d with weight norm over the kernel axis (dim 2), written out so it behaves the same
+    on every torch version: weight = g * v / ||v||, the norm over output and input channels for
+    each kernel tap. Parameters weight_g [1,1,k], weight_v [out,in/groups,k], bias [out], the
+    names of torch's weight_norm (newer transformers: parametrizations.weight.original0/1)."""
+
+    def __init__(self, channels: int, kernel: int, groups: int):
+        super().__init__()
+        self.padding, self.groups = kernel // 2, groups
+        self.weight_g = nn.Parameter(torch.ones(1, 1, kernel))
+        self.weight_v = nn.Parameter(torch.empty(channels, channels // groups, kernel))
+        self.bias = nn.Parameter(torch.zeros(channels))
+        nn.init.kaiming_uniform_(self.weight_v, a=math.sqrt(5))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        v = self.weight_v
+        weight = self.weight_g * v / v.norm(dim=(0, 1), keepdim=True)
+        return F.conv1d(x, weight, self.bias, padding=self.padding, groups=self.groups)
+
+
 class PositionalConvEmbedding(nn.Module):
-    """Grouped conv over time with weight norm on the kernel axis (dim 2): weight = g * v / ||v||,
-    the norm taken over output and input channels for each kernel tap. Even kernels give one
-    frame too many with symmetric padding; the last is dropped."""
+    """Grouped conv over time with weight norm; even kernels give one frame too many with
+    symmetric padding, and the last is dropped; then GELU."""
 
     def __init__(self, config: Wav2Vec2Config):
         super().__init__()
         k = config.num_conv_pos_embeddings
-        conv = nn.Conv1d(config.hidden_size, config.hidden_size, k, padding=k // 2,
-                         groups=config.num_conv_pos_embedding_groups)
-        self.conv = nn.utils.weight_norm(conv, name="weight", dim=2)
+        self.conv = WeightNormConv1d(config.hidden_size, k, config.num_conv_pos_embedding_groups)
         self.drop_last = k % 2 == 0
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # [B,T,D]
