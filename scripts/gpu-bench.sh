@@ -22,8 +22,11 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARRY="$REPO/.gpu-carry"
 WORK="${GPU_BENCH_WORK:-/tmp/gpu-bench}"
 OUTDIR="${OUT:-$WORK/out}"
+PY="${BENCH_PYTHON:-python3}"   # the Python with torch (+ transformers) there
 ORT_GPU_PKG="com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9"
-SYSTEM_LIBS='^(libc|libm|libdl|librt|libpthread|libstdc\+\+|libgcc_s|ld-linux-x86-64|linux-vdso|libonnxruntime)\b'
+# glibc, the C++ runtime and libgomp come from the machine itself (carrying Debian's could
+# shadow newer ones); ONNX Runtime is beside the addon.
+SYSTEM_LIBS='^(libc|libm|libdl|librt|libpthread|libstdc\+\+|libgcc_s|libgomp|ld-linux-x86-64|linux-vdso|libonnxruntime)\.so'
 
 log() { printf '[gpu-bench] %s\n' "$*" >&2; }
 
@@ -108,14 +111,14 @@ stage() {
 }
 
 node_bin() {
-  if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] < 20)'; then command -v node; return; fi
+  if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] < 20 ? 1 : 0)'; then command -v node; return; fi
   [ -x "$WORK/base/node" ] || { log "no node >= 20 here and none carried"; exit 1; }
   echo "$WORK/base/node"
 }
 
 # CUDA 13 / cuDNN 9 library folders: pip's nvidia-* wheels (torch's), torch/lib, the toolkit.
 cuda_lib_dirs() {
-  python3 - <<'EOF' 2>/dev/null || true
+  "$PY" - <<'EOF' 2>/dev/null || true
 import glob, os, site
 roots = site.getsitepackages() + [site.getusersitepackages()]
 dirs = set()
@@ -128,7 +131,8 @@ EOF
 
 setup_env() {
   local extra; extra="$(cuda_lib_dirs)"
-  export LD_LIBRARY_PATH="$WORK/base/lib:${extra}:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+  # The carried libraries last: they only fill in what the machine lacks (libsndfile, libsoxr).
+  export LD_LIBRARY_PATH="${extra}:/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}:$WORK/base/lib"
   export PRONUNCIATION_ENGINE_ADDON="$WORK/base/addon/pronunciation_engine.node"
   export BENCH_ROOT="$REPO" BENCH_SPEECH_DIR="$WORK/base/speech"
   export PYTHONUNBUFFERED=1
@@ -140,7 +144,7 @@ probe() {
   {
     echo "== nvidia-smi"; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
     echo "== node"; "$(node_bin)" --version || true
-    echo "== python"; python3 - <<'EOF' || true
+    echo "== python ($PY)"; "$PY" - <<'EOF' || true
 import importlib, json
 out = {}
 for name in ("torch", "transformers", "onnx", "onnxruntime", "librosa", "soundfile", "onnxconverter_common"):
@@ -191,19 +195,19 @@ assemble() {
 
 check_hf() {
   mkdir -p "$OUTDIR"
-  python3 "$REPO/tools/export/wav2vec2_plain.py" --check-hf --large 2>&1 | tee "$OUTDIR/check-hf.txt"
+  "$PY" "$REPO/tools/export/wav2vec2_plain.py" --check-hf --large 2>&1 | tee "$OUTDIR/check-hf.txt"
 }
 
 model() {
   if [ -f "$WORK/model/manifest.json" ]; then log "bench model already built"; return; fi
-  python3 "$REPO/bench/make_bench_model.py" --out "$WORK/model" --fp16 auto 2>&1 | grep -v -i warning | tail -5
+  "$PY" "$REPO/bench/make_bench_model.py" --out "$WORK/model" --fp16 auto 2>&1 | grep -v -i warning | tail -5
 }
 
 bench() {
   setup_env
   mkdir -p "$OUTDIR"
   set -o pipefail
-  BENCH_MODEL="$WORK/model" BENCH_PYTHON=python3 "$(node_bin)" "$WORK/base/app/model.mjs" --gpu --json "$OUTDIR/bench-gpu.json" "$@" 2>&1 | tee "$OUTDIR/bench-gpu.log"
+  BENCH_MODEL="$WORK/model" BENCH_PYTHON="$PY" "$(node_bin)" "$WORK/base/app/model.mjs" --gpu --json "$OUTDIR/bench-gpu.json" "$@" 2>&1 | tee "$OUTDIR/bench-gpu.log"
 }
 
 cmd="${1:-}"; shift || true
