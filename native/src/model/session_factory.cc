@@ -17,19 +17,12 @@ constexpr const char* kCudaProviderName = "CUDAExecutionProvider";
 constexpr const char* kUseCpuHint = "provider 'cpu' works";
 
 // The requested options are named in every error, so a caller can see what reached ONNX Runtime.
-void AppendCudaProvider(OrtSessionOptions& options, const ModelConfig& config) {
-  const OptionPairs pairs = CudaProviderOptionPairs(config);
-  const std::string requested = " (requested CUDA options: " + OptionPairsText(pairs) + ")";
-  const auto available = ort::AvailableProviders();
-  if (std::find(available.begin(), available.end(), kCudaProviderName) == available.end()) {
-    std::string names;
-    for (const auto& name : available) names += (names.empty() ? "" : ", ") + name;
-    throw Error(ErrorCode::ModelUnavailable,
-                "the CUDA execution provider is not available in this ONNX Runtime build (it has: " + names +
-                    "); " + kUseCpuHint + requested);
-  }
+std::string RequestedText(const OptionPairs& pairs) {
+  return " (requested CUDA options: " + OptionPairsText(pairs) + ")";
+}
+
+void AppendCudaProviderV2(OrtSessionOptions& options, const OptionPairs& pairs, const std::string& context) {
   const OrtApi& api = ort::Api();
-  const std::string context = std::string("the CUDA execution provider is not available (") + kUseCpuHint + ")" + requested;
   auto cuda = ort::Make<OrtCUDAProviderOptionsV2>(
       [&](OrtCUDAProviderOptionsV2** out) { return api.CreateCUDAProviderOptions(out); },
       ErrorCode::ModelUnavailable, context);
@@ -43,6 +36,54 @@ void AppendCudaProvider(OrtSessionOptions& options, const ModelConfig& config) {
              ErrorCode::ModelUnavailable, context);
   ort::Check(api.SessionOptionsAppendExecutionProvider_CUDA_V2(&options, cuda.get()), ErrorCode::ModelUnavailable,
              context);
+}
+
+// The V1 struct has no use_tf32; unset fields keep the struct's defaults (ONNX Runtime's).
+OrtCUDAProviderOptions CudaProviderOptionsV1(const ModelConfig& config) {
+  const CudaOptions& cuda = config.cuda;
+  OrtCUDAProviderOptions v1;
+  v1.device_id = config.device_id;
+  if (cuda.mem_limit_bytes > 0) v1.gpu_mem_limit = static_cast<size_t>(cuda.mem_limit_bytes);
+  if (cuda.arena_extend_strategy != ArenaExtendStrategy::NotSet) {
+    v1.arena_extend_strategy = cuda.arena_extend_strategy == ArenaExtendStrategy::NextPowerOfTwo ? 0 : 1;
+  }
+  switch (cuda.cudnn_conv_algo_search) {
+    case CudnnConvAlgoSearch::Exhaustive: v1.cudnn_conv_algo_search = OrtCudnnConvAlgoSearchExhaustive; break;
+    case CudnnConvAlgoSearch::Heuristic: v1.cudnn_conv_algo_search = OrtCudnnConvAlgoSearchHeuristic; break;
+    case CudnnConvAlgoSearch::Default: v1.cudnn_conv_algo_search = OrtCudnnConvAlgoSearchDefault; break;
+    case CudnnConvAlgoSearch::NotSet: break;
+  }
+  if (cuda.copy_in_default_stream >= 0) v1.do_copy_in_default_stream = cuda.copy_in_default_stream;
+  return v1;
+}
+
+// A core built with CUDA takes the V2 options. A core built without it (the npm package's lists
+// only CPUExecutionProvider) refuses the V2 options but may still load, through ONNX Runtime's
+// provider bridge, a libonnxruntime_providers_cuda.so of its own version put beside it (npm
+// com.github.asus4.onnxruntime.linux-x64-gpu) when the provider is appended with the V1 struct.
+void AppendCudaProvider(OrtSessionOptions& options, const ModelConfig& config) {
+  const OptionPairs pairs = CudaProviderOptionPairs(config);
+  const std::string requested = RequestedText(pairs);
+  const auto available = ort::AvailableProviders();
+  if (std::find(available.begin(), available.end(), kCudaProviderName) != available.end()) {
+    AppendCudaProviderV2(options, pairs,
+                         std::string("the CUDA execution provider is not available (") + kUseCpuHint + ")" + requested);
+    return;
+  }
+  std::string names;
+  for (const auto& name : available) names += (names.empty() ? "" : ", ") + name;
+  const std::string unavailable = "the CUDA execution provider is not available in this ONNX Runtime build (it has: " + names;
+  if (config.cuda.use_tf32 >= 0) {
+    throw Error(ErrorCode::ModelUnavailable, unavailable + "; use_tf32 needs a core built with CUDA, the provider "
+                                                           "library beside this one takes only the V1 options); " +
+                                                 kUseCpuHint + requested);
+  }
+  const OrtCUDAProviderOptions v1 = CudaProviderOptionsV1(config);
+  OrtStatus* status = ort::Api().SessionOptionsAppendExecutionProvider_CUDA(&options, &v1);
+  if (status == nullptr) return;
+  ort::Ptr<OrtStatus> owned(status);
+  throw Error(ErrorCode::ModelUnavailable, unavailable + "; loading libonnxruntime_providers_cuda.so beside it failed: " +
+                                               ort::Api().GetErrorMessage(owned.get()) + "); " + kUseCpuHint + requested);
 }
 
 ort::Ptr<OrtSessionOptions> MakeSessionOptions(const ModelConfig& config) {
