@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   binding::InitCtc(env, exports);
   binding::InitDp(env, exports);
   binding::InitG2p(env, exports);
+  binding::InitText(env, exports);
   return exports;
 }
 

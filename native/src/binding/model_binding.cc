@@ -178,6 +178,39 @@ engine::FeatureFn MakeFeatureFn(Napi::Env env, Napi::Value value) {
   };
 }
 
+// infer's optional second argument: {name: {shape: number[], data: number[]}} of safe integers.
+std::vector<engine::InputOverride> ParseOverrides(Napi::Env env, Napi::Value value) {
+  std::vector<engine::InputOverride> overrides;
+  if (value.IsUndefined()) return overrides;
+  const auto fail = [&](const std::string& what) { ThrowJsError(env, "INVALID_INPUT", "infer: " + what); };
+  if (!value.IsObject() || value.IsArray()) fail("inputs must be an object {name: {shape, data}}");
+  Napi::Object object = value.As<Napi::Object>();
+  Napi::Array names = object.GetPropertyNames();
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    engine::InputOverride override;
+    override.name = names.Get(i).ToString().Utf8Value();
+    const std::string where = "inputs." + override.name;
+    Napi::Value entry = object.Get(override.name);
+    if (!entry.IsObject()) fail(where + " must be an object {shape, data}");
+    const auto integers = [&](const char* key) {
+      Napi::Value array = entry.As<Napi::Object>().Get(key);
+      if (!array.IsArray()) fail(where + "." + key + " must be an array of integers");
+      std::vector<int64_t> out;
+      for (double number : NumberArray(env, array, where + "." + key)) {
+        if (!(std::fabs(number) <= static_cast<double>(kMaxSafeInteger)) || number != std::trunc(number)) {
+          fail(where + "." + key + " must hold safe integers");
+        }
+        out.push_back(static_cast<int64_t>(number));
+      }
+      return out;
+    };
+    override.shape = integers("shape");
+    override.data = integers("data");
+    overrides.push_back(std::move(override));
+  }
+  return overrides;
+}
+
 // ---------- results to JavaScript ----------
 
 Napi::Array ShapeToJs(Napi::Env env, const std::vector<int64_t>& shape) {
@@ -262,9 +295,13 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
     }
     Napi::Float32Array array = info[0].As<Napi::Float32Array>();
     std::vector<float> samples(array.Data(), array.Data() + array.ElementLength());
+    std::vector<engine::InputOverride> overrides = ParseOverrides(env, info.Length() > 1 ? info[1] : env.Undefined());
     // The task holds its own reference: the JS object may be collected while it runs.
     return RunAsync(
-        env, [model = model_, samples = std::move(samples)] { return model->Infer(samples); },
+        env,
+        [model = model_, samples = std::move(samples), overrides = std::move(overrides)] {
+          return model->Infer(samples, overrides);
+        },
         [](Napi::Env env, engine::InferenceResult& result) { return InferenceResultToJs(env, result); });
   }
 

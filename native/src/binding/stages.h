@@ -11,5 +11,6 @@ void InitModel(Napi::Env env, Napi::Object exports);
 void InitCtc(Napi::Env env, Napi::Object exports);
 void InitDp(Napi::Env env, Napi::Object exports);
 void InitG2p(Napi::Env env, Napi::Object exports);
+void InitText(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding

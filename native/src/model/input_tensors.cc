@@ -114,6 +114,17 @@ ONNXTensorElementDataType ElementType(const HostTensor& tensor) {
   }
 }
 
+HostTensor OverrideTensor(const InputBinding& binding, const InputOverride& override) {
+  HostTensor tensor;
+  tensor.shape = override.shape;
+  if (binding.dtype == TensorType::Int32) {
+    tensor.values = std::vector<int32_t>(override.data.begin(), override.data.end());
+  } else {
+    tensor.values = override.data;
+  }
+  return tensor;
+}
+
 }  // namespace
 
 HostTensor ConstantTensor(const InputBinding& binding) {
@@ -127,8 +138,51 @@ HostTensor ConstantTensor(const InputBinding& binding) {
   return tensor;
 }
 
+void CheckOverrides(const std::vector<InputBinding>& bindings, const std::vector<DeclaredShape>& declared,
+                    const std::vector<InputOverride>& overrides) {
+  for (size_t k = 0; k < overrides.size(); ++k) {
+    const InputOverride& override = overrides[k];
+    const std::string what = "per-call input '" + override.name + "'";
+    for (size_t j = 0; j < k; ++j) {
+      if (overrides[j].name == override.name) throw Error(ErrorCode::InvalidInput, what + " is given twice");
+    }
+    size_t i = 0;
+    while (i < bindings.size() && bindings[i].name != override.name) ++i;
+    if (i == bindings.size() || bindings[i].source != InputSource::Constant) {
+      throw Error(ErrorCode::InvalidInput, what + " is not a constant input of the model");
+    }
+    if (bindings[i].dtype == TensorType::Float32) {
+      throw Error(ErrorCode::InvalidInput, what + " is float32; per-call values are for integer inputs");
+    }
+    if (override.shape.empty()) throw Error(ErrorCode::InvalidInput, what + " has no shape");
+    size_t count = 1;
+    for (int64_t dim : override.shape) {
+      if (dim <= 0 || dim > std::numeric_limits<int32_t>::max()) {
+        throw Error(ErrorCode::InvalidInput, what + " has a dimension that is not a positive integer");
+      }
+      count *= static_cast<size_t>(dim);
+    }
+    if (count != override.data.size()) {
+      throw Error(ErrorCode::InvalidInput, what + " has " + std::to_string(override.data.size()) +
+                                               " values for a shape of " + std::to_string(count));
+    }
+    if (declared[i].rank != 0 && declared[i].rank != override.shape.size()) {
+      throw Error(ErrorCode::InvalidInput, what + " has rank " + std::to_string(override.shape.size()) +
+                                               "; the graph declares rank " + std::to_string(declared[i].rank));
+    }
+    if (bindings[i].dtype == TensorType::Int32) {
+      for (int64_t value : override.data) {
+        if (value < std::numeric_limits<int32_t>::min() || value > std::numeric_limits<int32_t>::max()) {
+          throw Error(ErrorCode::InvalidInput, what + " holds " + std::to_string(value) + ", beyond int32");
+        }
+      }
+    }
+  }
+}
+
 std::vector<HostTensor> BuildHostTensors(const std::vector<InputBinding>& bindings,
-                                         const std::vector<DeclaredShape>& declared, std::vector<ItemFeatures>&& items) {
+                                         const std::vector<DeclaredShape>& declared, std::vector<ItemFeatures>&& items,
+                                         const std::vector<InputOverride>& overrides) {
   if (items.empty()) throw Error(ErrorCode::Internal, "no items to build input tensors for");
   const auto batch = static_cast<int64_t>(items.size());
   std::vector<int64_t> frames;
@@ -157,7 +211,9 @@ std::vector<HostTensor> BuildHostTensors(const std::vector<InputBinding>& bindin
       case InputSource::SampleLength: tensors.push_back(PerItem(binding.dtype, samples, binding.name)); break;
       case InputSource::FeaturesMask: tensors.push_back(MaskTensor(binding.dtype, frames, max_frames)); break;
       case InputSource::Constant: {
-        HostTensor constant = ConstantTensor(binding);
+        const auto override = std::find_if(overrides.begin(), overrides.end(),
+                                           [&](const InputOverride& o) { return o.name == binding.name; });
+        HostTensor constant = override == overrides.end() ? ConstantTensor(binding) : OverrideTensor(binding, *override);
         const bool repeat = batch > 1 && declared[i].dynamic_batch && !constant.shape.empty() && constant.shape[0] == 1;
         tensors.push_back(repeat ? Repeated(std::move(constant), batch) : std::move(constant));
         break;

@@ -6,6 +6,7 @@
 #include <onnxruntime_c_api.h>
 
 #include <cstdint>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -33,12 +34,28 @@ struct ItemFeatures {
   int64_t num_samples = 0;
 };
 
+// Per-call values for a `constant` input, replacing the binding's data and shape for one run
+// (e.g. POWSM-CTC's prefix and text prompt). Integers; converted to the binding's dtype.
+struct InputOverride {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<int64_t> data;
+};
+
+// INVALID_INPUT unless every override names a distinct `constant` binding of an integer dtype,
+// has a shape of positive dimensions whose product is its data's length, the rank the graph
+// declares (when it declares one), and values its dtype holds.
+void CheckOverrides(const std::vector<InputBinding>& bindings, const std::vector<DeclaredShape>& declared,
+                    const std::vector<InputOverride>& overrides);
+
 // One HostTensor per binding, in binding order. A features input has the declared rank (2 or
 // 3, or 0 for "decide from the features"). With several items, a constant whose graph input
 // has a symbolic first dimension and whose own first dimension is 1 is repeated per item.
 // Consumes the items' features. INTERNAL when the items' feature dimensions differ.
+// `overrides` (checked with CheckOverrides) replace their constants' values.
 std::vector<HostTensor> BuildHostTensors(const std::vector<InputBinding>& bindings,
-                                         const std::vector<DeclaredShape>& declared, std::vector<ItemFeatures>&& items);
+                                         const std::vector<DeclaredShape>& declared, std::vector<ItemFeatures>&& items,
+                                         const std::vector<InputOverride>& overrides = {});
 
 // ORT views of `tensors` (no copy). INTERNAL on failure.
 std::vector<ort::Ptr<OrtValue>> WrapAsOrtValues(std::vector<HostTensor>& tensors, const OrtMemoryInfo& memory);

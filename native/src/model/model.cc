@@ -83,8 +83,9 @@ Model::Model(LoadKey, ModelConfig config, FeatureFn features, std::shared_ptr<Or
   for (const auto& binding : config_.inputs) declared_.push_back(DeclaredShapeOf(info_.inputs, binding.name));
 }
 
-InferenceResult Model::Infer(const std::vector<float>& samples) const {
+InferenceResult Model::Infer(const std::vector<float>& samples, const std::vector<InputOverride>& overrides) const {
   if (samples.empty()) throw Error(ErrorCode::InvalidInput, "no audio samples to recognise");
+  CheckOverrides(config_.inputs, declared_, overrides);
   const auto start = Clock::now();
   Features features = features_(samples);
   const double features_ms = MillisecondsBetween(start, Clock::now());
@@ -92,7 +93,7 @@ InferenceResult Model::Infer(const std::vector<float>& samples) const {
   std::vector<ItemFeatures> items;
   items.push_back({std::move(features), static_cast<int64_t>(samples.size())});
   std::vector<BatchItemResult> results(1);
-  RunItems(std::move(items), {0}, results);
+  RunItems(std::move(items), {0}, results, overrides);
   if (results[0].error) throw *results[0].error;
   results[0].result->features_ms = features_ms;
   return std::move(*results[0].result);
@@ -129,10 +130,10 @@ std::vector<BatchItemResult> Model::InferBatch(const std::vector<std::vector<flo
 }
 
 void Model::RunItems(std::vector<ItemFeatures>&& items, const std::vector<size_t>& slots,
-                     std::vector<BatchItemResult>& results) const {
+                     std::vector<BatchItemResult>& results, const std::vector<InputOverride>& overrides) const {
   const auto start = Clock::now();
   const size_t count = items.size();
-  std::vector<HostTensor> host = BuildHostTensors(config_.inputs, declared_, std::move(items));
+  std::vector<HostTensor> host = BuildHostTensors(config_.inputs, declared_, std::move(items), overrides);
   std::vector<ort::Ptr<OrtValue>> values = WrapAsOrtValues(host, *cpu_memory_);
   RunRequest request;
   for (size_t i = 0; i < values.size(); ++i) {

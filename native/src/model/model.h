@@ -54,9 +54,10 @@ class Model {
   // inputs/outputs do not fit the config, INVALID_INPUT when the config itself is malformed.
   static std::shared_ptr<const Model> Load(ModelConfig config, FeatureFn features);
 
-  // INVALID_INPUT for empty audio, AUDIO_TOO_SHORT when no audio frames come out,
-  // INTERNAL when ONNX Runtime fails.
-  InferenceResult Infer(const std::vector<float>& samples) const;
+  // INVALID_INPUT for empty audio or malformed `overrides` (per-call values of constant
+  // inputs, see CheckOverrides), AUDIO_TOO_SHORT when no audio frames come out, INTERNAL when
+  // ONNX Runtime fails.
+  InferenceResult Infer(const std::vector<float>& samples, const std::vector<InputOverride>& overrides = {}) const;
 
   // Several recordings in one ONNX Runtime run: features per item (per-utterance
   // normalisation stays per item), zero-padded to the longest, with per-item lengths and
@@ -80,7 +81,7 @@ class Model {
  private:
   // Runs the valid items (features already computed) and fills their slots in `results`.
   void RunItems(std::vector<ItemFeatures>&& items, const std::vector<size_t>& slots,
-                std::vector<BatchItemResult>& results) const;
+                std::vector<BatchItemResult>& results, const std::vector<InputOverride>& overrides = {}) const;
 
   ModelConfig config_;
   FeatureFn features_;
