@@ -11,6 +11,7 @@ import { SubstitutionCosts } from './edit-costs.js';
 import { parseTargetIpa } from './ipa.js';
 import { validateLoadOptions, type LoadOptions } from './load-options.js';
 import { loadManifest, type ModelManifest } from './manifest.js';
+import type { InputOverrides } from './model-tasks.js';
 import { EditOpType, native, type EditCosts, type EditResult, type InferenceResult, type NativeModel } from './native.js';
 import { measureSpeech, type SpeechActivity } from './speech-activity.js';
 import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './timeline.js';
@@ -120,11 +121,15 @@ export class Engine {
     return (await this.assessDetailed(input)).result;
   }
 
-  /** The model's frame log-probabilities for a recording, after the same checks as assess(). */
-  async logProbs(audio: AudioInput): Promise<InferenceResult> {
+  /**
+   * The model's frame log-probabilities for a recording, after the same checks as assess().
+   * `inputs`: per-call values of constant inputs (a manifest task's prefix and prompt,
+   * lib/model-tasks.ts); such a call runs alone, never batched.
+   */
+  async logProbs(audio: AudioInput, inputs?: InputOverrides): Promise<InferenceResult> {
     try {
       const { decoded } = await this.decode(audio);
-      return await this.infer(decoded.samples);
+      return await (inputs ? this.model.infer(decoded.samples, inputs) : this.infer(decoded.samples));
     } catch (error) {
       throw toEngineError(error);
     }

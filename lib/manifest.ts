@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { EngineError } from './errors.js';
+import { resolveTasks, tasksSchema, type ModelTasks } from './model-tasks.js';
 import type { FrontendConfig, ModelInputBinding, NativeModelConfig } from './native.js';
 
 const positiveInt = z.number().int().positive();
@@ -99,6 +100,8 @@ const manifestSchema = z.strictObject({
   limits: z
     .strictObject({ max_duration_sec: z.number().positive().default(60) })
     .default({ max_duration_sec: 60 }),
+  /** Task prefix and text prompt (POWSM-CTC): lib/model-tasks.ts. */
+  tasks: tasksSchema.optional(),
   /** Written by the exporters (tools/export): the engine's log-probs against the original model's. */
   self_check: selfCheckSchema.optional(),
 });
@@ -127,6 +130,8 @@ export interface ModelManifest {
   frameOffsetSamples: number;
   maxDurationSec: number;
   vocabulary: Vocabulary;
+  /** The manifest's `tasks` (phone recognition's prefix is already in nativeConfig's constant inputs). */
+  tasks?: ModelTasks;
   /** Everything the native model needs except provider choice. */
   nativeConfig: Omit<NativeModelConfig, 'provider' | 'deviceId' | 'intraOpThreads' | 'cuda' | 'ioBinding' | 'maxBatch'>;
 }
@@ -275,6 +280,18 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
     if (input.source === 'constant' && (!input.data || !input.shape)) throw invalid(path, `constant input ${input.name} needs "shape" and "data"`);
   }
 
+  let tasks: ModelTasks | undefined;
+  if (json.tasks) {
+    tasks = await resolveTasks(json.tasks, tokens, inputs, dir, (message) => invalid(path, message));
+    const pr = tasks.phoneRecognition;
+    if (pr) {
+      // Phone recognition (every call without a task) runs with this task's prefix.
+      const prefix = inputs.find((i) => i.name === pr.prefixInput)!;
+      prefix.shape = [1, pr.prefixIds.length];
+      prefix.data = [...pr.prefixIds];
+    }
+  }
+
   const resolveModel = (file: string): string => (isAbsolute(file) ? file : join(dir, file));
   const onnxPath = resolveModel(json.model);
   return {
@@ -288,6 +305,7 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
     frameOffsetSamples: json.frames.offset_samples,
     maxDurationSec: json.limits.max_duration_sec,
     vocabulary,
+    ...(tasks ? { tasks } : {}),
     nativeConfig: {
       onnxPath,
       frontend: await loadFrontend(json.frontend, dir, path),

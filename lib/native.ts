@@ -135,7 +135,13 @@ export interface TensorInfo {
   shape: number[];
 }
 export interface NativeModel {
-  infer(samples: Float32Array): Promise<InferenceResult>;
+  /**
+   * `inputs` gives per-call values of `constant` int64/int32 inputs by name (e.g. POWSM-CTC's
+   * prefix and text prompt), replacing the config's data and shape for this call; INVALID_INPUT
+   * when a name is not such an input, the data does not fill the shape, or the rank differs
+   * from the graph's.
+   */
+  infer(samples: Float32Array, inputs?: Record<string, { shape: number[]; data: number[] }>): Promise<InferenceResult>;
   /** One ONNX Runtime run for up to maxBatch items; an item that fails alone gets an Error with its code. */
   inferBatch(items: Float32Array[]): Promise<(InferenceResult | (Error & { code?: string }))[]>;
   info(): { inputs: TensorInfo[]; outputs: TensorInfo[]; provider: string };
@@ -224,6 +230,16 @@ export function native(): NativeAddon {
     addon = (override ? require(override) : require('node-gyp-build')(packageRoot())) as NativeAddon;
   }
   return addon;
+}
+
+// ---------- text: sentencepiece (libsentencepiece) ----------
+/** A loaded sentencepiece model (opaque). */
+export type SentencepieceModel = unknown;
+export interface NativeAddon {
+  /** MODEL_UNAVAILABLE when the file cannot be read or is not a sentencepiece model. */
+  sentencepieceLoad(path: string): Promise<SentencepieceModel>;
+  /** The text's pieces as strings ("▁" marks a word start), not sentencepiece's ids. */
+  sentencepieceEncode(model: SentencepieceModel, text: string): Promise<string[]>;
 }
 
 // ---------- G2P: text to IPA with espeak-ng (native/src/g2p; espeak-ng runs in a helper process) ----------

@@ -36,6 +36,8 @@ export interface TinyModelExpectations {
   bindings: { samples: number[]; scale: number[]; logProbs: Matrix };
   /** masked.onnx on one unpadded item (numpy, float64). */
   masked: { vocabSize: number; samples: number[]; logProbs: Matrix };
+  /** The POWSM-CTC-shaped bundle (make_powsm): token ids, the phones it "hears", its letter-to-sound table. */
+  powsm: { dir: string; ids: Record<string, number>; heard: string[]; letterPhone: Record<string, string>; missingPiece: string };
 }
 
 export interface TinyModels {
@@ -48,6 +50,8 @@ export interface TinyModels {
   waveformFp16: string;
   /** [B, N] input, [B, N] attention_mask, log_probs [B, T', 8] and output_lengths [B]. */
   masked: string;
+  /** Directory of the POWSM-CTC-shaped bundle (manifest.json with tasks, bpe.model). */
+  powsmBundle: string;
   expected: TinyModelExpectations;
 }
 
@@ -85,6 +89,7 @@ export function tinyModels(): TinyModels {
     heavy: join(dir, 'heavy.onnx'),
     waveformFp16: join(dir, 'waveform_fp16.onnx'),
     masked: join(dir, 'masked.onnx'),
+    powsmBundle: join(dir, 'powsm'),
     expected: JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as TinyModelExpectations,
   };
   return cached;
