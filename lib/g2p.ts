@@ -36,11 +36,18 @@
 // candidate whose utterance has the highest best-path log-probability wins (greedy per word,
 // passes until stable, at most 3). Each word then says which candidate won, every candidate's
 // log_likelihood, and the margin to the best candidate with a different phone sequence.
+//
+// Model G2P. When the engine's bundle has `tasks.g2p` (POWSM-CTC), the model itself is run over
+// the recording with the g2p task's prefix and the text as prompt (lib/model-tasks.ts); its
+// greedy phones, split into the text's words by an edit-distance alignment against espeak-ng's
+// words (lib/g2p/model-g2p.ts), are one more candidate per word, source "model-g2p". Without
+// `tasks.g2p` nothing changes.
 import type { AudioInput } from './audio-input.js';
 import { load, type Engine } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
 import { choiceMargin, chooseCandidates, type CandidateIds } from './g2p/choose.js';
 import { cmudictPronunciations } from './g2p/cmudict.js';
+import { MODEL_G2P_SOURCE, modelG2pWords } from './g2p/model-g2p.js';
 import { toPhonemes, toSlashIpa } from './g2p/format.js';
 import { parseTargetIpa } from './ipa.js';
 import { native, type G2pLanguage, type G2pNativeResult } from './native.js';
@@ -250,6 +257,8 @@ export async function generateIpa(input: GenerateIpaInput, options: GenerateIpaO
   let choice: AudioChoice | undefined;
   if (withAudio) {
     const engine = options.engine ?? (await bundledEngine());
+    const modelWords = await modelG2pWords(engine, input.text, primary.language, input.audio as AudioInput, primary.words.map((w) => w.phones));
+    modelWords?.forEach((phones, i) => addCandidate(words[i], phones, MODEL_G2P_SOURCE));
     choice = await chooseWithAudio(words, input.audio as AudioInput, engine, options.maxPasses ?? 3);
   }
 
