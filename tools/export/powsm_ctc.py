@@ -3,7 +3,7 @@
 e_branchformer_ctc encoder) as an engine bundle for phone recognition and self-checks it.
 
     python3 tools/export/powsm_ctc.py --out /models/powsm-ctc [--revision REV] [--lang '<eng>']
-    python3 tools/export/powsm_ctc.py --from LOCAL_SNAPSHOT --out DIR
+    python3 tools/export/powsm_ctc.py --from LOCAL_SNAPSHOT --out DIR [--bpemodel PATH | --no-g2p]
 
 The graph starts after ESPnet's frontend and GlobalMVN (the engine's `espnet_logmel` frontend
 with global_mvn.json from feats_stats.npz does that part): feats float [B, T, 80], feats_lengths
@@ -11,11 +11,18 @@ int64 [B], text_prev int64 [B, L] + text_prev_lengths int64 [B] (the prompt; `<n
 recognition) and prefix int64 [B, 2] ([language, task] = [<eng>, <pr>]) -> log_probs float
 [B, 2 + T', V] and log_probs_lengths int64 [B] (prefix frames included; the manifest drops the
 first 2 frames with output.skip_frames). Tokens in slash format (/x/ is a phone).
+The manifest's `tasks` section holds phone recognition's prefix and the G2P task (prefix
+[{language}, <g2p>], languages en -> <eng>, others <unk>; text prompt = the text without
+punctuation, split by the snapshot's sentencepiece model, copied into the bundle as bpe.model;
+the engine looks the pieces up in tokens.txt by string). The sentencepiece model is --bpemodel,
+else the train config's `bpemodel` when the snapshot has it, else BPE_MODEL_DEFAULT (ESPnet's
+recipe layout data/token_list/bpe_<mode><n>/bpe.model). --no-g2p leaves the G2P task out.
 Self-check: ESPnet's own model.encode (its DefaultFrontend + GlobalMVN on the waveform) and
 ctc.log_softmax vs the engine, on the same samples. Needs torch, espnet, onnx, numpy,
 huggingface_hub (without --from).
 """
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,6 +34,8 @@ MODEL_ID = 'espnet/powsm_ctc'
 TOLERANCE = 5e-3
 SHIFT_SAMPLES = 640  # hop 160 x conv2d subsampling 4
 PREFIX_FRAMES = 2
+BPE_MODEL_DEFAULT = 'data/token_list/bpe_unigram40000/bpe.model'
+TOKENIZER_FILE = 'bpe.model'
 # ESPnet DefaultFrontend's defaults, for keys its frontend_conf leaves out.
 ESPNET_FRONTEND_DEFAULTS = {'n_fft': 512, 'win_length': None, 'hop_length': 128, 'n_mels': 80, 'fmin': None,
                             'fmax': None, 'center': True, 'htk': False, 'fs': 16000}
@@ -51,8 +60,37 @@ def frontend_from_conf(frontend, conf, global_mvn_file):
             'global_mvn': global_mvn_file}
 
 
+def tasks_section(tokens, *, lang='<eng>', task='<pr>', g2p=True):
+    """The manifest's `tasks`: phone recognition's prefix, and with g2p the G2P task."""
+    tasks = {'phone_recognition': {'prefix': [lang, task], 'text_prompt': None}}
+    if g2p:
+        for sym in ('<g2p>', '<eng>', '<unk>', '<na>'):
+            if sym not in tokens:
+                raise vocab.VocabError(f'{sym!r} is not in the token list (needed by the G2P task)')
+        tasks['g2p'] = {
+            'prefix': ['{language}', '<g2p>'],
+            'languages': {'en': '<eng>', '*': '<unk>'},
+            'text_prompt': {'tokenizer': {'type': 'sentencepiece', 'model': TOKENIZER_FILE},
+                            'strip_punctuation': True, 'max_tokens': 256, 'empty': '<na>'},
+        }
+    return tasks
+
+
+def find_bpe_model(snap, option, train_bpemodel):
+    """The sentencepiece model: the option, else the train config's bpemodel (relative to the
+    snapshot), else BPE_MODEL_DEFAULT in the snapshot. None when none exists."""
+    for path in (option, train_bpemodel, BPE_MODEL_DEFAULT):
+        if path:
+            full = path if os.path.isabs(path) else os.path.join(snap, path)
+            if os.path.isfile(full):
+                return full
+            if path is option:
+                raise SystemExit(f'--bpemodel {option}: no such file')
+    return None
+
+
 def build_manifest(*, name, description, tokens, frontend, lang='<eng>', task='<pr>', text_prev='<na>',
-                   blank='<blank>', max_duration_sec=60):
+                   blank='<blank>', max_duration_sec=60, g2p=False):
     for sym in (lang, task, text_prev, blank):
         if sym not in tokens:
             raise vocab.VocabError(f'{sym!r} is not in the token list')
@@ -64,11 +102,13 @@ def build_manifest(*, name, description, tokens, frontend, lang='<eng>', task='<
         {'name': 'prefix', 'source': 'constant', 'dtype': 'int64', 'shape': [1, 2],
          'data': [tokens.index(lang), tokens.index(task)]},
     ]
-    return bundle.manifest(
+    data = bundle.manifest(
         name=name, description=description, frontend=frontend, inputs=inputs,
         output={'name': 'log_probs', 'kind': 'log_probs', 'skip_frames': PREFIX_FRAMES, 'lengths': 'log_probs_lengths'},
         shift_samples=SHIFT_SAMPLES, blank_id=tokens.index(blank), token_format='slash',
         max_duration_sec=max_duration_sec)
+    data['tasks'] = tasks_section(tokens, lang=lang, task=task, g2p=g2p)
+    return data
 
 
 def find_model_files(snap):
@@ -115,6 +155,9 @@ def main():
     ap = common.parser(__doc__.splitlines()[1], MODEL_ID, TOLERANCE)
     ap.add_argument('--lang', default='<eng>', help="language prompt token (default <eng>; the paper finds <unk> "
                     "better for unseen languages)")
+    ap.add_argument('--bpemodel', default=None, help='the sentencepiece model of the text prompt (default: the train '
+                    f"config's bpemodel, else {BPE_MODEL_DEFAULT} in the snapshot)")
+    ap.add_argument('--no-g2p', action='store_true', help='leave the G2P task out of the manifest')
     args = common.parse(ap)
     import espnet
     import numpy as np
@@ -157,9 +200,15 @@ def main():
     description = (f'{common.source_note(args)} (espnet {espnet.__version__} ESPnetS2TCTCModel) exported to ONNX by '
                    f'tools/export/powsm_ctc.py for phone recognition: prompt text_prev <na>, prefix '
                    f'[{args.lang}, <pr>]; {len(tokens)} tokens (/x/ phones), 40 ms frames.')
+    bpe_model = None if args.no_g2p else find_bpe_model(snap, args.bpemodel, getattr(train_args, 'bpemodel', None))
+    if not args.no_g2p and bpe_model is None:
+        sys.exit(f'no sentencepiece model in {snap} (looked for the train config\'s bpemodel and {BPE_MODEL_DEFAULT}); '
+                 'pass --bpemodel PATH, or --no-g2p')
     data = build_manifest(name=name, description=description, tokens=tokens, frontend=frontend, lang=args.lang,
-                          max_duration_sec=args.max_duration_sec)
+                          max_duration_sec=args.max_duration_sec, g2p=bpe_model is not None)
     bundle.write_bundle_files(args.out, data, tokens)
+    if bpe_model:
+        shutil.copyfile(bpe_model, os.path.join(args.out, TOKENIZER_FILE))
 
     patch_make_pad_mask(torch)
 

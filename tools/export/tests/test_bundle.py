@@ -88,6 +88,33 @@ class VocabTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, 'DefaultFrontend'):
             powsm_ctc.frontend_from_conf('s3prl', {}, None)
 
+    def test_powsm_tasks(self):
+        fe = powsm_ctc.frontend_from_conf('default', {}, None)
+        plain = powsm_ctc.build_manifest(name='p', description='d', tokens=POWSM_TOKENS, frontend=fe, lang='<unk>')
+        self.assertEqual(plain['tasks'], {'phone_recognition': {'prefix': ['<unk>', '<pr>'], 'text_prompt': None}})
+        with self.assertRaisesRegex(vocab.VocabError, "'<g2p>'"):
+            powsm_ctc.build_manifest(name='p', description='d', tokens=POWSM_TOKENS, frontend=fe, g2p=True)
+        g2p = powsm_ctc.build_manifest(name='p', description='d', tokens=POWSM_TOKENS + ['<g2p>'], frontend=fe, g2p=True)
+        task = g2p['tasks']['g2p']
+        self.assertEqual(task['prefix'], ['{language}', '<g2p>'])
+        self.assertEqual(task['languages'], {'en': '<eng>', '*': '<unk>'})
+        self.assertEqual(task['text_prompt']['tokenizer'], {'type': 'sentencepiece', 'model': 'bpe.model'})
+
+    def test_powsm_bpe_model_lookup(self):
+        snap = tempfile.mkdtemp()
+        default = os.path.join(snap, powsm_ctc.BPE_MODEL_DEFAULT)
+        os.makedirs(os.path.dirname(default))
+        open(default, 'wb').close()
+        self.assertIsNone(powsm_ctc.find_bpe_model(tempfile.mkdtemp(), None, None))
+        self.assertEqual(powsm_ctc.find_bpe_model(snap, None, None), default)
+        self.assertEqual(powsm_ctc.find_bpe_model(snap, None, 'missing/bpe.model'), default)
+        own = os.path.join(snap, 'own.model')
+        open(own, 'wb').close()
+        self.assertEqual(powsm_ctc.find_bpe_model(snap, None, 'own.model'), own)
+        self.assertEqual(powsm_ctc.find_bpe_model(snap, own, None), own)
+        with self.assertRaises(SystemExit):
+            powsm_ctc.find_bpe_model(snap, 'nope.model', None)
+
 
 def bundle_of(kind, out, perturb=0.0):
     """(manifest, tokens, numpy forward or None) of a tiny bundle of each exporter's kind, written to out."""
