@@ -79,7 +79,7 @@ export interface GenerateIpaOptions {
 export interface IpaCandidate {
   /** The word's phones in the slash format. */
   ipa: string;
-  /** Where it comes from: "espeak-ng:en-us", "cmudict:read(2)", or several joined by "+". */
+  /** Where it comes from: "espeak-ng:en-us", "cmudict:read(2)", "model-g2p" (the model's own G2P, manifest tasks.g2p), or several joined by "+". */
   source: string;
   /** With audio: log-probability of the best CTC path of the whole recording with this candidate; null when it cannot be scored (phones outside the model's inventory, or too long for the recording). */
   log_likelihood?: number | null;

@@ -150,6 +150,7 @@ export async function resolveTasks(
     }
   }
   const pr = tasks.phoneRecognition;
+  if (pr?.textPrompt) throw fail('tasks.phone_recognition.text_prompt must be null (phone recognition keeps the constant prompt inputs)');
   if (pr?.prefixIds.includes(-1)) throw fail('tasks.phone_recognition.prefix cannot hold "{language}" (phone recognition has no request language)');
   return tasks;
 }

@@ -98,6 +98,8 @@ describe('manifest tasks', () => {
     ['a prefix input that is not a constant', (m: any) => (m.tasks.g2p.prefix_input = 'feats_lengths'), /"feats_lengths" must be an int64\/int32 input with source "constant"/],
     ['{language} without languages', (m: any) => delete m.tasks.g2p.languages, /has "\{language\}" but the task has no "languages"/],
     ['a g2p task without a prompt', (m: any) => (m.tasks.g2p.text_prompt = null), /tasks\.g2p needs a text_prompt/],
+    ['a phone-recognition prompt', (m: any) => (m.tasks.phone_recognition.text_prompt = m.tasks.g2p.text_prompt), /phone_recognition\.text_prompt must be null/],
+    ['{language} in phone recognition', (m: any) => Object.assign(m.tasks.phone_recognition, { prefix: ['{language}', '<pr>'], languages: { '*': '<unk>' } }), /phone_recognition\.prefix cannot hold/],
     ['an unknown key', (m: any) => (m.tasks.g2p.prompt = 1), /tasks\.g2p: Unrecognized key/],
   ])('rejects %s with MODEL_UNAVAILABLE', async (_name, edit, message) => {
     await expect(loadManifest(bundleCopy(edit))).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(message) });
