@@ -68,7 +68,9 @@ describe.each([
     expect(text).toMatch(/^ARG ORT_URL=https:\/\/github\.com\/microsoft\/onnxruntime\/releases\/download\//m);
     expect(text).toMatch(/^ENV ORT_ROOT=\/opt\/onnxruntime$/m);
     expect(text).toMatch(/^ARG CUDA_IMAGE=nvidia\/cuda:[\d.]+-cudnn-runtime-ubuntu24\.04$/m);
-    expect(text).toMatch(/libsndfile1 libsoxr0 ffmpeg/);
+    expect(text).toMatch(/libsndfile1 libsoxr0 libsentencepiece0 ffmpeg/);
+    // The build stage links the addon against these (pkg-config in CMakeLists.txt).
+    expect(text).toMatch(/libsndfile1-dev libsoxr-dev libsentencepiece-dev/);
   });
 });
 

@@ -16,7 +16,8 @@ The manifest's `tasks` section holds phone recognition's prefix and the G2P task
 punctuation, split by the snapshot's sentencepiece model, copied into the bundle as bpe.model;
 the engine looks the pieces up in tokens.txt by string). The sentencepiece model is --bpemodel,
 else the train config's `bpemodel` when the snapshot has it, else BPE_MODEL_DEFAULT (ESPnet's
-recipe layout data/token_list/bpe_<mode><n>/bpe.model). --no-g2p leaves the G2P task out.
+recipe layout data/token_list/bpe_<mode><n>/bpe.model); when none exists the bundle gets no G2P
+task (with a warning). --no-g2p leaves the G2P task out.
 Self-check: ESPnet's own model.encode (its DefaultFrontend + GlobalMVN on the waveform) and
 ctc.log_softmax vs the engine, on the same samples. Needs torch, espnet, onnx, numpy,
 huggingface_hub (without --from).
@@ -202,8 +203,8 @@ def main():
                    f'[{args.lang}, <pr>]; {len(tokens)} tokens (/x/ phones), 40 ms frames.')
     bpe_model = None if args.no_g2p else find_bpe_model(snap, args.bpemodel, getattr(train_args, 'bpemodel', None))
     if not args.no_g2p and bpe_model is None:
-        sys.exit(f'no sentencepiece model in {snap} (looked for the train config\'s bpemodel and {BPE_MODEL_DEFAULT}); '
-                 'pass --bpemodel PATH, or --no-g2p')
+        print(f'warning: no sentencepiece model in {snap} (looked for the train config\'s bpemodel and '
+              f'{BPE_MODEL_DEFAULT}): the bundle gets no G2P task; pass --bpemodel PATH to add it', file=sys.stderr)
     data = build_manifest(name=name, description=description, tokens=tokens, frontend=frontend, lang=args.lang,
                           max_duration_sec=args.max_duration_sec, g2p=bpe_model is not None)
     bundle.write_bundle_files(args.out, data, tokens)
