@@ -9,7 +9,7 @@ export interface EvalReport {
   command: string;
   model: { dir: string; name: string; description: string; plumbing: boolean; phones: number };
   folding: string;
-  run: { node: string; concurrency: number; threads_per_inference: number; wall_seconds: number };
+  run: { node: string; concurrency: number; threads_per_inference: number; verify_margin?: number | null | string; wall_seconds: number };
   synthetic: null | (SetReport & { source: { dir: string; generator_command: string; n: number; seed: number; reused_cache: boolean } });
   real: null | (SetReport & { source: { data_dir: string; speaker_rule: string; speakers: string[]; available: number; limit: number | null } });
   /** DIFFERENT_SENTENCE calibration on the real set (absent in reports written before it existed). */

@@ -23,9 +23,19 @@ const HELP = `npm run eval -- [options]
   --concurrency N      utterances in flight (default 2)
   --threads N          ONNX Runtime intra-op threads per inference (default 1)
   --top N              confusions listed (default 20)
+  --verify-margin X    the engine's verification margin in nats per phone, or "off" (default: the engine's)
   --python PATH        Python with numpy for tools/synth (default /usr/bin/python3)
   --data DIR           speechocean762-dev folder (default ${SPEECHOCEAN_DIR})
   --cache DIR          synthetic cache (default eval/.cache)`;
+
+/** undefined: the engine's default; null: verification off. */
+function parseVerifyMargin(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'off') return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--verify-margin needs a number >= 0 or "off", not "${value}"`);
+  return n;
+}
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -59,6 +69,7 @@ async function main(): Promise<number> {
       concurrency: { type: 'string' },
       threads: { type: 'string' },
       top: { type: 'string' },
+      'verify-margin': { type: 'string' },
       python: { type: 'string', default: '/usr/bin/python3' },
       data: { type: 'string', default: SPEECHOCEAN_DIR },
       cache: { type: 'string', default: DEFAULT_CACHE },
@@ -76,13 +87,14 @@ async function main(): Promise<number> {
   const concurrency = positiveInt('concurrency', values.concurrency, 2);
   const threads = positiveInt('threads', values.threads, 1);
   const top = positiveInt('top', values.top, 20);
+  const verifyMargin = parseVerifyMargin(values['verify-margin']);
   if (values['skip-synthetic'] && values['skip-real']) throw new Error('--skip-synthetic and --skip-real leave nothing to evaluate');
 
   const defaultModel = join(REPO_ROOT, 'models', 'default');
   const modelDir = values.model ? resolve(values.model) : existsSync(join(defaultModel, 'manifest.json')) ? defaultModel : join(REPO_ROOT, 'models', 'plumbing');
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const t0 = Date.now();
-  const engine = await load(modelDir, { threads });
+  const engine = await load(modelDir, { threads, ...(verifyMargin === undefined ? {} : { verifyMarginNatsPerPhone: verifyMargin }) });
   const plumbing = engine.manifest.name === 'plumbing';
   if (plumbing) log(`\n!!! ${PLUMBING_WARNING}\n`);
   const inventory = new Set(engine.phones);
@@ -130,7 +142,7 @@ async function main(): Promise<number> {
     model: { dir: rel(modelDir), name: engine.manifest.name, description: engine.manifest.description, plumbing, phones: inventory.size },
     folding:
       "espeak phones the model lacks are folded with tools/synth/inventory.json's espeak_to_arpabet_ipa (phones the model has are kept); ARPAbet canonical phones are mapped with its arpabet_to_ipa / arpabet_stressed_to_ipa. Details in eval/README.md.",
-    run: { node: process.version, concurrency, threads_per_inference: threads, wall_seconds: (Date.now() - t0) / 1000 },
+    run: { node: process.version, concurrency, threads_per_inference: threads, verify_margin: verifyMargin ?? 'engine default', wall_seconds: (Date.now() - t0) / 1000 },
     synthetic,
     real,
     mismatched,
