@@ -9,7 +9,7 @@
 // Each input is then read back with `espeak-ng --ipa` and parsed onto the model's phones; a case
 // whose read-back differs from the label (espeak-ng adds a linking r, say) is skipped and counted.
 // Measured with models/default (right / verified cases): seed 762, 80 cases: 76/77 (98.7 %);
-// seed 1, 200 cases: 195/200 (97.5 %); seed 2, 200 cases: 193/196 (98.5 %). Before the
+// seed 1, 200 cases: 194/200 (97.0 %); seed 3, 200 cases: 180/182 (98.9 %). Before the
 // separator and the r-coloured vowels the same seeds gave 92.5 % each: the recogniser heard no ɹ
 // after "A:" + "r", and the merged phonemes made recordings of other candidates.
 //
