@@ -6,53 +6,32 @@ import type { AudioInput } from '../audio-input.js';
 import type { Engine } from '../engine.js';
 import { toEngineError } from '../errors.js';
 import { taskInputs } from '../model-tasks.js';
-import { native } from '../native.js';
+import { EditOpType, native } from '../native.js';
 
 export const MODEL_G2P_SOURCE = 'model-g2p';
 
 /**
- * Splits `phones` into words shaped like `reference` (each word's phones) by a Levenshtein
- * alignment of the concatenations (unit costs; ties prefer match/substitution, then deletion of
- * a reference phone, then insertion). A matched or substituted phone goes to its reference
- * phone's word; an inserted phone to the word of the reference phone before it (the first word
- * at the start). Returns one phone list per reference word (possibly empty).
+ * Splits `phones` into words shaped like `reference` (each word's phones) by the engine's
+ * edit-distance alignment of the concatenations (unit costs). A matched or substituted phone
+ * goes to its reference phone's word; an inserted phone to the word of the reference phone
+ * before it (the first word at the start). Returns one phone list per reference word (possibly
+ * empty).
  */
 export function splitIntoWords(phones: readonly string[], reference: readonly (readonly string[])[]): string[][] {
-  const ref: string[] = [];
-  const wordOf: number[] = [];
-  reference.forEach((word, w) => {
-    for (const phone of word) {
-      ref.push(phone);
-      wordOf.push(w);
-    }
-  });
-  const n = ref.length;
-  const m = phones.length;
-  const cost: number[][] = Array.from({ length: n + 1 }, (_, i) => Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= n; i++) {
-    for (let j = 1; j <= m; j++) {
-      cost[i][j] = Math.min(cost[i - 1][j - 1] + (ref[i - 1] === phones[j - 1] ? 0 : 1), cost[i - 1][j] + 1, cost[i][j - 1] + 1);
-    }
-  }
-  // Backtrace: owner[j] = reference index (or -1 - i for an insertion after reference phone i - 1).
-  const owner = new Array<number>(m).fill(0);
-  let i = n;
-  let j = m;
-  while (j > 0) {
-    if (i > 0 && cost[i][j] === cost[i - 1][j - 1] + (ref[i - 1] === phones[j - 1] ? 0 : 1)) {
-      owner[j - 1] = wordOf[i - 1];
-      i -= 1;
-      j -= 1;
-    } else if (i > 0 && cost[i][j] === cost[i - 1][j] + 1) {
-      i -= 1;
-    } else {
-      owner[j - 1] = i > 0 ? wordOf[i - 1] : 0;
-      j -= 1;
-    }
-  }
   const words: string[][] = reference.map(() => []);
   if (reference.length === 0) return words;
-  phones.forEach((phone, k) => words[owner[k]].push(phone));
+  const wordOf = reference.flatMap((word, w) => word.map(() => w));
+  const ids = new Map<string, number>();
+  const idOf = (phone: string) => ids.get(phone) ?? ids.set(phone, ids.size).get(phone)!;
+  const target = Int32Array.from(reference.flat(), idOf);
+  const actual = Int32Array.from(phones, idOf);
+  const edits = native().editDistanceSync(target, actual, { numSymbols: Math.max(ids.size, 1), insertion: 1, deletion: 1 });
+  edits.types.forEach((type, k) => {
+    if (type === EditOpType.Delete) return;
+    const t = edits.targetIndices[k];
+    const word = type === EditOpType.Insert ? wordOf[Math.max(0, t - 1)] ?? 0 : wordOf[t];
+    words[word].push(phones[edits.actualIndices[k]]);
+  });
   return words;
 }
 
