@@ -232,6 +232,7 @@ function stageRecord(t: StageTimings): Record<string, number> {
     'CTC greedy decode': t.ctcMs,
     'forced alignment': t.alignmentMs,
     'edit-distance DP': t.dpMs,
+    'verification (CTC forward)': t.verifyMs,
     'total (engine stages)': t.totalMs,
   };
 }

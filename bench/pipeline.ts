@@ -9,6 +9,7 @@ import { SubstitutionCosts } from '../lib/edit-costs.js';
 import { parseTargetIpa } from '../lib/ipa.js';
 import { native } from '../lib/native.js';
 import { median, timeAsync } from './stats.js';
+import { disputedRegions, verifyRegions } from '../lib/verify.js';
 
 export interface PipelineFigures {
   model: string;
@@ -39,6 +40,8 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
   const greedy = await addon.ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId);
   const actual = Int32Array.from([...greedy.tokens].filter((t) => vocabulary.phoneById[t] !== null));
   const substitutionCosts = new SubstitutionCosts(vocabulary.phoneById);
+  const firstComparison = substitutionCosts.compare(target, actual);
+  const regions = disputedRegions((await addon.editDistance(firstComparison.target, firstComparison.actual, firstComparison.costs)).types);
 
   // infer() runs features then the model; its own timings give the model part alone.
   const inferenceMs: number[] = [];
@@ -58,6 +61,10 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
       const { target: t, actual: a, costs } = substitutionCosts.compare(target, actual);
       return addon.editDistance(t, a, costs);
     }),
+    // As assess() does it: the recognised sequence and each disputed region's target version.
+    [`verification (CTC forward, ${regions.length} disputed regions)`]: await timeAsync(() =>
+      verifyRegions({ logProbs: inference.logProbs, numFrames: inference.numFrames, vocabSize: inference.vocabSize, blankId: vocabulary.blankId, targetIds: target, actualIds: actual, regions }),
+    ),
   };
   const assessMs = await timeAsync(() => engine.assess({ audio: recording, targetIpa }));
   const audioSec = samples.length / 16000;

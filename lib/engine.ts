@@ -165,6 +165,7 @@ export class Engine {
       let judged = recognition.phones;
       let compared = await compareWith(judged);
       if (this.verifyMargin !== null) {
+        const verifyStart = performance.now();
         const verified = await verifyRegions({
           logProbs: inference.logProbs,
           numFrames: inference.numFrames,
@@ -175,6 +176,7 @@ export class Engine {
           regions: disputedRegions(compared.edits.types),
           marginNatsPerPhone: this.verifyMargin,
         });
+        timings.verifyMs = performance.now() - verifyStart;
         if (verified.some((r) => r.acceptTarget)) {
           const spans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, inference.numFrames, geometry);
           judged = applyAccepted(judged, (i) => ({ phone: target.phones[i], ...spans[i], score: Math.exp(alignment.meanLogProbs[i]) }), verified);
@@ -182,7 +184,7 @@ export class Engine {
         }
       }
       const { edits, comparison } = compared;
-      timings.dpMs = performance.now() - t;
+      timings.dpMs = performance.now() - t - timings.verifyMs;
 
       const result = buildAssessment({
         targetPhones: target.phones,
@@ -195,7 +197,7 @@ export class Engine {
         opCosts: operationCosts(edits, comparison.target, comparison.actual, comparison.costs),
         geometry,
       });
-      timings.totalMs += timings.alignmentMs + timings.dpMs;
+      timings.totalMs += timings.alignmentMs + timings.dpMs + timings.verifyMs;
       return { result, timings };
     } catch (error) {
       throw toEngineError(error);
@@ -257,6 +259,7 @@ export class Engine {
         ctcMs,
         alignmentMs: 0,
         dpMs: 0,
+        verifyMs: 0,
         totalMs: decodeMs + inference.timings.featuresMs + inference.timings.inferenceMs + ctcMs,
         batchSize: inference.timings.batchSize ?? 1,
       };

@@ -83,7 +83,10 @@ export interface StageTimings {
   inferenceMs: number;
   ctcMs: number;
   alignmentMs: number;
+  /** Both edit-distance runs (before and, where a region was accepted, after verification). */
   dpMs: number;
+  /** Verification of disputed regions: CTC log-likelihoods of the target's versions (lib/verify.ts). */
+  verifyMs: number;
   totalMs: number;
   /** Recordings in the ONNX Runtime run that computed this one's log-probabilities (1 unbatched). */
   batchSize?: number;
