@@ -11,7 +11,7 @@ const OP_NAMES = ['match', 'substitute', 'delete', 'insert'] as const;
  * the recording is flagged as probably another sentence. Checked by the eval's mismatched
  * pairs (eval/mismatched.ts; bundled model, 160 real held-out recordings): own-target rates
  * 0.00-0.75, another utterance's target 0.57-3.50; at 0.8 no false flags and 6.9 % misses
- * (0.75: 3.8 %, 0.7: 2.5 % misses but 0.6 % false flags). Kept at 0.8 for a margin over the
+ * (0.75: 3.8 %, 0.7: 2.5 % misses but 1.3 % false flags). Kept at 0.8 for a margin over the
  * worst own-target rate: a false flag tells a learner they read another sentence, a miss
  * still scores near 0.
  */
