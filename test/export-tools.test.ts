@@ -1,7 +1,8 @@
 // The exporters' Python tests (tools/export/tests): vocabulary conversion, manifests, the engine
 // loading each kind of bundle, the self-check passing, failing and being refused (no torch
-// needed: these run in CI), and the torch -> ONNX export core (needs torch + torchaudio; skipped
-// with the reason where they are absent, as in CI).
+// needed: these run in CI), the torch -> ONNX export core and the plain-torch wav2vec2 used by
+// the model benchmark (need torch + torchaudio; skipped with the reason where they are absent,
+// as in CI).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,12 @@ describe('tools/export', () => {
   it.skipIf(!torchPython)('torch -> ONNX export core with a small torch model (needs torch + torchaudio)', { timeout: 180_000 }, () => {
     const { status, output } = runUnittest(torchPython!, 'test_torch_export.py');
     expect(output).not.toMatch(/skipped/);
+    expect(status, output).toBe(0);
+  });
+
+  it.skipIf(!torchPython)('wav2vec2_plain: shapes, output lengths, padding + attention_mask equals unpadded (needs torch)', { timeout: 180_000 }, () => {
+    const { status, output } = runUnittest(torchPython!, 'test_wav2vec2_plain.py');
+    expect(output).toMatch(/Ran 5 tests/);
     expect(status, output).toBe(0);
   });
 });

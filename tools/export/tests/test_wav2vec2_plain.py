@@ -2,7 +2,7 @@
 shapes, output lengths against the conv formula, the large config's size and parameter names,
 and that padding + attention_mask gives each item the output it gets unpadded.
 
-  /usr/bin/python3 tools/export/test_wav2vec2_plain.py    (exit 0 = pass)
+  /usr/bin/python3 -m unittest tools/export/tests/test_wav2vec2_plain.py    (run by test/export-tools.test.ts)
 """
 import os
 import sys
@@ -10,7 +10,7 @@ import unittest
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, WeightNormConv1d, conv_output_lengths, init_random  # noqa: E402
 
 # Padded vs unpadded logits may differ by float rounding only (different matmul shapes);
