@@ -1,4 +1,4 @@
-"""The default model: GlobalMVN -> conv2d subsampling x4 -> BiLSTM/BiGRU -> linear (CTC logits).
+"""The default model: GlobalMVN -> conv2d subsampling x4 -> conformer blocks -> linear (CTC logits).
 
 Frame timing: conv1 (k3, s2, pad 1) puts its output u at input frame 2u; conv2 (k3, s2, pad 0)
 puts output v at conv1 frame 2v+1, i.e. input frame 4v+2, whose STFT window is centred on
@@ -15,50 +15,6 @@ from torch import nn
 def out_frames(t):
     return ((t - 1) // 2) // 2
 
-
-class Recogniser(nn.Module):
-    def __init__(self, vocab, n_mels=80, channels=32, d_model=256, hidden=192, layers=3, rnn='lstm',
-                 dropout=0.15):
-        super().__init__()
-        self.config = dict(vocab=vocab, n_mels=n_mels, channels=channels, d_model=d_model, hidden=hidden,
-                           layers=layers, rnn=rnn, dropout=dropout)
-        self.register_buffer('mvn_mean', torch.zeros(n_mels))
-        self.register_buffer('mvn_std', torch.ones(n_mels))
-        self.conv = nn.Sequential(
-            nn.Conv2d(1, channels, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(channels, channels, 3, stride=2, padding=0), nn.ReLU())
-        f = ((n_mels - 1) // 2 + 1 - 3) // 2 + 1
-        self.proj_in = nn.Linear(channels * f, d_model)
-        self.drop = nn.Dropout(dropout)
-        cls = {'lstm': nn.LSTM, 'gru': nn.GRU}[rnn]
-        self.rnn = cls(d_model, hidden, num_layers=layers, batch_first=True, bidirectional=True,
-                       dropout=dropout)
-        self.out = nn.Linear(2 * hidden, vocab)
-
-    def set_mvn(self, mean, std):
-        self.mvn_mean.copy_(torch.as_tensor(mean, dtype=torch.float32))
-        self.mvn_std.copy_(torch.as_tensor(std, dtype=torch.float32))
-
-    def forward(self, feats, lengths=None):
-        """feats [B, T, 80] raw log-mel (GlobalMVN is applied here); lengths [B] input frames or
-        None (batch of one, no padding). Returns logits [B, T', V] and output lengths (or None)."""
-        x = (feats - self.mvn_mean) / self.mvn_std
-        x = self.conv(x.unsqueeze(1))                      # [B, C, T', F']
-        b, c, t, f = x.shape
-        x = x.permute(0, 2, 1, 3).reshape(b, t, c * f)
-        x = self.drop(self.proj_in(x))
-        if lengths is not None:
-            out_len = out_frames(lengths)
-            x = nn.utils.rnn.pack_padded_sequence(x, out_len.cpu(), batch_first=True, enforce_sorted=False)
-            x, _ = self.rnn(x)
-            x, _ = nn.utils.rnn.pad_packed_sequence(x, batch_first=True, total_length=t)
-        else:
-            out_len = None
-            x, _ = self.rnn(x)
-        return self.out(self.drop(x)), out_len
-
-
-# ---------------------------------------------------------------------- conformer variant
 
 class FeedForward(nn.Module):
     def __init__(self, d, ff, dropout):
@@ -153,7 +109,9 @@ class ConformerRecogniser(nn.Module):
         self.out = nn.Linear(d_model, vocab)
         self.d_model = d_model
 
-    set_mvn = Recogniser.set_mvn
+    def set_mvn(self, mean, std):
+        self.mvn_mean.copy_(torch.as_tensor(mean, dtype=torch.float32))
+        self.mvn_std.copy_(torch.as_tensor(std, dtype=torch.float32))
 
     def positions(self, t, device):
         pos = torch.arange(t, device=device, dtype=torch.float32).unsqueeze(1)
@@ -182,5 +140,7 @@ class ConformerRecogniser(nn.Module):
 
 def build(config):
     config = dict(config)
-    arch = config.pop('arch', 'rnn')
-    return ConformerRecogniser(**config) if arch == 'conformer' else Recogniser(**config)
+    arch = config.pop('arch', None)
+    if arch != 'conformer':
+        raise ValueError(f'unknown model architecture {arch!r} (only "conformer" is built)')
+    return ConformerRecogniser(**config)
