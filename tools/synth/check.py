@@ -55,30 +55,19 @@ def n_frames(path: str) -> int:
 
 
 def levenshtein_ops(a: list[str], b: list[str]):
-    """Minimum-edit alignment; returns (distance, ops) with ops as
+    """Minimum-edit alignment (inventory.align); returns (distance, ops) with ops as
     (type, target position) in the generator's convention."""
-    n, m = len(a), len(b)
-    D = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n + 1):
-        D[i][0] = i
-    for j in range(m + 1):
-        D[0][j] = j
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            D[i][j] = min(D[i - 1][j] + 1, D[i][j - 1] + 1, D[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
-    ops, i, j = [], n, m
-    while i or j:
-        if i and j and D[i][j] == D[i - 1][j - 1] + (a[i - 1] != b[j - 1]):
-            if a[i - 1] != b[j - 1]:
-                ops.append(('substitute', i - 1))
-            i, j = i - 1, j - 1
-        elif i and D[i][j] == D[i - 1][j] + 1:
-            ops.append(('delete', i - 1))
-            i -= 1
-        else:
-            ops.append(('insert', i))
-            j -= 1
-    return D[n][m], sorted(ops, key=lambda o: (o[1], o[0] != 'insert'))
+    ops, position = [], 0
+    for i, j in inventory.align(a, b):
+        if i is None:
+            ops.append(('insert', position))
+            continue
+        if j is None:
+            ops.append(('delete', i))
+        elif a[i] != b[j]:
+            ops.append(('substitute', i))
+        position = i + 1
+    return len(ops), sorted(ops, key=lambda o: (o[1], o[0] != 'insert'))
 
 
 def replay(target: list[str], errors: list[dict]) -> list[str]:

@@ -126,8 +126,9 @@ def collect_inventory(es: espeak.Espeak, sentences: list[str], voice: str = 'en-
     return counts, examples, mnem
 
 
-def _align(a: list[str], b: list[str], same):
-    """Levenshtein alignment; returns pairs (i or None, j or None)."""
+def align(a: list, b: list, same=lambda x, y: x == y):
+    """Levenshtein alignment in order; returns pairs (i or None, j or None). The backtrace
+    prefers the diagonal, then a deletion from a, then an insertion from b."""
     n, m = len(a), len(b)
     D = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
@@ -172,7 +173,7 @@ def arpabet_stats(es: espeak.Espeak, voice: str = 'en-us'):
         ipa = ' '.join(es.text_to_phonemes(voice, w.lower(), ipa=True))
         toks = [espeak.strip_stress(t) for t in ipa.replace(' ', '|').split('|')]
         toks = [t for t in toks if t]
-        for i, j in _align(arpa, toks, same):
+        for i, j in align(arpa, toks, same):
             if i is not None:
                 stats[arpa[i]][toks[j] if j is not None else '(none)'] += 1
     return stats, len(prons)
