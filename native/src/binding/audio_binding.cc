@@ -9,6 +9,7 @@
 #include "binding/async_task.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
+#include "binding/typed_array_args.h"
 
 namespace binding {
 namespace {
@@ -68,11 +69,8 @@ Napi::Value DecodeFile(const Napi::CallbackInfo& info) {
 
 Napi::Value DecodeBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    ThrowJsError(env, "INVALID_INPUT", "decodeBuffer(data, options): data must be a Uint8Array (or Buffer).");
-  }
-  const Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-  std::vector<uint8_t> bytes(data.Data(), data.Data() + data.ElementLength());
+  std::vector<uint8_t> bytes =
+      CopyOf(RequireTypedArray<uint8_t>(env, info[0], "decodeBuffer(data, options): data must be a Uint8Array (or Buffer)."));
   audio::DecodeOptions options = ReadDecodeOptions(env, info[1]);
   return RunAsync(
       env,
@@ -91,11 +89,8 @@ double ReadRate(Napi::Env env, const Napi::Value& value, const char* name) {
 
 Napi::Value Resample(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    ThrowJsError(env, "INVALID_INPUT", "resample(samples, fromRate, toRate): samples must be a Float32Array.");
-  }
-  const Napi::Float32Array samples = info[0].As<Napi::Float32Array>();
-  std::vector<float> input(samples.Data(), samples.Data() + samples.ElementLength());
+  std::vector<float> input =
+      CopyOf(RequireTypedArray<float>(env, info[0], "resample(samples, fromRate, toRate): samples must be a Float32Array."));
   const double from_rate = ReadRate(env, info[1], "fromRate");
   const double to_rate = ReadRate(env, info[2], "toRate");
   return RunAsync(

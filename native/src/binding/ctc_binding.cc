@@ -10,6 +10,7 @@
 #include "binding/async_task.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
+#include "binding/typed_array_args.h"
 #include "ctc/forced_align.h"
 #include "ctc/forward.h"
 #include "ctc/goodness.h"
@@ -33,16 +34,6 @@ int64_t IntegerArg(const Napi::CallbackInfo& info, size_t index, const char* fn,
   return static_cast<int64_t>(value);
 }
 
-template <typename TypedArray>
-TypedArray TypedArrayArg(const Napi::CallbackInfo& info, size_t index, napi_typedarray_type type, const char* fn,
-                         const char* name, const char* typeName) {
-  const Napi::Value value = info[index];
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
-    ThrowJsError(info.Env(), "INVALID_INPUT", std::string(fn) + ": " + name + " must be a " + typeName);
-  }
-  return value.As<TypedArray>();
-}
-
 // The JS arguments (logProbs, numFrames, vocabSize, blankId), checked; the matrix views JS memory.
 struct LogProbArgs {
   engine::LogProbMatrix matrix;
@@ -51,7 +42,7 @@ struct LogProbArgs {
 
 LogProbArgs ReadLogProbArgs(const Napi::CallbackInfo& info, const char* fn) {
   const Napi::Float32Array data =
-      TypedArrayArg<Napi::Float32Array>(info, 0, napi_float32_array, fn, "logProbs", "Float32Array");
+      RequireTypedArray<float>(info.Env(), info[0], std::string(fn) + ": logProbs must be a Float32Array");
   LogProbArgs args;
   args.matrix.numFrames = static_cast<size_t>(IntegerArg(info, 1, fn, "numFrames", 0, kMaxInt32));
   args.matrix.vocabSize = static_cast<size_t>(IntegerArg(info, 2, fn, "vocabSize", 1, kMaxInt32));
@@ -68,7 +59,8 @@ LogProbArgs ReadLogProbArgs(const Napi::CallbackInfo& info, const char* fn) {
 }
 
 engine::TargetSequence ReadTargets(const Napi::CallbackInfo& info, const char* fn) {
-  const Napi::Int32Array targets = TypedArrayArg<Napi::Int32Array>(info, 4, napi_int32_array, fn, "targets", "Int32Array");
+  const Napi::Int32Array targets =
+      RequireTypedArray<int32_t>(info.Env(), info[4], std::string(fn) + ": targets must be an Int32Array");
   return {targets.Data(), targets.ElementLength()};
 }
 
@@ -167,12 +159,8 @@ std::vector<std::vector<int32_t>> ReadSequences(const Napi::CallbackInfo& info, 
   std::vector<std::vector<int32_t>> sequences;
   sequences.reserve(array.Length());
   for (uint32_t i = 0; i < array.Length(); ++i) {
-    const Napi::Value value = array.Get(i);
-    if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-      ThrowJsError(info.Env(), "INVALID_INPUT", std::string(fn) + ": sequences[" + std::to_string(i) + "] must be an Int32Array");
-    }
-    const Napi::Int32Array sequence = value.As<Napi::Int32Array>();
-    sequences.push_back(Copy(sequence.Data(), sequence.ElementLength()));
+    sequences.push_back(CopyOf(RequireTypedArray<int32_t>(
+        info.Env(), array.Get(i), std::string(fn) + ": sequences[" + std::to_string(i) + "] must be an Int32Array")));
   }
   return sequences;
 }

@@ -10,6 +10,7 @@
 #include "binding/async_task.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
+#include "binding/typed_array_args.h"
 #include "dp/edit_distance.h"
 
 namespace binding {
@@ -20,11 +21,8 @@ namespace {
 }
 
 engine::SymbolSequence SequenceArg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name) {
-  const Napi::Value value = info[index];
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    Invalid(info.Env(), fn, std::string(name) + " must be an Int32Array");
-  }
-  Napi::Int32Array array = value.As<Napi::Int32Array>();
+  const Napi::Int32Array array =
+      RequireTypedArray<int32_t>(info.Env(), info[index], std::string(fn) + ": " + name + " must be an Int32Array");
   return {array.Data(), array.ElementLength()};
 }
 
@@ -50,10 +48,8 @@ engine::EditCosts CostsArg(const Napi::CallbackInfo& info, const char* fn) {
   costs.deletion = NumberProperty(env, object, "deletion", fn);
   const Napi::Value substitution = object.Get("substitution");
   if (!substitution.IsUndefined() && !substitution.IsNull()) {
-    if (!substitution.IsTypedArray() || substitution.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-      Invalid(env, fn, "costs.substitution must be a Float32Array when present");
-    }
-    Napi::Float32Array matrix = substitution.As<Napi::Float32Array>();
+    const Napi::Float32Array matrix = RequireTypedArray<float>(
+        env, substitution, std::string(fn) + ": costs.substitution must be a Float32Array when present");
     // An empty array may have no data pointer, which the core would read as "no matrix".
     if (matrix.ElementLength() == 0) Invalid(env, fn, "costs.substitution must have numSymbols^2 entries");
     costs.substitution = matrix.Data();

@@ -9,6 +9,7 @@
 #include "binding/frontend_config.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
+#include "binding/typed_array_args.h"
 #include "features/frontend.h"
 
 namespace binding {
@@ -30,11 +31,7 @@ Napi::Value FeaturesToJs(Napi::Env env, const engine::Features& features) {
 Napi::Value ComputeFeaturesJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2) ThrowJsError(env, "INVALID_INPUT", "computeFeatures(samples, frontend) needs 2 arguments");
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    ThrowJsError(env, "INVALID_INPUT", "samples must be a Float32Array");
-  }
-  const Napi::Float32Array input = info[0].As<Napi::Float32Array>();
-  std::vector<float> samples(input.Data(), input.Data() + input.ElementLength());
+  std::vector<float> samples = CopyOf(RequireTypedArray<float>(env, info[0], "samples must be a Float32Array"));
   engine::FrontendConfig config = ParseFrontendConfig(env, info[1]);
   return RunAsync(
       env,

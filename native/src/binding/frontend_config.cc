@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "binding/js_error.h"
+#include "binding/typed_array_args.h"
 
 namespace binding {
 
@@ -47,8 +48,7 @@ std::vector<float> OptionalFloat32Array(Napi::Env env, const Napi::Object& obj, 
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
     ThrowField(env, field, "a Float32Array when present");
   }
-  const Napi::Float32Array array = value.As<Napi::Float32Array>();
-  return std::vector<float>(array.Data(), array.Data() + array.ElementLength());
+  return CopyOf(value.As<Napi::Float32Array>());
 }
 
 engine::WaveformFrontendConfig ParseWaveform(Napi::Env env, const Napi::Object& obj) {

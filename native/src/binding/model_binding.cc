@@ -13,6 +13,7 @@
 #include "binding/frontend_config.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
+#include "binding/typed_array_args.h"
 #include "model/model.h"
 #include "model/ort_env.h"
 
@@ -289,12 +290,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
  private:
   Napi::Value Infer(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-      ThrowJsError(env, "INVALID_INPUT", "infer: samples must be a Float32Array");
-    }
-    Napi::Float32Array array = info[0].As<Napi::Float32Array>();
-    std::vector<float> samples(array.Data(), array.Data() + array.ElementLength());
+    std::vector<float> samples = CopyOf(RequireTypedArray<float>(env, info[0], "infer: samples must be a Float32Array"));
     std::vector<engine::InputOverride> overrides = ParseOverrides(env, info.Length() > 1 ? info[1] : env.Undefined());
     // The task holds its own reference: the JS object may be collected while it runs.
     return RunAsync(
@@ -314,12 +310,7 @@ class NativeModel : public Napi::ObjectWrap<NativeModel> {
     std::vector<std::vector<float>> batch;
     batch.reserve(array.Length());
     for (uint32_t i = 0; i < array.Length(); ++i) {
-      Napi::Value item = array.Get(i);
-      if (!item.IsTypedArray() || item.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-        ThrowJsError(env, "INVALID_INPUT", usage + " (item " + std::to_string(i) + " is not)");
-      }
-      Napi::Float32Array samples = item.As<Napi::Float32Array>();
-      batch.emplace_back(samples.Data(), samples.Data() + samples.ElementLength());
+      batch.push_back(CopyOf(RequireTypedArray<float>(env, array.Get(i), usage + " (item " + std::to_string(i) + " is not)")));
     }
     return RunAsync(
         env, [model = model_, batch = std::move(batch)] { return model->InferBatch(batch); },
