@@ -1,8 +1,7 @@
 // Builds the contract's assessment result from the target's forced alignment, the
 // recognised phones and the edit operations between them.
 import { EditOpType, type EditResult, type ForcedAlignment } from './native.js';
-import { alignedPhoneSpans, type FrameGeometry } from './timeline.js';
-import type { AssessmentResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, WordResult } from './types.js';
+import type { AssessmentResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, SampleSpan, WordResult } from './types.js';
 
 const OP_NAMES = ['match', 'substitute', 'delete', 'insert'] as const;
 
@@ -25,13 +24,13 @@ export interface AssessmentInputs {
   recognized: RecognizedPhone[];
   /** The recogniser's own output (greedy CTC), before verification. */
   recognizedIpa: string;
-  /** Model frames (for the spans of the last phone). */
-  numFrames: number;
+  /** Each target phone's span in samples (timeline.ts alignedPhoneSpans over `alignment`). */
+  targetSpans: SampleSpan[];
   alignment: ForcedAlignment;
   edits: EditResult;
   /** Cost of each operation, in order (match 0), as the DP counted it. */
   opCosts: number[];
-  geometry: FrameGeometry;
+  durationSamples: number;
 }
 
 /**
@@ -76,9 +75,8 @@ function buildWords(targetPhones: string[], wordOfPhone: number[], phones: Phone
 }
 
 export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
-  const { targetPhones, wordOfPhone, recognized, alignment, edits, opCosts, geometry } = inputs;
-  const spans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, inputs.numFrames, geometry);
-  const targetSpan = (i: number) => ({ ...spans[i] });
+  const { targetPhones, wordOfPhone, recognized, alignment, edits, opCosts, targetSpans } = inputs;
+  const targetSpan = (i: number) => ({ ...targetSpans[i] });
   const operations: Operation[] = [];
   const errors: PronunciationError[] = [];
   const status: PhoneResult['status'][] = targetPhones.map(() => 'correct');
@@ -115,7 +113,7 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
     errors,
     phones,
     sample_rate: 16000,
-    duration_samples: geometry.durationSamples,
+    duration_samples: inputs.durationSamples,
     phone_error_rate: phoneErrorRate,
     flags: phoneErrorRate > DIFFERENT_SENTENCE_PER ? ['DIFFERENT_SENTENCE'] : [],
   };

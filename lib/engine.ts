@@ -150,6 +150,7 @@ export class Engine {
       let t = performance.now();
       const targetIds = Int32Array.from(target.phones, (p) => vocabulary.idByPhone.get(p)!);
       const alignment = await addon.ctcForcedAlign(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, targetIds);
+      const targetSpans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, inference.numFrames, geometry);
       timings.alignmentMs = performance.now() - t;
 
       t = performance.now();
@@ -178,8 +179,7 @@ export class Engine {
         });
         timings.verifyMs = performance.now() - verifyStart;
         if (verified.some((r) => r.acceptTarget)) {
-          const spans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, inference.numFrames, geometry);
-          judged = applyAccepted(judged, (i) => ({ phone: target.phones[i], ...spans[i], score: Math.exp(alignment.meanLogProbs[i]) }), verified);
+          judged = applyAccepted(judged, (i) => ({ phone: target.phones[i], ...targetSpans[i], score: Math.exp(alignment.meanLogProbs[i]) }), verified);
           compared = await compareWith(judged);
         }
       }
@@ -191,11 +191,11 @@ export class Engine {
         wordOfPhone: target.wordOfPhone,
         recognized: judged,
         recognizedIpa: recognition.ipa,
-        numFrames: inference.numFrames,
+        targetSpans,
         alignment,
         edits,
         opCosts: operationCosts(edits, comparison.target, comparison.actual, comparison.costs),
-        geometry,
+        durationSamples: geometry.durationSamples,
       });
       timings.totalMs += timings.alignmentMs + timings.dpMs + timings.verifyMs;
       return { result, timings };
