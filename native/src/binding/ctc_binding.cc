@@ -11,6 +11,7 @@
 #include "binding/js_error.h"
 #include "binding/stages.h"
 #include "binding/typed_array_args.h"
+#include "ctc/alternatives.h"
 #include "ctc/forced_align.h"
 #include "ctc/forward.h"
 #include "ctc/goodness.h"
@@ -190,11 +191,53 @@ Napi::Value CtcLogLikelihoodsSync(const Napi::CallbackInfo& info) {
   });
 }
 
+// Argument 5: the candidate phones (Int32Array).
+engine::TargetSequence ReadCandidates(const Napi::CallbackInfo& info, const char* fn) {
+  const Napi::Int32Array candidates =
+      RequireTypedArray<int32_t>(info.Env(), info[5], std::string(fn) + ": candidates must be an Int32Array");
+  return {candidates.Data(), candidates.ElementLength()};
+}
+
+Napi::Object ToJs(Napi::Env env, const engine::CtcEditAlternatives& alt) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("logLikelihood", Napi::Number::New(env, alt.logLikelihood));
+  result.Set("deletion", ToTypedArray<Napi::Float64Array>(env, alt.deletion));
+  result.Set("substitution", ToTypedArray<Napi::Float64Array>(env, alt.substitution));
+  result.Set("numCandidates", Napi::Number::New(env, static_cast<double>(alt.numCandidates)));
+  return result;
+}
+
+Napi::Value CtcAlternatives(const Napi::CallbackInfo& info) {
+  OwnedLogProbs input(ReadLogProbArgs(info, "ctcAlternatives"));
+  const engine::TargetSequence targetView = ReadTargets(info, "ctcAlternatives");
+  const engine::TargetSequence candidateView = ReadCandidates(info, "ctcAlternatives");
+  std::vector<int32_t> targets = Copy(targetView.data, targetView.size);
+  std::vector<int32_t> candidates = Copy(candidateView.data, candidateView.size);
+  return RunAsync(
+      info.Env(),
+      [input = std::move(input), targets = std::move(targets), candidates = std::move(candidates)] {
+        return engine::CtcAlternatives(input.View(), input.blankId, {targets.data(), targets.size()},
+                                       {candidates.data(), candidates.size()});
+      },
+      [](Napi::Env env, const engine::CtcEditAlternatives& alt) { return ToJs(env, alt); });
+}
+
+Napi::Value CtcAlternativesSync(const Napi::CallbackInfo& info) {
+  const LogProbArgs args = ReadLogProbArgs(info, "ctcAlternativesSync");
+  const engine::TargetSequence targets = ReadTargets(info, "ctcAlternativesSync");
+  const engine::TargetSequence candidates = ReadCandidates(info, "ctcAlternativesSync");
+  return TranslateErrors(info.Env(), [&] {
+    return ToJs(info.Env(), engine::CtcAlternatives(args.matrix, args.blankId, targets, candidates));
+  });
+}
+
 }  // namespace
 
 void InitCtc(Napi::Env env, Napi::Object exports) {
   exports.Set("ctcLogLikelihoods", Napi::Function::New(env, CtcLogLikelihoods, "ctcLogLikelihoods"));
   exports.Set("ctcLogLikelihoodsSync", Napi::Function::New(env, CtcLogLikelihoodsSync, "ctcLogLikelihoodsSync"));
+  exports.Set("ctcAlternatives", Napi::Function::New(env, CtcAlternatives, "ctcAlternatives"));
+  exports.Set("ctcAlternativesSync", Napi::Function::New(env, CtcAlternativesSync, "ctcAlternativesSync"));
   exports.Set("ctcGreedyDecode", Napi::Function::New(env, CtcGreedyDecode, "ctcGreedyDecode"));
   exports.Set("ctcForcedAlign", Napi::Function::New(env, CtcForcedAlign, "ctcForcedAlign"));
   exports.Set("ctcForcedAlignSync", Napi::Function::New(env, CtcForcedAlignSync, "ctcForcedAlignSync"));
