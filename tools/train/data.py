@@ -9,8 +9,12 @@ GlobalMVN ((x - mean) / std) is applied later, in the model's input pipeline.
 Labels
 - synthetic (tools/synth): the `phones` of each JSON without `sil`, folded onto the model
   inventory with inventory.json's `espeak_to_arpabet_ipa` (e.g. ɾ -> t, ɑːɹ -> ɑː ɹ).
-- speechocean762-dev: canonical ARPAbet phones of `text-phone`, mapped with `arpabet_to_ipa`;
-  stress digit 1 selects `arpabet_stressed_to_ipa` where listed (AH1 ʌ, ER1 ɜː, IY1 iː).
+- speechocean762 (the train split: speechocean762-dev + speechocean762-more): canonical ARPAbet
+  phones of `text-phone`, mapped with `arpabet_to_ipa`; stress digit 1 selects
+  `arpabet_stressed_to_ipa` where listed (AH1 ʌ, ER1 ɜː, IY1 iː). For training, the experts'
+  notes (speechocean762-scores/train.jsonl) replace a canonical phone with what was said
+  instead (`so762_said_labels`): a phone (given the canonical phone's stress), two phones, nothing
+  for `<DEL>`, and WILDCARD (any phone, see train.py) for `<unk>` and distorted (`X*`) phones.
 """
 from __future__ import annotations
 
@@ -25,7 +29,11 @@ import torchaudio.functional as AF
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INVENTORY = os.path.join(ROOT, 'tools', 'synth', 'inventory.json')
-SO762 = os.path.join(ROOT, '..', 'shared', 'data', 'speechocean762-dev')  # ../shared beside the checkout
+SHARED_DATA = os.path.join(ROOT, '..', 'shared', 'data')  # ../shared beside the checkout
+SO762_DIRS = [os.path.join(SHARED_DATA, 'speechocean762-dev'), os.path.join(SHARED_DATA, 'speechocean762-more')]
+SO762_SCORES = os.path.join(SHARED_DATA, 'speechocean762-scores', 'train.jsonl')
+# A label that matches any phone (never blank): a phone the experts heard as none of the inventory.
+WILDCARD = '*'
 SAMPLE_RATE = 16000
 
 FRONTEND = dict(n_fft=512, win_length=400, hop_length=160, n_mels=80, fmin=0, fmax=8000, center=True,
@@ -82,27 +90,60 @@ def arpabet_to_model(tok, inv):
     return inv['arpabet_to_ipa'][base]
 
 
+def _so762_tables(name):
+    """Rows of a two-column table (utt2spk, text-phone) over both speechocean762 folders."""
+    for d in SO762_DIRS:
+        with open(os.path.join(d, name), encoding='utf-8') as f:
+            for line in f:
+                if line.strip():
+                    key, value = line.rstrip('\n').split(maxsplit=1)
+                    yield d, key, value
+
+
 def so762_labels(inv):
-    """utt -> IPA labels from text-phone (words in index order)."""
+    """utt -> canonical IPA labels from text-phone (words in index order)."""
     words = {}
-    with open(os.path.join(SO762, 'text-phone'), encoding='utf-8') as f:
-        for line in f:
-            key, phones = line.rstrip('\n').split('\t')
-            utt, idx = key.split('.')
-            words.setdefault(utt, []).append((int(idx), [p.split('_')[0] for p in phones.split()]))
+    for _, key, phones in _so762_tables('text-phone'):
+        utt, idx = key.split('.')
+        words.setdefault(utt, []).append((int(idx), [p.split('_')[0] for p in phones.split()]))
     labels = {}
     for utt, ws in words.items():
         labels[utt] = [arpabet_to_model(p, inv) for _, ps in sorted(ws) for p in ps]
     return labels
 
 
-def so762_speakers():
-    spk = {}
-    with open(os.path.join(SO762, 'utt2spk')) as f:
+def said_phones(canonical, pronounced, inv):
+    """What the experts heard instead of one canonical phone (ARPAbet with stress digit)."""
+    if pronounced == '<DEL>':
+        return []
+    if pronounced == '<unk>' or pronounced.endswith('*'):
+        return [WILDCARD]
+    stress = canonical[len(canonical.rstrip('012')):]
+    return [arpabet_to_model(p + stress if p in inv['arpabet_stressed_to_ipa'] else p, inv)
+            for p in pronounced.split()]
+
+
+def so762_said_labels(inv, scores_path=SO762_SCORES):
+    """utt -> IPA labels of what was said: the canonical phones with the experts' notes applied."""
+    labels = {}
+    with open(scores_path, encoding='utf-8') as f:
         for line in f:
-            utt, s = line.split()
-            spk[utt] = s
-    return spk
+            row = json.loads(line)
+            out = []
+            for word in row['words']:
+                notes = {m['index']: m['pronounced'] for m in word['mispronunciations']}
+                for i, phone in enumerate(word['phones']):
+                    out += said_phones(phone, notes[i], inv) if i in notes else [arpabet_to_model(phone, inv)]
+            labels[row['utt']] = out
+    return labels
+
+
+def so762_speakers():
+    return {utt: spk for _, utt, spk in _so762_tables('utt2spk')}
+
+
+def so762_audio():
+    return {utt: os.path.join(d, 'audio', utt + '.flac') for d, utt, _ in _so762_tables('utt2spk')}
 
 
 def heldout_speakers(path=os.path.join(os.path.dirname(os.path.abspath(__file__)), 'heldout_speakers.txt')):
@@ -122,10 +163,10 @@ def read_wav(path):
 def read_audio(path):
     if path.endswith('.wav'):
         return read_wav(path)
-    import torchaudio
-    x, rate = torchaudio.load(path)
-    assert rate == SAMPLE_RATE and x.shape[0] == 1, (path, rate, x.shape)
-    return x[0].numpy().astype(np.float32)
+    import soundfile  # libsndfile, as the engine decodes FLAC (torchaudio.load needs torchcodec now)
+    x, rate = soundfile.read(path, dtype='float32', always_2d=True)
+    assert rate == SAMPLE_RATE and x.shape[1] == 1, (path, rate, x.shape)
+    return np.ascontiguousarray(x[:, 0])
 
 
 _MEL = None
@@ -156,6 +197,7 @@ def build_cache(items, out_path):
     float32 features (one big [sum T, 80] array + offsets)."""
     inv = load_inventory()
     tok_id = {t: i for i, t in enumerate(tokens(inv))}
+    tok_id[WILDCARD] = len(tok_id)  # one past the model's outputs: train.py adds its column
     feats, lens, labs, ids, groups = [], [], [], [], []
     for n, (uid, path, lab, group) in enumerate(items):
         f = logmel(read_audio(path))
@@ -188,12 +230,10 @@ def synth_items(dirs):
     return items, skipped
 
 
-def so762_items(speakers_keep):
+def so762_items(speakers_keep, said=False):
+    """Utterances of the given speakers; labels canonical, or what was said (said=True)."""
     inv = load_inventory()
-    labels = so762_labels(inv)
+    labels = so762_said_labels(inv) if said else so762_labels(inv)
     spk = so762_speakers()
-    items = []
-    for utt in sorted(labels):
-        if spk[utt] in speakers_keep:
-            items.append((utt, os.path.join(SO762, 'audio', utt + '.flac'), labels[utt], spk[utt]))
-    return items
+    audio = so762_audio()
+    return [(utt, audio[utt], labels[utt], spk[utt]) for utt in sorted(labels) if spk[utt] in speakers_keep]

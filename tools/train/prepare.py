@@ -6,7 +6,10 @@
 
 Writes <out>/{synth-train,synth-heldout,so762-train,so762-heldout}.pt and <out>/global_mvn.json
 (mean/std per mel bin over every frame of the TRAINING caches: synth-train + so762-train).
-speechocean762 speakers listed in tools/train/heldout_speakers.txt go to so762-heldout only.
+speechocean762 speakers listed in tools/train/heldout_speakers.txt go to so762-heldout only (with
+canonical labels, for PER); the others to so762-train, labelled with what the experts heard
+(data.so762_said_labels). --mvn-from FILE copies that GlobalMVN instead of computing one (to
+fine-tune a model trained with it, e.g. models/default/global_mvn.json).
 """
 import argparse
 import os
@@ -26,6 +29,7 @@ def main():
     ap.add_argument('--synth-train', nargs='+', required=True)
     ap.add_argument('--synth-heldout', nargs='+', required=True)
     ap.add_argument('--out', required=True)
+    ap.add_argument('--mvn-from', help='global_mvn.json to copy instead of computing the statistics')
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(2)
@@ -40,7 +44,7 @@ def main():
     print(f'synth-heldout: {len(sets["synth-heldout"])} utterances ({skipped} skipped)')
     assert all(it[0].startswith('heldout-') for it in sets['synth-heldout'])
     assert all(it[0].startswith('train-') for it in sets['synth-train'])
-    sets['so762-train'] = data.so762_items(all_spk - ho)
+    sets['so762-train'] = data.so762_items(all_spk - ho, said=True)
     sets['so762-heldout'] = data.so762_items(ho)
     print(f'so762: {len(sets["so762-train"])} train / {len(sets["so762-heldout"])} held-out utterances '
           f'({len(all_spk - ho)} / {len(ho)} speakers)')
@@ -48,6 +52,13 @@ def main():
     for name, items in sets.items():
         data.build_cache(items, os.path.join(args.out, name + '.pt'))
 
+    if args.mvn_from:
+        with open(args.mvn_from) as f:
+            mvn = json.load(f)
+        with open(os.path.join(args.out, 'global_mvn.json'), 'w') as f:
+            json.dump({'mean': mvn['mean'], 'std': mvn['std']}, f)
+        print('copied', args.mvn_from, 'to', os.path.join(args.out, 'global_mvn.json'))
+        return
     # GlobalMVN over the training frames (float64 accumulation).
     total, s, ss = 0, torch.zeros(80, dtype=torch.float64), torch.zeros(80, dtype=torch.float64)
     for name in ('synth-train', 'so762-train'):

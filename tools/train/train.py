@@ -102,6 +102,13 @@ def spec_augment(x, lens, mean, rng, n_freq=2, max_f=10, n_time=2, max_t_frac=0.
     return x
 
 
+def with_wildcard(logp):
+    """Appends a column log P(any phone) = logsumexp over the phone columns (not blank), the
+    emission of data.WILDCARD labels (id = vocabulary size): CTC then sums over every phone at
+    that label position, so a sound the experts could not name trains no particular phone."""
+    return torch.cat([logp, logp[..., 1:].logsumexp(-1, keepdim=True)], dim=-1)
+
+
 def edit_distance(a, b):
     prev = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
@@ -172,6 +179,7 @@ def main():
     ap.add_argument('--specaug-from-epoch', type=int, default=2)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--init-onnx', help="start from an exported bundle's model.onnx (weights_from_onnx.py)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -195,6 +203,12 @@ def main():
     config = dict(arch='conformer', vocab=vocab, d_model=args.d_model, heads=4, ff=4 * args.d_model, kernel=15,
                   layers=args.layers, channels=64, dropout=0.1)
     model = build(config)
+    if args.init_onnx:
+        # Fine-tune an exported bundle (its checkpoint is not kept): its weights, and the cache
+        # must carry its GlobalMVN (prepare.py --mvn-from <bundle>/global_mvn.json).
+        from weights_from_onnx import state_dict_from_onnx
+        model.load_state_dict(state_dict_from_onnx(args.init_onnx, model))
+        print(f'initialised from {args.init_onnx}', flush=True)
     model.set_mvn(mvn['mean'], mvn['std'])
     mean = torch.tensor(mvn['mean'])
     print(f'params: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M', flush=True)
@@ -229,7 +243,7 @@ def main():
             if state['epoch'] + 1 >= args.specaug_from_epoch:
                 x = spec_augment(x, lens, mean, rng)
             logits, out_len = model(x, lens)
-            logp = logits.log_softmax(-1).transpose(0, 1)
+            logp = with_wildcard(logits.log_softmax(-1)).transpose(0, 1)
             loss = ctc(logp, labels, out_len, label_lens)
             opt.zero_grad()
             (loss / len(batch)).backward()
