@@ -1,7 +1,9 @@
 // Builds the contract's assessment result from the target's forced alignment, the
 // recognised phones and the edit operations between them.
 import { EditOpType, type EditResult, type ForcedAlignment } from './native.js';
-import type { AssessmentResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, SampleSpan, WordResult } from './types.js';
+import type { UtterancePredictions } from './scoring/scorer.js';
+import { SAMPLE_RATE } from './types.js';
+import type { AssessmentResult, FluencyResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, SampleSpan, ScoringInfo, WordResult } from './types.js';
 
 const OP_NAMES = ['match', 'substitute', 'delete', 'insert'] as const;
 
@@ -31,6 +33,20 @@ export interface AssessmentInputs {
   /** Cost of each operation, in order (match 0), as the DP counted it. */
   opCosts: number[];
   durationSamples: number;
+  /** Speech rate and pauses (without the calibrated fluency score). */
+  fluency: Omit<FluencyResult, 'score'>;
+  /** The calibrated scorer's predictions; absent: scores from goodness and the edit distance. */
+  calibrated?: CalibratedScores;
+}
+
+export interface CalibratedScores {
+  /** Per target phone: predicted expert accuracy 0-2, and P(scored <= 1.0). */
+  phoneAccuracy: number[];
+  mispronounced: number[];
+  /** Per word (wordRanges order): predicted expert accuracy 0-10. */
+  wordAccuracy: number[];
+  utterance: UtterancePredictions;
+  scoring: ScoringInfo;
 }
 
 /**
@@ -54,24 +70,32 @@ function wordOfOperation(type: Operation['type'], position: number, wordOfPhone:
   return wordOfPhone[Math.max(0, Math.min(position - 1, wordOfPhone.length - 1))];
 }
 
-function buildWords(targetPhones: string[], wordOfPhone: number[], phones: PhoneResult[], operations: Operation[], opCosts: number[]): WordResult[] {
-  const words: WordResult[] = [];
-  for (let i = 0; i < targetPhones.length; i++) {
-    const w = wordOfPhone[i];
-    if (!words[w]) words[w] = { word: '', phones: [i, i + 1], start: phones[i].start, end: phones[i].end, score: 0 };
-    const word = words[w];
-    word.phones[1] = i + 1;
-    word.end = Math.max(word.end, phones[i].end);
-  }
-  const distance = new Array<number>(words.length).fill(0);
+/** Each word's target phones [first, last + 1), by word index (words are consecutive). */
+export function wordRanges(wordOfPhone: readonly number[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  wordOfPhone.forEach((w, i) => {
+    if (!ranges[w]) ranges[w] = [i, i + 1];
+    ranges[w][1] = i + 1;
+  });
+  return ranges;
+}
+
+function buildWords(targetPhones: string[], wordOfPhone: number[], phones: PhoneResult[], operations: Operation[], opCosts: number[], wordAccuracy?: number[]): WordResult[] {
+  const distance = new Array<number>(wordRanges(wordOfPhone).length).fill(0);
   operations.forEach((op, k) => {
     distance[wordOfOperation(op.type, op.position, wordOfPhone)] += opCosts[k];
   });
-  for (const [w, word] of words.entries()) {
-    word.word = targetPhones.slice(word.phones[0], word.phones[1]).join(' ');
-    word.score = scoreFromDistance(distance[w], word.phones[1] - word.phones[0]);
-  }
-  return words;
+  return wordRanges(wordOfPhone).map(([a, b], w) => {
+    const editScore = scoreFromDistance(distance[w], b - a);
+    return {
+      word: targetPhones.slice(a, b).join(' '),
+      phones: [a, b],
+      start: phones[a].start,
+      end: Math.max(...phones.slice(a, b).map((p) => p.end)),
+      score: wordAccuracy ? wordAccuracy[w] / 10 : editScore,
+      edit_score: editScore,
+    };
+  });
 }
 
 export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
@@ -96,27 +120,38 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
     errors.push({ ...(op as PronunciationError), timestamp });
   }
 
-  const phones: PhoneResult[] = targetPhones.map((phone, i) => ({
-    phone,
-    ...targetSpan(i),
-    score: goodnessFromRatio(alignment.logPosteriorRatios[i]),
-    status: status[i],
-  }));
+  const { calibrated } = inputs;
+  const phones: PhoneResult[] = targetPhones.map((phone, i) => {
+    const goodness = goodnessFromRatio(alignment.logPosteriorRatios[i]);
+    return {
+      phone,
+      ...targetSpan(i),
+      score: calibrated ? calibrated.phoneAccuracy[i] / 2 : goodness,
+      goodness,
+      ...(calibrated ? { mispronounced_probability: calibrated.mispronounced[i] } : {}),
+      status: status[i],
+    };
+  });
 
   const phoneErrorRate = errors.length / Math.max(targetPhones.length, 1);
+  const editScore = scoreFromDistance(edits.distance, targetPhones.length);
   const result: AssessmentResult = {
     actual_ipa: recognized.map((p) => p.phone).join(' '),
     recognized_ipa: inputs.recognizedIpa,
     target_ipa: targetPhones.join(' '),
-    score: scoreFromDistance(edits.distance, targetPhones.length),
+    score: calibrated ? calibrated.utterance.accuracy / 10 : editScore,
+    edit_score: editScore,
+    scoring: calibrated ? calibrated.scoring : { method: 'edit_distance' },
+    completeness: status.filter((s) => s !== 'deleted').length / Math.max(targetPhones.length, 1),
+    fluency: { ...inputs.fluency, ...(calibrated ? { score: calibrated.utterance.fluency / 10 } : {}) },
     operations,
     errors,
     phones,
-    sample_rate: 16000,
+    sample_rate: SAMPLE_RATE,
     duration_samples: inputs.durationSamples,
     phone_error_rate: phoneErrorRate,
     flags: phoneErrorRate > DIFFERENT_SENTENCE_PER ? ['DIFFERENT_SENTENCE'] : [],
   };
-  if (new Set(wordOfPhone).size > 1) result.words = buildWords(targetPhones, wordOfPhone, phones, operations, opCosts);
+  if (new Set(wordOfPhone).size > 1) result.words = buildWords(targetPhones, wordOfPhone, phones, operations, opCosts, calibrated?.wordAccuracy);
   return result;
 }

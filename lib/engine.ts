@@ -4,19 +4,24 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeAudio, type AudioInput, type LoadedAudio } from './audio-input.js';
-import { buildAssessment } from './assessment.js';
+import { buildAssessment, wordRanges, type CalibratedScores } from './assessment.js';
 import { Batcher } from './batcher.js';
 import { EngineError, toEngineError } from './errors.js';
 import { SubstitutionCosts } from './edit-costs.js';
-import { parseTargetIpa } from './ipa.js';
+import { parseTargetIpa, type ParsedIpa } from './ipa.js';
 import { validateLoadOptions, type LoadOptions } from './load-options.js';
 import { loadManifest, type ModelManifest } from './manifest.js';
 import type { InputOverrides } from './model-tasks.js';
-import { EditOpType, native, type EditCosts, type EditResult, type InferenceResult, type NativeModel } from './native.js';
+import { EditOpType, native, type EditCosts, type EditResult, type ForcedAlignment, type InferenceResult, type NativeModel } from './native.js';
 import { measureSpeech, type SpeechActivity } from './speech-activity.js';
 import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './timeline.js';
 import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './verify.js';
-import type { AssessmentResult, Recognition, RecognizedPhone, StageTimings } from './types.js';
+import { judgedPhones } from './scoring/decisions.js';
+import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './scoring/features.js';
+import { fluencyFeatures, fluencyResult } from './scoring/fluency.js';
+import { Scorer, type FluencyFeatures, type Strictness } from './scoring/scorer.js';
+import { SAMPLE_RATE } from './types.js';
+import type { AssessmentResult, Recognition, RecognizedPhone, SampleSpan, ScoringInfo, StageTimings } from './types.js';
 
 export type { LoadOptions, BatchingOptions, CudaOptions } from './load-options.js';
 
@@ -61,10 +66,24 @@ export class Engine {
   /** Coalesces concurrent inferences when LoadOptions.batching allows more than one per run. */
   private readonly batcher: Batcher<Float32Array, InferenceResult> | undefined;
   private readonly verifyMargin: number | null;
+  /** The calibrated scorer and its error threshold, when one is loaded. */
+  private readonly scoring: { scorer: Scorer; threshold: number; info: ScoringInfo } | undefined;
+  /** Every phone id of the vocabulary: the alternatives each target phone is weighed against. */
+  private readonly phoneIds: Int32Array;
 
-  private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions) {
+  private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions, scorer: Scorer | undefined) {
     this.manifest = manifest;
     this.model = model;
+    this.phoneIds = Int32Array.from(manifest.vocabulary.idByPhone.values()).sort();
+    if (scorer) {
+      const strictness: Strictness = options.strictness ?? 'balanced';
+      const threshold = options.errorThreshold ?? scorer.thresholds[strictness];
+      this.scoring = {
+        scorer,
+        threshold,
+        info: { method: 'calibrated', scorer: scorer.name, strictness: options.errorThreshold === undefined ? strictness : 'custom', error_threshold: threshold },
+      };
+    }
     const batching = options.batching;
     this.batcher =
       batching && batching.maxBatch > 1
@@ -91,6 +110,8 @@ export class Engine {
         `Model "${manifest.name}" has no fp16 variant (its manifest names no "model_fp16"); load it with precision 'fp32'`,
       );
     }
+    const scorerPath = options.scorer === null ? undefined : (options.scorer ?? manifest.scorerPath);
+    const scorer = scorerPath ? await Scorer.load(scorerPath, phoneFeatureNames(manifest.vocabulary.tokens)) : undefined;
     try {
       const model = await native().loadModel({
         ...manifest.nativeConfig,
@@ -102,7 +123,7 @@ export class Engine {
         ioBinding: options.ioBinding,
         maxBatch: options.batching?.maxBatch,
       });
-      return new Engine(manifest, model, options);
+      return new Engine(manifest, model, options, scorer);
     } catch (error) {
       throw toEngineError(error);
     }
@@ -135,15 +156,18 @@ export class Engine {
     }
   }
 
-  /** assess() plus per-stage timings (used by the benchmark). */
-  async assessDetailed(input: AssessInput): Promise<{ result: AssessmentResult; timings: StageTimings }> {
+  /** assess() plus per-stage timings (used by the benchmark) and the scorer's inputs (tools/scorer). */
+  async assessDetailed(
+    input: AssessInput,
+    options: { scoringInputs?: boolean } = {},
+  ): Promise<{ result: AssessmentResult; timings: StageTimings; scoringInputs?: ScoringInputs }> {
     if (!input || typeof input !== 'object') throw new EngineError('INVALID_INPUT', 'assess() takes {audio, targetIpa}');
     if (typeof input.targetIpa !== 'string' || input.targetIpa.trim() === '') {
       throw new EngineError('INVALID_INPUT', 'targetIpa must be a non-empty IPA string, e.g. "hɛloʊ wɜrld"');
     }
     const target = parseTargetIpa(input.targetIpa, this.inventory);
     const { recognition, inference, geometry, timings, speech } = await this.recognizeDetailed(input.audio);
-    checkLengthFitsTarget(speech, geometry.durationSamples / 16000, target.phones.length);
+    checkLengthFitsTarget(speech, geometry.durationSamples / SAMPLE_RATE, target.phones.length);
     const addon = native();
     const { vocabulary } = this.manifest;
     try {
@@ -183,8 +207,39 @@ export class Engine {
           compared = await compareWith(judged);
         }
       }
-      const { edits, comparison } = compared;
       timings.dpMs = performance.now() - t - timings.verifyMs;
+
+      // What the scorer sees: the alternatives to each target phone and the recogniser's verdict.
+      t = performance.now();
+      const scoringInputs = this.scoring || options.scoringInputs ? await this.scoringInputs(inference, target, alignment, targetIds, compared.edits, targetSpans, speech, geometry.durationSamples / SAMPLE_RATE) : undefined;
+      let calibrated: CalibratedScores | undefined;
+      if (this.scoring && scoringInputs) {
+        const { scorer, threshold, info } = this.scoring;
+        const { features, fluency } = scoringInputs;
+        const predicted = scorer.phones(features);
+        const lpr = Array.from(alignment.logPosteriorRatios);
+        const margin = features.alternativeMargin.map((m) => Math.max(-MARGIN_CLIP_NATS, Math.min(MARGIN_CLIP_NATS, m)));
+        const wordAccuracy = scorer.words(scoringInputs.words, predicted, lpr, margin);
+        calibrated = {
+          phoneAccuracy: predicted.accuracy,
+          mispronounced: predicted.mispronounced,
+          wordAccuracy,
+          utterance: scorer.utteranceScores(predicted, wordAccuracy, lpr, margin, fluency),
+          scoring: info,
+        };
+        judged = judgedPhones({
+          targetPhones: target.phones,
+          targetSpans,
+          targetPosteriors: Array.from(alignment.meanLogProbs, Math.exp),
+          flagged: predicted.mispronounced.map((p) => p >= threshold),
+          alternatives: features.bestAlternative.map((id) => (id === null ? null : vocabulary.phoneById[id]!)),
+          recognized: judged,
+          recognizerEdits: compared.edits,
+        });
+        compared = await compareWith(judged);
+      }
+      timings.scoringMs = performance.now() - t;
+      const { edits, comparison } = compared;
 
       const result = buildAssessment({
         targetPhones: target.phones,
@@ -196,12 +251,44 @@ export class Engine {
         edits,
         opCosts: operationCosts(edits, comparison.target, comparison.actual, comparison.costs),
         durationSamples: geometry.durationSamples,
+        fluency: fluencyResult(fluencyFeatures(speech, target.phones.length)),
+        calibrated,
       });
-      timings.totalMs += timings.alignmentMs + timings.dpMs + timings.verifyMs;
-      return { result, timings };
+      timings.totalMs += timings.alignmentMs + timings.dpMs + timings.verifyMs + timings.scoringMs;
+      return { result, timings, scoringInputs };
     } catch (error) {
       throw toEngineError(error);
     }
+  }
+
+  /** The scorer's inputs: each target phone's features (with its alternatives), fluency, words. */
+  private async scoringInputs(
+    inference: InferenceResult,
+    target: ParsedIpa,
+    alignment: ForcedAlignment,
+    targetIds: Int32Array,
+    recognizerEdits: EditResult,
+    targetSpans: SampleSpan[],
+    speech: SpeechActivity,
+    durationSec: number,
+  ): Promise<ScoringInputs> {
+    const { vocabulary } = this.manifest;
+    const alternatives = await native().ctcAlternatives(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, targetIds, this.phoneIds);
+    const features = phoneFeatures({
+      logProbs: inference.logProbs,
+      numFrames: inference.numFrames,
+      vocabSize: inference.vocabSize,
+      tokens: vocabulary.tokens,
+      targetIds,
+      alignment,
+      alternatives,
+      candidateIds: this.phoneIds,
+      recognizerStatus: statusOfTargets(recognizerEdits.types, recognizerEdits.targetIndices, target.phones.length),
+      spans: targetSpans,
+      wordOfPhone: target.wordOfPhone,
+      durationSec,
+    });
+    return { features, fluency: fluencyFeatures(speech, target.phones.length), words: wordRanges(target.wordOfPhone) };
   }
 
   /** One recording's inference: through the batcher when batching is on, else its own run. */
@@ -260,6 +347,7 @@ export class Engine {
         alignmentMs: 0,
         dpMs: 0,
         verifyMs: 0,
+        scoringMs: 0,
         totalMs: decodeMs + inference.timings.featuresMs + inference.timings.inferenceMs + ctcMs,
         batchSize: inference.timings.batchSize ?? 1,
       };
@@ -269,6 +357,24 @@ export class Engine {
       throw toEngineError(error);
     }
   }
+}
+
+/** What the calibrated scorer is computed from (tools/scorer/extract.ts records it for training). */
+export interface ScoringInputs {
+  features: PhoneFeatures;
+  fluency: FluencyFeatures;
+  /** Each word's target phones [first, last + 1). */
+  words: [number, number][];
+}
+
+/** Each target phone's status in an edit script (substituted or deleted where an operation says so). */
+function statusOfTargets(types: Uint8Array, targetIndices: Int32Array, n: number): PhoneStatus[] {
+  const status: PhoneStatus[] = new Array<PhoneStatus>(n).fill('correct');
+  types.forEach((type, k) => {
+    if (type === EditOpType.Substitute) status[targetIndices[k]] = 'substituted';
+    if (type === EditOpType.Delete) status[targetIndices[k]] = 'deleted';
+  });
+  return status;
 }
 
 /** Abstains when the speech in the recording is far too short or far too long for the target. */

@@ -37,6 +37,19 @@ export interface LoadOptions {
    * recognised phones are compared with the target as they are.
    */
   verifyMarginNatsPerPhone?: number | null;
+  /**
+   * The calibrated scorer (lib/scoring/scorer.ts): a scorer file to use instead of the one the
+   * manifest names, or null to score without one (goodness and the edit distance).
+   */
+  scorer?: string | null;
+  /**
+   * How readily a phone is reported as an error, when a calibrated scorer is loaded: one of the
+   * scorer's operating points (default 'balanced': fewest misses with at most 3 % of phones that
+   * every expert scored perfect flagged, on held-out speakers). Ignored without a scorer.
+   */
+  strictness?: 'lenient' | 'balanced' | 'strict';
+  /** A probability in (0, 1] that replaces the strictness level's threshold. */
+  errorThreshold?: number;
 }
 
 export const MAX_BATCH = 1024;
@@ -66,6 +79,9 @@ const loadOptions = z.object({
   ffmpegPath: z.string().optional(),
   maxDurationSec: z.number().positive().optional(),
   verifyMarginNatsPerPhone: z.number().min(0).nullable().optional(),
+  scorer: z.string().min(1).nullable().optional(),
+  strictness: z.enum(['lenient', 'balanced', 'strict']).optional(),
+  errorThreshold: z.number().gt(0).max(1).optional(),
 });
 
 /** The options unchanged when valid; INVALID_INPUT listing every bad field otherwise. */

@@ -104,6 +104,8 @@ const manifestSchema = z.strictObject({
   tasks: tasksSchema.optional(),
   /** Written by the exporters (tools/export): the engine's log-probs against the original model's. */
   self_check: selfCheckSchema.optional(),
+  /** The calibrated scorer trained for this model (tools/scorer), relative to the manifest. */
+  scorer: z.string().min(1).optional(),
 });
 
 export type ManifestJson = z.output<typeof manifestSchema>;
@@ -132,6 +134,8 @@ export interface ModelManifest {
   vocabulary: Vocabulary;
   /** The manifest's `tasks` (phone recognition's prefix is already in nativeConfig's constant inputs). */
   tasks?: ModelTasks;
+  /** The calibrated scorer file (lib/scoring/scorer.ts), when the manifest names one. */
+  scorerPath?: string;
   /** Everything the native model needs except provider choice. */
   nativeConfig: Omit<NativeModelConfig, 'provider' | 'deviceId' | 'intraOpThreads' | 'cuda' | 'ioBinding' | 'maxBatch'>;
 }
@@ -306,6 +310,7 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
     maxDurationSec: json.limits.max_duration_sec,
     vocabulary,
     ...(tasks ? { tasks } : {}),
+    ...(json.scorer ? { scorerPath: resolveModel(json.scorer) } : {}),
     nativeConfig: {
       onnxPath,
       frontend: await loadFrontend(json.frontend, dir, path),

@@ -169,6 +169,17 @@ export interface ForcedAlignment {
   pathLogProb: number;
 }
 
+/** ctcAlternatives: the target's log-likelihood with each phone edited (see native/src/ctc/alternatives.h). */
+export interface CtcAlternatives {
+  /** log P(target | frames). */
+  logLikelihood: number;
+  /** deletion[i]: log P(target without phone i | frames). */
+  deletion: Float64Array;
+  /** substitution[i * numCandidates + c]: log P(target with phone i replaced by candidates[c] | frames). */
+  substitution: Float64Array;
+  numCandidates: number;
+}
+
 // ---------- edit distance ----------
 /** Codes in EditResult.types. */
 export const EditOpType = { Match: 0, Substitute: 1, Delete: 2, Insert: 3 } as const;
@@ -206,6 +217,13 @@ export interface NativeAddon {
    */
   ctcLogLikelihoods(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, sequences: Int32Array[]): Promise<Float64Array>;
   ctcLogLikelihoodsSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, sequences: Int32Array[]): Float64Array;
+  /**
+   * For each target phone, the total CTC log-likelihood with that phone replaced by each
+   * candidate, and with it deleted (-Infinity where the frames cannot hold the sequence).
+   * INVALID_INPUT for empty targets, or a target or candidate that is the blank or outside the vocabulary.
+   */
+  ctcAlternatives(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array, candidates: Int32Array): Promise<CtcAlternatives>;
+  ctcAlternativesSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array, candidates: Int32Array): CtcAlternatives;
   editDistance(target: Int32Array, actual: Int32Array, costs: EditCosts): Promise<EditResult>;
   editDistanceSync(target: Int32Array, actual: Int32Array, costs: EditCosts): EditResult;
 }

@@ -1,5 +1,8 @@
 // The contract's result shapes (../shared/reference/api-contract.md); field names are the contract's.
 
+/** Every sample index and duration in the engine's results is at this rate. */
+export const SAMPLE_RATE = 16000;
+
 export type EditType = 'match' | 'substitute' | 'delete' | 'insert';
 
 export interface SampleSpan {
@@ -24,7 +27,15 @@ export interface PronunciationError extends Operation {
 
 export interface PhoneResult extends SampleSpan {
   phone: string;
+  /**
+   * With a calibrated scorer (`scoring.method` 'calibrated'): the experts' 0-2 phone accuracy
+   * predicted for this phone, divided by 2. Without one: `goodness`.
+   */
   score: number;
+  /** Goodness of pronunciation: sigmoid of the log posterior ratio over the aligned frames (README). */
+  goodness: number;
+  /** Calibrated scorer only: the probability that experts would score this phone 1.0 or below (of 2). */
+  mispronounced_probability?: number;
   status: 'correct' | 'substituted' | 'deleted';
 }
 
@@ -33,8 +44,36 @@ export interface WordResult extends SampleSpan {
   word: string;
   /** Target phone indices [first, last + 1). */
   phones: [number, number];
-  /** max(0, 1 - D_w / N_w) over the word's own operations (an insertion goes with the phone before it). */
+  /** Calibrated: the experts' 0-10 word accuracy predicted, divided by 10. Otherwise `edit_score`. */
   score: number;
+  /** max(0, 1 - D_w / N_w) over the word's own operations (an insertion goes with the phone before it). */
+  edit_score: number;
+}
+
+/** How the scores were made. */
+export interface ScoringInfo {
+  /** 'calibrated': predictions of experts' scores by the bundle's scorer; 'edit_distance': score = edit_score, phone scores = goodness. */
+  method: 'calibrated' | 'edit_distance';
+  /** The scorer's name (calibrated only). */
+  scorer?: string;
+  /** The strictness level whose threshold decided the errors, or 'custom' (calibrated only). */
+  strictness?: 'lenient' | 'balanced' | 'strict' | 'custom';
+  /** A target phone with mispronounced_probability at or above this is an error (calibrated only). */
+  error_threshold?: number;
+}
+
+/** Speech rate and pauses, measured on the recording (speech frames 6 dB above its noise floor). */
+export interface FluencyResult {
+  /** Target phones per second from the first to the last speech frame. */
+  phones_per_sec: number;
+  /** Target phones per second of that span without its pauses. */
+  articulation_rate: number;
+  /** Silences of at least 0.25 s between speech. */
+  pause_count: number;
+  pause_sec: number;
+  longest_pause_sec: number;
+  /** Calibrated only: the experts' 0-10 fluency predicted, divided by 10. */
+  score?: number;
 }
 
 /** Why a result should not be shown as an ordinary assessment. */
@@ -50,7 +89,17 @@ export interface AssessmentResult {
   /** The recogniser's own output (greedy CTC decoding), before verification. */
   recognized_ipa: string;
   target_ipa: string;
+  /**
+   * Calibrated (`scoring.method` 'calibrated'): the experts' 0-10 sentence accuracy predicted by
+   * the bundle's scorer, divided by 10. Otherwise `edit_score`.
+   */
   score: number;
+  /** max(0, 1 - D / N): D the weighted edit distance between target and actual_ipa, N the target phones. */
+  edit_score: number;
+  scoring: ScoringInfo;
+  /** Share of the target phones judged spoken (not deleted). */
+  completeness: number;
+  fluency: FluencyResult;
   operations: Operation[];
   errors: PronunciationError[];
   phones: PhoneResult[];
@@ -87,6 +136,8 @@ export interface StageTimings {
   dpMs: number;
   /** Verification of disputed regions: CTC log-likelihoods of the target's versions (lib/verify.ts). */
   verifyMs: number;
+  /** The alternatives to each target phone (native ctcAlternatives), features and the calibrated scorer with its decisions. */
+  scoringMs: number;
   totalMs: number;
   /** Recordings in the ONNX Runtime run that computed this one's log-probabilities (1 unbatched). */
   batchSize?: number;

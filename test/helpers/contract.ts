@@ -57,7 +57,25 @@ export function contractViolations(r: AssessmentResult): string[] {
   });
   if (Math.abs(r.phone_error_rate - r.errors.length / target.length) > 1e-12) v.push('phone_error_rate is not errors / target phones');
   if (r.flags.includes('DIFFERENT_SENTENCE') !== r.phone_error_rate > 0.8) v.push('DIFFERENT_SENTENCE flag disagrees with the phone error rate');
+  // edit_score is 1 exactly when the phones judged spoken equal the target; so is score without a calibrated scorer.
   const exact = target.join(' ') === actual.join(' ');
-  if (exact !== (r.score === 1)) v.push(`score is ${r.score} but the phones ${exact ? 'match' : 'differ'}`);
+  if (exact !== (r.edit_score === 1)) v.push(`edit_score is ${r.edit_score} but the phones ${exact ? 'match' : 'differ'}`);
+  if (r.scoring.method === 'edit_distance' && r.score !== r.edit_score) v.push('without a calibrated scorer, score is not edit_score');
+  if (r.scoring.method === 'calibrated') {
+    if (!(typeof r.scoring.error_threshold === 'number' && r.scoring.scorer)) v.push('calibrated scoring without its scorer and threshold');
+    r.phones.forEach((p, i) => {
+      const prob = p.mispronounced_probability;
+      if (!(typeof prob === 'number' && prob >= 0 && prob <= 1)) v.push(`phones[${i}].mispronounced_probability ${prob}`);
+    });
+  }
+  r.phones.forEach((p, i) => {
+    if (!(p.goodness >= 0 && p.goodness <= 1)) v.push(`phones[${i}].goodness outside [0, 1]`);
+  });
+  const spoken = r.phones.filter((p) => p.status !== 'deleted').length / target.length;
+  if (Math.abs(r.completeness - spoken) > 1e-12) v.push(`completeness ${r.completeness} is not the share of phones not deleted (${spoken})`);
+  for (const [key, value] of Object.entries(r.fluency)) if (!(Number.isFinite(value) && value >= 0)) v.push(`fluency.${key} is ${value}`);
+  for (const [i, w] of (r.words ?? []).entries()) {
+    if (!(w.score >= 0 && w.score <= 1 && w.edit_score >= 0 && w.edit_score <= 1)) v.push(`words[${i}] scores outside [0, 1]`);
+  }
   return v;
 }
