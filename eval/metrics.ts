@@ -207,3 +207,21 @@ export function listConfusions(counts: ConfusionCounts, { includeMatches = false
     .map((r) => ({ ...r, shareOfExpected: r.expected === NONE ? null : r.count / totals.get(r.expected)! }))
     .sort((a, b) => b.count - a.count || (a.expected + a.actual < b.expected + b.actual ? -1 : a.expected + a.actual > b.expected + b.actual ? 1 : 0));
 }
+
+/** Pearson correlation of two equal-length series; null when either is constant or empty. */
+export function pearson(x: readonly number[], y: readonly number[]): number | null {
+  if (x.length !== y.length) throw new Error(`pearson: ${x.length} and ${y.length} values`);
+  const n = x.length;
+  if (n === 0) return null;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+}

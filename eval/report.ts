@@ -1,6 +1,7 @@
 // The evaluation report: its JSON shape, its Markdown rendering and the short stdout summary.
 import { renderMismatched, type MismatchedReport } from './mismatched.js';
 import type { Failure, SetReport } from './evaluate.js';
+import type { HumanMetrics, HumanReport } from './human.js';
 
 export interface EvalReport {
   tool: 'pronunciation-engine eval';
@@ -14,6 +15,8 @@ export interface EvalReport {
   real: null | (SetReport & { source: { data_dir: string; speaker_rule: string; speakers: string[]; available: number; limit: number | null } });
   /** DIFFERENT_SENTENCE calibration on the real set (absent in reports written before it existed). */
   mismatched?: MismatchedReport | null;
+  /** Agreement with the experts' scores on held-out speakers (absent in reports written before it existed). */
+  human?: HumanReport | null;
 }
 
 export const PLUMBING_WARNING =
@@ -154,7 +157,57 @@ export function renderMarkdown(r: EvalReport): string {
     );
   }
   if (r.mismatched) out.push(...renderMismatched(r.mismatched));
+  if (r.human) out.push(...renderHuman(r.human));
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+function humanRows(h: HumanReport): string[][] {
+  const cols: [string, HumanMetrics | null][] = [
+    ['calibrated (scorer of the other folds)', h.calibrated],
+    ['uncalibrated (goodness, edit distance)', h.uncalibrated],
+  ];
+  const row = (label: string, f: (m: HumanMetrics) => string) => [label, ...cols.map(([, m]) => (m ? f(m) : 'no scorer'))];
+  const det = (m: HumanMetrics, key: string) => {
+    const d = m.detection[key];
+    return `${num(d.precision)} / ${num(d.recall)} / ${num(d.f1)}`;
+  };
+  return [
+    row('utterances (refused)', (m) => `${m.utterances} (${m.refused.length})`),
+    row('phone PCC', (m) => num(m.pcc.phone, 3)),
+    row('word PCC (accuracy)', (m) => num(m.pcc.word, 3)),
+    row('sentence PCC (accuracy)', (m) => num(m.pcc.sentence_accuracy, 3)),
+    row('completeness PCC', (m) => num(m.pcc.completeness, 3)),
+    row('fluency PCC (fluency.score)', (m) => num(m.pcc.fluency, 3)),
+    row('mispronounced <= 1.0: P / R / F1', (m) => det(m, '1.0')),
+    row('mispronounced <= 0.5: P / R / F1', (m) => det(m, '0.5')),
+    row('false alarms (all experts 2.0)', (m) => `${pct(m.false_alarms.rate)} (${m.false_alarms.flagged} / ${m.false_alarms.phones})`),
+    row('phones flagged', (m) => pct(m.flagged_share)),
+  ];
+}
+
+function renderHuman(h: HumanReport): string[] {
+  const out = [
+    "## Agreement with experts (speechocean762 train split, held-out speakers)",
+    '',
+    `${h.source.utterances} utterances of ${h.source.speakers} speakers (${h.source.speaker_rule}), in ${h.source.folds} speaker folds; the acoustic model never trained on them. Calibrated: each fold assessed with the scorer trained without it (the bundle's scorer-folds/). Pearson correlations with the experts' phone (0-2), word accuracy and sentence accuracy (0-10) scores; a phone is flagged when its status is not "correct"; "mispronounced" = the experts' mean phone score at or below the threshold.`,
+    '',
+    table(['', ...['calibrated (scorer of the other folds)', 'uncalibrated (goodness, edit distance)']], humanRows(h)),
+    '',
+  ];
+  if (h.calibrated) {
+    out.push(
+      `Scorer \`${h.calibrated.scorer}\`, strictness ${h.calibrated.strictness}. Per fold (calibrated): ` +
+        h.calibrated.per_fold.map((f) => `fold ${f.fold}: ${f.utterances} utt., phone ${num(f.phone_pcc, 3)}, sentence ${num(f.sentence_pcc, 3)}`).join('; ') +
+        '.',
+      '',
+    );
+  }
+  const m = h.calibrated ?? h.uncalibrated;
+  out.push(
+    `Fluency features against the experts' fluency (PCC): ${Object.entries(m.fluency_features).map(([k, v]) => `${k} ${num(v, 3)}`).join(', ')}.`,
+    '',
+  );
+  return out;
 }
 
 /** One screen for stdout. */
@@ -176,6 +229,10 @@ export function renderSummary(r: EvalReport, paths: { json: string; markdown: st
     const byCode = new Map<string, number>();
     for (const f of failed) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
     lines.push(`engine errors: ${[...byCode].map(([c, n]) => `${c} x${n}`).join(', ')} (listed in the report)`);
+  }
+  if (r.human) {
+    lines.push("agreement with experts (held-out speakers)      calibrated | uncalibrated");
+    for (const [label, a, b] of humanRows(r.human)) lines.push(`  ${label.padEnd(44)} ${a} | ${b}`);
   }
   lines.push(`report: ${paths.markdown}`, `        ${paths.json}`, `reproduce: ${r.command}`);
   return lines.join('\n');

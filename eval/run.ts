@@ -6,8 +6,10 @@ import { parseArgs } from 'node:util';
 import { load } from '../lib/engine.js';
 import { evaluateMismatched } from './mismatched.js';
 import { evaluateReal, evaluateSynthetic, type EvaluateOptions } from './evaluate.js';
+import { evaluateHuman } from './human.js';
+import { readHumanSet } from './human-labels.js';
 import { makeFolder, readFoldMap } from './fold-phones.js';
-import { readRealSet, SPEECHOCEAN_DIR } from './real.js';
+import { readRealSet, SHARED_DATA_DIR } from './real.js';
 import { PLUMBING_WARNING, renderMarkdown, renderSummary, type EvalReport } from './report.js';
 import { DEFAULT_CACHE, ensureSyntheticSet, REPO_ROOT } from './synthetic.js';
 
@@ -19,13 +21,15 @@ const HELP = `npm run eval -- [options]
   --seed S             generator seed (default 1)
   --real-limit N       at most N real utterances, round-robin over held-out speakers (default: all)
   --skip-synthetic     only the real set
-  --skip-real          only the synthetic set
+  --skip-real          no real-speech sections (real PER, mismatched pairs, experts' labels)
+  --skip-human         no agreement with the experts' labels (the slowest real section)
+  --strictness LEVEL   the calibrated scorer's error threshold: lenient, balanced (default), strict
   --concurrency N      utterances in flight (default 2)
   --threads N          ONNX Runtime intra-op threads per inference (default 1)
   --top N              confusions listed (default 20)
   --verify-margin X    the engine's verification margin in nats per phone, or "off" (default: the engine's)
   --python PATH        Python with numpy for tools/synth (default /usr/bin/python3)
-  --data DIR           speechocean762-dev folder (default ${SPEECHOCEAN_DIR})
+  --data DIR           folder holding speechocean762-dev, -more and -scores (default ${SHARED_DATA_DIR})
   --cache DIR          synthetic cache (default eval/.cache)`;
 
 /** undefined: the engine's default; null: verification off. */
@@ -66,12 +70,14 @@ async function main(): Promise<number> {
       'real-limit': { type: 'string' },
       'skip-synthetic': { type: 'boolean', default: false },
       'skip-real': { type: 'boolean', default: false },
+      'skip-human': { type: 'boolean', default: false },
+      strictness: { type: 'string' },
       concurrency: { type: 'string' },
       threads: { type: 'string' },
       top: { type: 'string' },
       'verify-margin': { type: 'string' },
       python: { type: 'string', default: '/usr/bin/python3' },
-      data: { type: 'string', default: SPEECHOCEAN_DIR },
+      data: { type: 'string', default: SHARED_DATA_DIR },
       cache: { type: 'string', default: DEFAULT_CACHE },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -89,12 +95,19 @@ async function main(): Promise<number> {
   const top = positiveInt('top', values.top, 20);
   const verifyMargin = parseVerifyMargin(values['verify-margin']);
   if (values['skip-synthetic'] && values['skip-real']) throw new Error('--skip-synthetic and --skip-real leave nothing to evaluate');
+  const strictness = values.strictness;
+  if (strictness !== undefined && !['lenient', 'balanced', 'strict'].includes(strictness)) throw new Error(`--strictness needs lenient, balanced or strict, not "${strictness}"`);
+  const loadOptions = {
+    threads,
+    ...(verifyMargin === undefined ? {} : { verifyMarginNatsPerPhone: verifyMargin }),
+    ...(strictness ? { strictness: strictness as 'lenient' | 'balanced' | 'strict' } : {}),
+  };
 
   const defaultModel = join(REPO_ROOT, 'models', 'default');
   const modelDir = values.model ? resolve(values.model) : existsSync(join(defaultModel, 'manifest.json')) ? defaultModel : join(REPO_ROOT, 'models', 'plumbing');
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const t0 = Date.now();
-  const engine = await load(modelDir, { threads, ...(verifyMargin === undefined ? {} : { verifyMarginNatsPerPhone: verifyMargin }) });
+  const engine = await load(modelDir, loadOptions);
   const plumbing = engine.manifest.name === 'plumbing';
   if (plumbing) log(`\n!!! ${PLUMBING_WARNING}\n`);
   const inventory = new Set(engine.phones);
@@ -106,7 +119,10 @@ async function main(): Promise<number> {
     `--model ${rel(modelDir)}`,
     values['skip-synthetic'] ? '--skip-synthetic' : `--synthetic-n ${syntheticN} --seed ${seed}`,
     values['skip-real'] ? '--skip-real' : realLimit !== null ? `--real-limit ${realLimit}` : '',
-    values.data !== SPEECHOCEAN_DIR && !values['skip-real'] ? `--data ${values.data}` : '',
+    values.data !== SHARED_DATA_DIR && !values['skip-real'] ? `--data ${values.data}` : '',
+    values['skip-human'] && !values['skip-real'] ? '--skip-human' : '',
+    strictness ? `--strictness ${strictness}` : '',
+    verifyMargin !== undefined ? `--verify-margin ${verifyMargin === null ? 'off' : verifyMargin}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -135,6 +151,13 @@ async function main(): Promise<number> {
     mismatched = await evaluateMismatched(set.items, { engine, fold, concurrency });
   }
 
+  let human: EvalReport['human'] = null;
+  if (!values['skip-real'] && !values['skip-human']) {
+    const set = readHumanSet({ dataDir: values.data!, limit: realLimit ?? undefined });
+    log(`experts' labels: ${set.items.length} utterances of ${set.speakers.length} held-out speakers in ${new Set(Object.values(set.foldOf)).size} speaker folds`);
+    human = await evaluateHuman({ modelDir, set, loadOptions, concurrency, progress: progress("experts' labels") });
+  }
+
   const report: EvalReport = {
     tool: 'pronunciation-engine eval',
     generated_at: new Date().toISOString(),
@@ -146,6 +169,7 @@ async function main(): Promise<number> {
     synthetic,
     real,
     mismatched,
+    human,
   };
   mkdirSync(outDir, { recursive: true });
   const paths = { json: join(outDir, 'report.json'), markdown: join(outDir, 'report.md') };
