@@ -48,6 +48,8 @@ const CONTENT_TYPES: Record<string, string> = {
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "media-src 'self' blob:",
+  // The page's own blob: URLs (a reviewer's or a test's script may read back what a span played).
+  "connect-src 'self' blob:",
   "img-src 'self' data:",
   "base-uri 'none'",
   "form-action 'none'",

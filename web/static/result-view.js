@@ -66,7 +66,7 @@ function rovingFocus(row, items) {
  * @typedef {{ assessment: Assessment, audio: { sample_rate: number, wav_base64: string } }} AssessResponse
  */
 
-/** @type {{ url: string, resize: ResizeObserver } | null} */
+/** @type {{ url: string, resize: ResizeObserver, player: SpanPlayer } | null} */
 let shown = null;
 
 /**
@@ -86,33 +86,34 @@ export function renderResult(response, textWords) {
   };
 
   if (shown) {
+    shown.player.dispose();
     URL.revokeObjectURL(shown.url);
     shown.resize.disconnect();
   }
   const bytes = base64Bytes(response.audio.wav_base64);
   const samples = wavSamples(bytes);
   const url = URL.createObjectURL(new Blob([bytes], { type: 'audio/wav' }));
-  const audio = /** @type {HTMLAudioElement} */ (byId('player'));
-  audio.src = url;
-  delete audio.dataset.spanStart;
-  delete audio.dataset.spanEnd;
+  const whole = /** @type {HTMLAudioElement} */ (byId('player'));
+  whole.src = url;
 
   const highlight = byId('span-highlight');
   const playhead = byId('playhead');
   highlight.hidden = true;
   playhead.hidden = true;
-  const player = new SpanPlayer(
-    audio,
+  const player = new SpanPlayer({
+    whole,
+    span: /** @type {HTMLAudioElement} */ (byId('span-player')),
+    wav: bytes,
     sampleRate,
-    (start, end) => {
+    onSpan: (start, end) => {
       place(highlight, { start, end });
       highlight.hidden = false;
     },
-    (time) => {
+    onTime: (time) => {
       playhead.hidden = time === null;
       if (time !== null) playhead.style.left = `${((time * sampleRate) / total) * 100}%`;
     },
-  );
+  });
   const selected = byId('selected');
   /** @param {HTMLElement} button @param {{start: number, end: number}} span */
   const playable = (button, span) => {
@@ -202,7 +203,10 @@ export function renderResult(response, textWords) {
   const insertions = assessment.errors.flatMap((error, k) => {
     if (error.type !== 'insert') return [];
     const label = `${describeError(error)}, ${range(error.timestamp)}`;
-    const button = element('button', { type: 'button', class: 'insertion', 'data-error-index': String(k), 'aria-label': label, title: label }, [`+${error.actual}`]);
+    // The button spans exactly where the phone was heard; its label may stick out of a short span.
+    const button = element('button', { type: 'button', class: 'insertion', 'data-error-index': String(k), 'aria-label': label, title: label }, [
+      element('span', { class: 'insertion-label' }, [`+${error.actual}`]),
+    ]);
     place(button, error.timestamp);
     return [playable(button, error.timestamp)];
   });
@@ -245,7 +249,7 @@ export function renderResult(response, textWords) {
   ];
   const resize = new ResizeObserver(() => drawWaveform(canvas, samples, tints));
   resize.observe(canvas);
-  shown = { url, resize };
+  shown = { url, resize, player };
 }
 
 export function hideResult() {
