@@ -3,6 +3,7 @@
 // pronunciation-engine recognize <audio> [--model DIR]
 // pronunciation-engine logprobs <audio> [--model DIR] (--json | --f32 FILE)
 // pronunciation-engine ipa "<text>" [--lang en-us] [--audio FILE] [--model DIR] | ipa --languages
+// pronunciation-engine web [--port P] [--host H] [--model DIR]
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { load } from './engine.js';
@@ -16,6 +17,7 @@ const USAGE = `Usage:
   pronunciation-engine logprobs <audio> [--model DIR] [--provider cpu|cuda] (--json | --f32 FILE)
   pronunciation-engine ipa "<text>" [--lang en-us] [--audio FILE [--model DIR] [--provider cpu|cuda]]
   pronunciation-engine ipa --languages
+  pronunciation-engine web [--port 8080] [--host 127.0.0.1] [--model DIR] [--provider cpu|cuda]
 
 <audio> is a file path (WAV, FLAC, OGG, Opus, MP3; WebM and MP4 through ffmpeg).
 --model defaults to the bundled model (models/default). Prints the contract JSON;
@@ -25,7 +27,10 @@ pronunciation is chosen to fit the recording. --languages lists the language cod
 logprobs prints the model's frame log-probabilities as the engine computes them (frontend + ONNX,
 skip_frames dropped): --json prints {"model","num_frames","vocab_size","frame_shift_samples",
 "log_probs":[[...], ...]}; --f32 FILE writes them as row-major float32 little-endian instead and
-prints the same JSON without "log_probs".`;
+prints the same JSON without "log_probs".
+web serves a page to record or upload a sentence and see each phone's verdict, with its JSON API,
+on http://127.0.0.1:8080/ until Ctrl+C; --host 0.0.0.0 (or any non-loopback address) exposes it
+to the network, with a warning. Caps: AUDIO_MAX_BYTES, AUDIO_MAX_DURATION_SEC as for the workers.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       languages: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       f32: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -51,6 +58,11 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (command === 'ipa') return ipaCommand(positionals.slice(1), values);
+  if (command === 'web') {
+    if (positionals.length > 1) throw new EngineError('INVALID_INPUT', `web takes no positional arguments.\n${USAGE}`);
+    const { webCommand } = await import('../web/command.js');
+    return webCommand(values);
+  }
   if (!audio || extra.length > 0) throw new EngineError('INVALID_INPUT', `Expected exactly one audio file.\n${USAGE}`);
   if (values.provider !== undefined && values.provider !== 'cpu' && values.provider !== 'cuda') {
     throw new EngineError('INVALID_INPUT', `--provider must be cpu or cuda, not "${values.provider}"`);

@@ -154,7 +154,8 @@ function fetchFailed(message: string, details?: Record<string, unknown>): Engine
   return new EngineError('AUDIO_FETCH_FAILED', message, details);
 }
 
-function tooLarge(maxBytes: number, details?: Record<string, unknown>): EngineError {
+/** AUDIO_TOO_LARGE for audio over maxBytes (also used by the web page's server for its request bodies). */
+export function tooLarge(maxBytes: number, details?: Record<string, unknown>): EngineError {
   return new EngineError(
     'AUDIO_TOO_LARGE',
     `The audio is larger than ${formatBytes(maxBytes)}; send a shorter or more compressed recording (e.g. Opus or MP3)`,

@@ -1,0 +1,28 @@
+// 16-bit PCM mono WAV of float samples: the page plays and draws exactly the audio the engine
+// assessed (its decoded, resampled 16 kHz samples), so every span lands where the engine put it.
+// (Chrome cannot seek reliably in MediaRecorder's WebM, which carries no duration or cues.)
+
+const HEADER_BYTES = 44;
+
+export function encodeWav16(samples: Float32Array, sampleRate: number): Buffer {
+  const dataBytes = samples.length * 2;
+  const out = Buffer.alloc(HEADER_BYTES + dataBytes);
+  out.write('RIFF', 0, 'ascii');
+  out.writeUInt32LE(36 + dataBytes, 4);
+  out.write('WAVE', 8, 'ascii');
+  out.write('fmt ', 12, 'ascii');
+  out.writeUInt32LE(16, 16); // fmt chunk size
+  out.writeUInt16LE(1, 20); // PCM
+  out.writeUInt16LE(1, 22); // mono
+  out.writeUInt32LE(sampleRate, 24);
+  out.writeUInt32LE(sampleRate * 2, 28); // byte rate
+  out.writeUInt16LE(2, 32); // block align
+  out.writeUInt16LE(16, 34); // bits per sample
+  out.write('data', 36, 'ascii');
+  out.writeUInt32LE(dataBytes, 40);
+  for (let i = 0; i < samples.length; i++) {
+    const clipped = Math.max(-1, Math.min(1, samples[i]));
+    out.writeInt16LE(Math.round(clipped < 0 ? clipped * 0x8000 : clipped * 0x7fff), HEADER_BYTES + 2 * i);
+  }
+  return out;
+}
