@@ -3,7 +3,7 @@
 // Text only (the first candidate, espeak-ng), and audio-guided (each word's candidate chosen by
 // the engine's model on the utterance's recording). Mismatches are classified by
 // eval/g2p-mismatch.ts. See eval/README.md, "G2P".
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../lib/engine.js';
 import { EngineError } from '../lib/errors.js';
@@ -13,6 +13,7 @@ import { mapPool, type Failure } from './evaluate.js';
 import type { PhoneFold } from './g2p-fold.js';
 import { classifyMismatch, MISMATCH_CLASSES, readAsLetters, scoreWord, type MismatchClass } from './g2p-mismatch.js';
 import { ratio } from './metrics.js';
+import { readTable } from './real.js';
 import { REPO_ROOT } from './synthetic.js';
 
 /** The whole train split: ../shared beside the checkout, as for the real set. */
@@ -25,16 +26,6 @@ export interface G2pItem {
 }
 
 export type Lexicon = ReadonlyMap<string, string[][]>;
-
-function readTable(path: string): [string, string][] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const tab = line.search(/\s/);
-      return [line.slice(0, tab), line.slice(tab + 1).trim()];
-    });
-}
 
 /** lexicon.txt: WORD<TAB>ARPAbet phones, one line per variant -> upper-case word -> IPA variants. */
 export function readLexicon(path: string): Lexicon {
