@@ -210,9 +210,10 @@ async function englishCandidates(spoken: SpokenText, primary: G2pNativeResult, w
       if (word) addCandidate(word, w.phones, `espeak-ng:${other.language}`);
     }
   }
+  const spokenOf = new Map<number, { word: string; reading: Reading }[]>();
+  spoken.normalised.forEach((w, k) => spokenOf.set(spoken.origin[k], [...(spokenOf.get(spoken.origin[k]) ?? []), { word: w, reading: spoken.reading[k] }]));
   for (const word of words) {
-    const spokenWords = spoken.normalised.map((w, k) => ({ word: w, reading: spoken.reading[k] })).filter((_, k) => spoken.origin[k] === word.index);
-    for (const entry of await dictionaryPronunciations(spokenWords)) addCandidate(word, entry.phones, `cmudict:${entry.entry}`);
+    for (const entry of await dictionaryPronunciations(spokenOf.get(word.index) ?? [])) addCandidate(word, entry.phones, `cmudict:${entry.entry}`);
   }
 }
 
