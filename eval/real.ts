@@ -74,7 +74,8 @@ export interface RealSet {
   items: RealItem[];
 }
 
-function readTable(path: string): [string, string][] {
+/** A Kaldi-style table: `<key><whitespace><value>` a line. */
+export function readTable(path: string): [string, string][] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')

@@ -2,6 +2,8 @@
 import { renderMismatched, type MismatchedReport } from './mismatched.js';
 import type { Failure, SetReport } from './evaluate.js';
 import type { HumanMetrics, HumanReport } from './human.js';
+import type { G2pModeReport, G2pReport } from './g2p.js';
+import { MISMATCH_CLASSES } from './g2p-mismatch.js';
 
 export interface EvalReport {
   tool: 'pronunciation-engine eval';
@@ -17,6 +19,8 @@ export interface EvalReport {
   mismatched?: MismatchedReport | null;
   /** Agreement with the experts' scores on held-out speakers (absent in reports written before it existed). */
   human?: HumanReport | null;
+  /** G2P against the corpus lexicon (absent in reports written before it existed). */
+  g2p?: G2pReport | null;
 }
 
 export const PLUMBING_WARNING =
@@ -92,11 +96,10 @@ export function renderMarkdown(r: EvalReport): string {
     `- Generated ${r.generated_at} with Node ${r.run.node}; ${r.run.concurrency} utterances in flight, ${r.run.threads_per_inference} ONNX Runtime thread(s) each.`,
     `- Target phones: ${r.folding}`,
     '',
-    '## Summary',
-    '',
-    table(['', 'synthetic (held-out voices and sentences)', 'real (speechocean762, held-out speakers)'], summaryRows(r)),
-    '',
   );
+  if (r.synthetic || r.real) {
+    out.push('## Summary', '', table(['', 'synthetic (held-out voices and sentences)', 'real (speechocean762, held-out speakers)'], summaryRows(r)), '');
+  }
   const s = r.synthetic;
   if (s) {
     out.push(
@@ -158,6 +161,7 @@ export function renderMarkdown(r: EvalReport): string {
   }
   if (r.mismatched) out.push(...renderMismatched(r.mismatched));
   if (r.human) out.push(...renderHuman(r.human));
+  if (r.g2p) out.push(...renderG2p(r.g2p));
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
@@ -210,6 +214,58 @@ function renderHuman(h: HumanReport): string[] {
   return out;
 }
 
+
+function g2pRows(g: G2pReport): [string, string, string][] {
+  const cell = (m: G2pModeReport | null, f: (x: G2pModeReport) => string) => (m ? f(m) : 'skipped');
+  const row = (label: string, f: (x: G2pModeReport) => string): [string, string, string] => [label, f(g.text_only), cell(g.audio_guided, f)];
+  return [
+    row('words (utterances)', (x) => `${x.words} (${x.utterances})`),
+    row('word exact-match', (x) => `${pct(x.exact_rate)} (${x.exact} / ${x.words})`),
+    row('phone error rate', (x) => `${pct(x.per.rate)} (${x.per.edits} / ${x.per.reference_phones})`),
+    row('words read as letters', (x) => String(x.read_as_letters.count)),
+    ...MISMATCH_CLASSES.map((c) => row(`mismatches: ${c}`, (x) => `${x.mismatches[c].count} (${pct(x.mismatches[c].share)})`)),
+    row('engine errors', (x) => String(x.engine_errors.length)),
+    row('wall time', (x) => `${num(x.wall_seconds, 1)} s`),
+  ];
+}
+
+function renderG2p(g: G2pReport): string[] {
+  const out = [
+    '## G2P against the corpus lexicon',
+    '',
+    `\`generateIpa\` (en-us) on ${g.text_only.utterances} transcripts${g.source.limit !== null ? ` (--g2p-limit ${g.source.limit} of ${g.source.utterances_available}, evenly spaced)` : ''} of \`${g.source.data_dirs.join('`, `')}\`, each word compared with every variant of it in \`${g.source.lexicon}\`. Text only: the first candidate (espeak-ng). Audio-guided: each word's candidate (espeak-ng en-us / en-gb, CMUdict variants) chosen by the model on the utterance's own recording. Phone error rate: edit distance to the closest variant over its length.`,
+    '',
+    `Folding (eval/g2p-fold.ts, both sides): ${g.folding.map((f, i) => `${i + 1}. ${f}`).join('; ')}.`,
+    '',
+    table(['', 'text only', 'audio-guided'], g2pRows(g)),
+    '',
+  ];
+  const modes: [string, G2pModeReport | null][] = [
+    ['text only', g.text_only],
+    ['audio-guided', g.audio_guided],
+  ];
+  for (const [label, m] of modes) {
+    if (!m) continue;
+    out.push(`### Mismatches by class (${label})`, '');
+    for (const c of MISMATCH_CLASSES) {
+      const klass = m.mismatches[c];
+      if (klass.count === 0) continue;
+      out.push(
+        `**${c}**: ${klass.count} words (${pct(klass.share)} of mismatches)`,
+        '',
+        table(
+          ['word', 'times', 'generated', 'lexicon'],
+          klass.examples.map((e) => [e.word, String(e.count), e.generated, e.lexicon.join(' or ')]),
+        ),
+        '',
+      );
+    }
+    if (m.chosen_sources) out.push(`Chosen candidates by source: ${Object.entries(m.chosen_sources).map(([s, n]) => `${s} ${n}`).join(', ')}.`, '');
+    out.push(failures('Utterances the engine refused', m.engine_errors), '');
+  }
+  return out;
+}
+
 /** One screen for stdout. */
 export function renderSummary(r: EvalReport, paths: { json: string; markdown: string }): string {
   const rows = summaryRows(r);
@@ -218,12 +274,19 @@ export function renderSummary(r: EvalReport, paths: { json: string; markdown: st
   const lines = [
     `pronunciation-engine eval: model "${r.model.name}" (${r.model.dir})`,
     ...(r.model.plumbing ? ['', `!!! ${PLUMBING_WARNING}`, ''] : []),
-    `${''.padEnd(w0)}  ${'synthetic'.padEnd(w1)}  real`,
-    ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
+    ...(r.synthetic || r.real ? [`${''.padEnd(w0)}  ${'synthetic'.padEnd(w1)}  real`, ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`)] : []),
   ];
   const top = (label: string, set: SetReport | null) =>
     set && set.confusions.top.length ? [`top confusions (${label}): ${set.confusions.top.slice(0, 6).map((c) => `${c.expected}->${c.actual} ${c.count}`).join(', ')}`] : [];
   lines.push(...top('synthetic', r.synthetic), ...top('real', r.real));
+  if (r.g2p) {
+    const g = r.g2p;
+    const mode = (label: string, m: G2pModeReport | null) =>
+      m
+        ? `g2p ${label}: word exact-match ${pct(m.exact_rate)} (${m.exact} / ${m.words}), PER ${pct(m.per.rate)}, read as letters ${m.read_as_letters.count}; mismatches ${MISMATCH_CLASSES.map((c) => `${c} ${m.mismatches[c].count}`).join(', ')}`
+        : `g2p ${label}: skipped`;
+    lines.push(mode('text-only', g.text_only), mode('audio-guided', g.audio_guided));
+  }
   const failed = [...(r.synthetic?.utterances.engine_errors ?? []), ...(r.real?.utterances.engine_errors ?? [])];
   if (failed.length) {
     const byCode = new Map<string, number>();

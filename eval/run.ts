@@ -1,5 +1,6 @@
 // npm run eval: runs the engine (lib/engine.ts load + assess) over the held-out synthetic set
-// and the held-out real speakers, and writes report.json and report.md. See eval/README.md.
+// and the held-out real speakers, runs the IPA generation (lib/g2p.ts) against the corpus
+// lexicon, and writes report.json and report.md. See eval/README.md.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +11,8 @@ import { evaluateHuman } from './human.js';
 import { readHumanSet } from './human-labels.js';
 import { makeFolder, readFoldMap } from './fold-phones.js';
 import { readRealSet, SHARED_DATA_DIR } from './real.js';
+import { evaluateG2p, findLexicon, G2P_DATA_DIRS, readG2pSet, readLexicon } from './g2p.js';
+import { G2P_FOLDING_RULES, makeG2pFold } from './g2p-fold.js';
 import { PLUMBING_WARNING, renderMarkdown, renderSummary, type EvalReport } from './report.js';
 import { DEFAULT_CACHE, ensureSyntheticSet, REPO_ROOT } from './synthetic.js';
 
@@ -24,6 +27,10 @@ const HELP = `npm run eval -- [options]
   --skip-real          no real-speech sections (real PER, mismatched pairs, experts' labels)
   --skip-human         no agreement with the experts' labels (the slowest real section)
   --strictness LEVEL   the calibrated scorer's error threshold: lenient, balanced (default), strict
+  --skip-g2p           no G2P section (IPA generation against the corpus lexicon)
+  --skip-g2p-audio     G2P text only (no audio-guided run)
+  --g2p-limit N        at most N transcripts, evenly spaced (default: all)
+  --g2p-data DIRS      comma-separated corpus folders (default ${G2P_DATA_DIRS.join(',')})
   --concurrency N      utterances in flight (default 2)
   --threads N          ONNX Runtime intra-op threads per inference (default 1)
   --top N              confusions listed (default 20)
@@ -72,6 +79,10 @@ async function main(): Promise<number> {
       'skip-real': { type: 'boolean', default: false },
       'skip-human': { type: 'boolean', default: false },
       strictness: { type: 'string' },
+      'skip-g2p': { type: 'boolean', default: false },
+      'skip-g2p-audio': { type: 'boolean', default: false },
+      'g2p-limit': { type: 'string' },
+      'g2p-data': { type: 'string' },
       concurrency: { type: 'string' },
       threads: { type: 'string' },
       top: { type: 'string' },
@@ -94,7 +105,9 @@ async function main(): Promise<number> {
   const threads = positiveInt('threads', values.threads, 1);
   const top = positiveInt('top', values.top, 20);
   const verifyMargin = parseVerifyMargin(values['verify-margin']);
-  if (values['skip-synthetic'] && values['skip-real']) throw new Error('--skip-synthetic and --skip-real leave nothing to evaluate');
+  const g2pLimit = values['g2p-limit'] === undefined ? null : positiveInt('g2p-limit', values['g2p-limit'], 0);
+  const g2pDataDirs = values['g2p-data'] === undefined ? G2P_DATA_DIRS : values['g2p-data'].split(',').map((d) => resolve(d.trim()));
+  if (values['skip-synthetic'] && values['skip-real'] && values['skip-g2p']) throw new Error('--skip-synthetic, --skip-real and --skip-g2p leave nothing to evaluate');
   const strictness = values.strictness;
   if (strictness !== undefined && !['lenient', 'balanced', 'strict'].includes(strictness)) throw new Error(`--strictness needs lenient, balanced or strict, not "${strictness}"`);
   const loadOptions = {
@@ -123,6 +136,7 @@ async function main(): Promise<number> {
     values['skip-human'] && !values['skip-real'] ? '--skip-human' : '',
     strictness ? `--strictness ${strictness}` : '',
     verifyMargin !== undefined ? `--verify-margin ${verifyMargin === null ? 'off' : verifyMargin}` : '',
+    values['skip-g2p'] ? '--skip-g2p' : [values['skip-g2p-audio'] ? '--skip-g2p-audio' : '', g2pLimit !== null ? `--g2p-limit ${g2pLimit}` : '', values['g2p-data'] !== undefined ? `--g2p-data ${values['g2p-data']}` : ''].filter(Boolean).join(' '),
   ]
     .filter(Boolean)
     .join(' ');
@@ -158,6 +172,24 @@ async function main(): Promise<number> {
     human = await evaluateHuman({ modelDir, set, loadOptions, concurrency, progress: progress("experts' labels") });
   }
 
+  let g2p: EvalReport['g2p'] = null;
+  if (!values['skip-g2p']) {
+    const lexiconPath = findLexicon(g2pDataDirs);
+    const available = readG2pSet(g2pDataDirs).length;
+    const items = readG2pSet(g2pDataDirs, g2pLimit ?? undefined);
+    log(`g2p: ${items.length} of ${available} transcripts, lexicon ${rel(lexiconPath)}`);
+    const result = await evaluateG2p(items, {
+      lexicon: readLexicon(lexiconPath),
+      fold: makeG2pFold(),
+      concurrency,
+      engine: values['skip-g2p-audio'] ? undefined : engine,
+      progress: (label, done, total) => {
+        if (done === total || done % 100 === 0) log(`  ${label}: ${done} / ${total}`);
+      },
+    });
+    g2p = { source: { data_dirs: g2pDataDirs.map(rel), lexicon: rel(lexiconPath), utterances_available: available, limit: g2pLimit }, folding: G2P_FOLDING_RULES, ...result };
+  }
+
   const report: EvalReport = {
     tool: 'pronunciation-engine eval',
     generated_at: new Date().toISOString(),
@@ -170,6 +202,7 @@ async function main(): Promise<number> {
     real,
     mismatched,
     human,
+    g2p,
   };
   mkdirSync(outDir, { recursive: true });
   const paths = { json: join(outDir, 'report.json'), markdown: join(outDir, 'report.md') };

@@ -2,20 +2,20 @@
 // pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--pretty]
 // pronunciation-engine recognize <audio> [--model DIR]
 // pronunciation-engine logprobs <audio> [--model DIR] (--json | --f32 FILE)
-// pronunciation-engine ipa "<text>" [--lang en-us] [--audio FILE] [--model DIR] | ipa --languages
+// pronunciation-engine ipa "<text>" [--lang en-us] [--casing auto|words|letters] [--audio FILE] [--model DIR] | ipa --languages
 // pronunciation-engine web [--port P] [--host H] [--model DIR]
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { load } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
 import { formatAssessment } from './format-table.js';
-import { g2pLanguages, generateIpa } from './g2p.js';
+import { CASING_MODES, g2pLanguages, generateIpa, type CasingMode } from './g2p.js';
 
 const USAGE = `Usage:
   pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--pretty]
   pronunciation-engine recognize <audio> [--model DIR] [--provider cpu|cuda]
   pronunciation-engine logprobs <audio> [--model DIR] [--provider cpu|cuda] (--json | --f32 FILE)
-  pronunciation-engine ipa "<text>" [--lang en-us] [--audio FILE [--model DIR] [--provider cpu|cuda]]
+  pronunciation-engine ipa "<text>" [--lang en-us] [--casing auto|words|letters] [--audio FILE [--model DIR] [--provider cpu|cuda]]
   pronunciation-engine ipa --languages
   pronunciation-engine web [--port 8080] [--host 127.0.0.1] [--model DIR] [--provider cpu|cuda]
 
@@ -23,7 +23,9 @@ const USAGE = `Usage:
 --model defaults to the bundled model (models/default). Prints the contract JSON;
 --pretty prints a table instead. Errors go to stderr as {"code","message"} JSON.
 ipa prints the IPA of the text ({"ipa_phonemes","phonemes",...}); with --audio, each word's
-pronunciation is chosen to fit the recording. --languages lists the language codes.
+pronunciation is chosen to fit the recording. --casing says how words in capitals are read:
+auto (default: as words in text typed in capitals, as espeak-ng reads them elsewhere), words,
+or letters. --languages lists the language codes.
 logprobs prints the model's frame log-probabilities as the engine computes them (frontend + ONNX,
 skip_frames dropped): --json prints {"model","num_frames","vocab_size","frame_shift_samples",
 "log_probs":[[...], ...]}; --f32 FILE writes them as row-major float32 little-endian instead and
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       threads: { type: 'string' },
       pretty: { type: 'boolean', default: false },
       lang: { type: 'string', short: 'l' },
+      casing: { type: 'string' },
       audio: { type: 'string', short: 'a' },
       languages: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -107,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function ipaCommand(
   words: string[],
-  values: { lang?: string; audio?: string; model?: string; provider?: string; threads?: string; languages?: boolean },
+  values: { lang?: string; casing?: string; audio?: string; model?: string; provider?: string; threads?: string; languages?: boolean },
 ): Promise<number> {
   if (values.languages) {
     process.stdout.write(`${JSON.stringify(g2pLanguages())}\n`);
@@ -117,8 +120,11 @@ async function ipaCommand(
   if (values.provider !== undefined && values.provider !== 'cpu' && values.provider !== 'cuda') {
     throw new EngineError('INVALID_INPUT', `--provider must be cpu or cuda, not "${values.provider}"`);
   }
+  if (values.casing !== undefined && !(CASING_MODES as readonly string[]).includes(values.casing)) {
+    throw new EngineError('INVALID_INPUT', `--casing must be ${CASING_MODES.join(', ')}, not "${values.casing}"`);
+  }
   const engine = values.audio ? await load(values.model, { provider: values.provider as 'cpu' | 'cuda' | undefined }) : undefined;
-  const result = await generateIpa({ text: words.join(' '), language: values.lang, audio: values.audio }, { engine });
+  const result = await generateIpa({ text: words.join(' '), language: values.lang, audio: values.audio }, { engine, casing: values.casing as CasingMode | undefined });
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return 0;
 }

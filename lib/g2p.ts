@@ -18,7 +18,14 @@
 //
 // Words are the whitespace-delimited words of the text; a word espeak-ng reads as several
 // (numbers: "21" -> twenty one) stays one word, words espeak-ng merges ("of the") are split
-// back, and words silent in context (a lone "-") are left out. Each word is converted in its
+// back, and words silent in context (a lone "-") are left out.
+//
+// Text as read aloud (lib/g2p/spoken-text.ts). Before espeak-ng, each written word is rewritten
+// into the words a reader says: for English, years, decades, ranges, fractions, currency,
+// abbreviations espeak-ng misreads, apostrophes and run-together punctuation
+// (lib/g2p/normalize.ts); for every language, words in capitals by options.casing
+// (lib/g2p/casing.ts: by default, in text typed in capitals each word is read as a word, not
+// as letters). The written word keeps the phones of all its spoken words. Each word is converted in its
 // sentence context ("a" is ɐ, not the letter name). Limits (INVALID_INPUT): empty text, more than
 // 10,000 characters, a word of more than 128 characters; control characters other than
 // whitespace are removed. An unknown language is UNSUPPORTED_LANGUAGE (g2pLanguages() lists the
@@ -45,15 +52,18 @@
 import type { AudioInput } from './audio-input.js';
 import { load, type Engine } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
+import { CASING_MODES, type CasingMode } from './g2p/casing.js';
 import { choiceMargin, chooseCandidates, type CandidateIds } from './g2p/choose.js';
-import { cmudictPronunciations } from './g2p/cmudict.js';
+import { cmudictPronunciations, isSpelledOut, type DictionaryPronunciation } from './g2p/cmudict.js';
 import { MODEL_G2P_SOURCE, modelG2pWords } from './g2p/model-g2p.js';
 import { toPhonemes, toSlashIpa } from './g2p/format.js';
+import { isEnglish, toSpokenText, type Reading, type SpokenText } from './g2p/spoken-text.js';
 import { parseTargetIpa } from './ipa.js';
 import { native, type G2pLanguage, type G2pNativeResult } from './native.js';
 
 export { toPhonemes, toSlashIpa, parseSlashIpa, phonemesToWords } from './g2p/format.js';
 export type { G2pLanguage } from './native.js';
+export { CASING_MODES, type CasingMode } from './g2p/casing.js';
 
 export const DEFAULT_LANGUAGE = 'en-us';
 /** espeak-ng accents offered as candidates for English text (besides the requested one). */
@@ -74,6 +84,12 @@ export interface GenerateIpaOptions {
   candidates?: boolean;
   /** Passes of the per-word search with audio (default 3). */
   maxPasses?: number;
+  /**
+   * Words in capitals (lib/g2p/casing.ts): 'auto' (default) reads them as words in text typed
+   * in capitals and as espeak-ng does elsewhere ("the US army"); 'words' always as words;
+   * 'letters' always letter by letter.
+   */
+  casing?: CasingMode;
 }
 
 export interface IpaCandidate {
@@ -139,10 +155,6 @@ function displayWord(text: string): string {
   return stripped || text;
 }
 
-function isEnglish(language: string): boolean {
-  return language === 'en' || language.startsWith('en-');
-}
-
 function addCandidate(word: WordCandidates, phones: string[], source: string): void {
   if (phones.length === 0) return;
   const key = phones.join(' ');
@@ -154,18 +166,54 @@ function addCandidate(word: WordCandidates, phones: string[], source: string): v
   }
 }
 
-async function englishCandidates(text: string, primary: G2pNativeResult, words: WordCandidates[]): Promise<void> {
+/** espeak-ng's spoken words -> the written words' phones (spoken words of one written word joined), in order. */
+function writtenWordPhones(result: G2pNativeResult, spoken: SpokenText): { index: number; text: string; phones: string[] }[] {
+  const byWritten = new Map<number, string[]>();
+  for (const w of result.words) {
+    const index = spoken.origin[w.index];
+    byWritten.set(index, [...(byWritten.get(index) ?? []), ...w.phones]);
+  }
+  return [...byWritten].sort((a, b) => a[0] - b[0]).map(([index, phones]) => ({ index, text: spoken.written[index], phones }));
+}
+
+/** At most this many CMUdict combinations for a written word read as several spoken words ("1990": nineteen x ninety). */
+const MAX_DICTIONARY_COMBINATIONS = 8;
+
+/** A spoken word's CMUdict entries that agree with its reading: no "U.S." for a word read as a word, only letters for one spelled out. */
+async function dictionaryEntries(word: string, reading: Reading): Promise<DictionaryPronunciation[]> {
+  const entries = await cmudictPronunciations(displayWord(word));
+  if (reading === 'either') return entries;
+  const spelled = await Promise.all(entries.map((e) => isSpelledOut(displayWord(word), e.entry)));
+  return entries.filter((_, k) => spelled[k] === (reading === 'letters'));
+}
+
+/** CMUdict pronunciations of a written word through its spoken words: every combination of their entries, in dictionary order. */
+async function dictionaryPronunciations(spokenWords: readonly { word: string; reading: Reading }[]): Promise<DictionaryPronunciation[]> {
+  let combinations: DictionaryPronunciation[] = [{ entry: '', phones: [] }];
+  for (const { word, reading } of spokenWords) {
+    const entries = await dictionaryEntries(word, reading);
+    if (entries.length === 0) return [];
+    combinations = combinations
+      .flatMap((c) => entries.map((e) => ({ entry: c.entry ? `${c.entry} ${e.entry}` : e.entry, phones: [...c.phones, ...e.phones] })))
+      .slice(0, MAX_DICTIONARY_COMBINATIONS);
+  }
+  return spokenWords.length > 0 ? combinations : [];
+}
+
+async function englishCandidates(spoken: SpokenText, primary: G2pNativeResult, words: WordCandidates[]): Promise<void> {
   const byIndex = new Map(words.map((w) => [w.index, w]));
   const accents = ENGLISH_ACCENTS.filter((a) => a !== primary.language);
-  const others = await Promise.all(accents.map((accent) => textToIpa(text, accent)));
+  const others = await Promise.all(accents.map((accent) => textToIpa(spoken.text, accent)));
   for (const other of others) {
-    for (const w of other.words) {
+    for (const w of writtenWordPhones(other, spoken)) {
       const word = byIndex.get(w.index);
       if (word) addCandidate(word, w.phones, `espeak-ng:${other.language}`);
     }
   }
+  const spokenOf = new Map<number, { word: string; reading: Reading }[]>();
+  spoken.normalised.forEach((w, k) => spokenOf.set(spoken.origin[k], [...(spokenOf.get(spoken.origin[k]) ?? []), { word: w, reading: spoken.reading[k] }]));
   for (const word of words) {
-    for (const entry of await cmudictPronunciations(displayWord(word.text))) addCandidate(word, entry.phones, `cmudict:${entry.entry}`);
+    for (const entry of await dictionaryPronunciations(spokenOf.get(word.index) ?? [])) addCandidate(word, entry.phones, `cmudict:${entry.entry}`);
   }
 }
 
@@ -244,20 +292,24 @@ export async function generateIpa(input: GenerateIpaInput, options: GenerateIpaO
   if (input.language !== undefined && typeof input.language !== 'string') {
     throw new EngineError('INVALID_INPUT', 'language must be a string such as "en-us" (see g2pLanguages())');
   }
-  const primary = await textToIpa(input.text, input.language ?? DEFAULT_LANGUAGE);
-  const words: WordCandidates[] = primary.words.map((w) => ({
+  const casing = options.casing ?? 'auto';
+  if (!CASING_MODES.includes(casing)) throw new EngineError('INVALID_INPUT', `casing must be one of ${CASING_MODES.map((m) => `"${m}"`).join(', ')}, not ${JSON.stringify(casing)}`);
+  const language = input.language ?? DEFAULT_LANGUAGE;
+  const spoken = toSpokenText(input.text, language, casing);
+  const primary = await textToIpa(spoken.text, language);
+  const words: WordCandidates[] = writtenWordPhones(primary, spoken).map((w) => ({
     index: w.index,
     text: w.text,
     candidates: [{ phones: w.phones, sources: [`espeak-ng:${primary.language}`] }],
   }));
   const withAudio = input.audio !== undefined && input.audio !== null;
   const withCandidates = withAudio || ((options.candidates ?? true) && isEnglish(primary.language));
-  if (withCandidates && isEnglish(primary.language)) await englishCandidates(input.text, primary, words);
+  if (withCandidates && isEnglish(primary.language)) await englishCandidates(spoken, primary, words);
 
   let choice: AudioChoice | undefined;
   if (withAudio) {
     const engine = options.engine ?? (await bundledEngine());
-    const modelWords = await modelG2pWords(engine, input.text, primary.language, input.audio as AudioInput, primary.words.map((w) => w.phones));
+    const modelWords = await modelG2pWords(engine, spoken.text, primary.language, input.audio as AudioInput, words.map((w) => w.candidates[0].phones));
     modelWords?.forEach((phones, i) => addCandidate(words[i], phones, MODEL_G2P_SOURCE));
     choice = await chooseWithAudio(words, input.audio as AudioInput, engine, options.maxPasses ?? 3);
   }

@@ -25,6 +25,18 @@ describe('pronunciation-engine ipa', () => {
     expect(languages.map((l) => l.language)).toContain('en-gb');
   });
 
+  it('takes --casing: words in capitals as words by default in capitalised text, as letters on request', () => {
+    const ipaOf = (...args: string[]) => JSON.parse(cli('ipa', ...args).stdout).words.map((w: { ipa: string }) => w.ipa) as string[];
+    // CMUdict: us AH1 S, us(2) Y UW2 EH1 S (U.S.)
+    expect(ipaOf('SHE GAVE US A CAKE')[2]).toBe('/ʌ//s/');
+    expect(ipaOf('SHE GAVE US A CAKE', '--casing', 'letters')[2]).toBe('/j//uː//ɛ//s/');
+    expect(ipaOf('the US army')[1]).toBe('/j//uː//ɛ//s/');
+    expect(ipaOf('the US army', '--casing', 'words')[1]).toBe('/ʌ//s/');
+    const bad = cli('ipa', 'hi', '--casing', 'loud');
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('--casing must be auto, words, letters') });
+  });
+
   it('reports bad input as typed JSON errors with exit code 2, and nothing from espeak-ng on stderr', () => {
     for (const [args, code] of [
       [['ipa', 'hello', '--lang', 'xx'], 'UNSUPPORTED_LANGUAGE'],

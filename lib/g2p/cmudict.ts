@@ -58,3 +58,37 @@ export async function cmudictPronunciations(word: string): Promise<DictionaryPro
   }
   return out;
 }
+
+/** ARPAbet without stress digits or comment: "Y UW2 EH1 S" -> ["Y", "UW", "EH", "S"]. */
+function unstressed(pronunciation: string): string[] {
+  return pronunciation.split('#')[0].trim().split(/\s+/u).filter(Boolean).map((s) => s.replace(/[012]$/u, ''));
+}
+
+/**
+ * True when CMUdict's `entry` ("us(2)") says the word's letters' names ("Y UW2 EH1 S", U.S.),
+ * by CMUdict's own entries for the single letters (any of their variants), stress ignored.
+ * Words of fewer than two letters are never spelled out ("a(2)" EY1 is the word a).
+ */
+export async function isSpelledOut(word: string, entry: string): Promise<boolean> {
+  const dict = await loadDictionary();
+  const letters = [...cmudictKey(word)].filter((c) => c >= 'a' && c <= 'z');
+  if (letters.length < 2 || !Object.hasOwn(dict, entry)) return false;
+  const target = unstressed(dict[entry]);
+  const names = letters.map((letter) => {
+    const variants: string[][] = [];
+    for (let v = 1; Object.hasOwn(dict, v === 1 ? letter : `${letter}(${v})`); v++) variants.push(unstressed(dict[v === 1 ? letter : `${letter}(${v})`]));
+    return variants;
+  });
+  // Can target be cut into one name per letter, in order? (positions reachable after each letter)
+  let reachable = new Set([0]);
+  for (const variants of names) {
+    const next = new Set<number>();
+    for (const at of reachable) {
+      for (const name of variants) {
+        if (name.every((symbol, k) => target[at + k] === symbol)) next.add(at + name.length);
+      }
+    }
+    reachable = next;
+  }
+  return reachable.has(target.length);
+}

@@ -122,8 +122,10 @@ describe('assess handler', () => {
 });
 
 describe('g2p handler (generateIpa injected)', () => {
-  it('validates {text, language, audio_uri?}', () => {
+  it('validates {text, language, audio_uri?, casing?}', () => {
     expect(parseG2pInput({ text: 'hello world', language: 'en-us' })).toEqual({ text: 'hello world', language: 'en-us' });
+    expect(parseG2pInput({ text: 'IT IS', language: 'en-us', casing: 'letters' })).toEqual({ text: 'IT IS', language: 'en-us', casing: 'letters' });
+    expect(() => parseG2pInput({ text: 'IT IS', language: 'en-us', casing: 'LOUD' })).toThrow(/casing must be one of "auto", "words", "letters"/);
     expect(codeOf(() => parseG2pInput({ text: 'hello' }))).toBe('INVALID_INPUT');
     expect(codeOf(() => parseG2pInput({ text: '', language: 'en-us' }))).toBe('INVALID_INPUT');
     expect(codeOf(() => parseG2pInput({ text: 'hi', language: 'en-us', voice: 'x' }))).toBe('INVALID_INPUT');
@@ -138,5 +140,12 @@ describe('g2p handler (generateIpa injected)', () => {
     expect(withAudio.ipa_phonemes).toMatch(/^(\/[^/]+\/)+$/);
     expect(withAudio.words).toHaveLength(5); // a per-word note of the audio-guided choice
     expect((await rejection(handler({ text: 'a', language: 'xx-nope' }, ctx()))).code).toBe('UNSUPPORTED_LANGUAGE');
+  });
+
+  it('passes casing on to generateIpa (CMUdict: us AH1 S; us(2) Y UW2 EH1 S)', async () => {
+    const handler = createG2pHandler({ generateIpa: realGenerateIpa, engine, fetchAudio: (uri, { signal }) => fetchAudio(uri, { signal }) });
+    const us = async (input: object) => ((await handler({ text: 'SHE GAVE US A CAKE', language: 'en-us', ...input }, ctx())) as { words: { ipa: string }[] }).words[2].ipa;
+    expect(await us({})).toBe('/ʌ//s/');
+    expect(await us({ casing: 'letters' })).toBe('/j//uː//ɛ//s/');
   });
 });

@@ -2,6 +2,7 @@
 // injected, so the handlers can be tested with any implementation of it.
 import type { AudioInput } from '../../lib/audio-input.js';
 import type { Engine } from '../../lib/engine.js';
+import type { CasingMode } from '../../lib/g2p/casing.js';
 
 export interface GenerateIpaInput {
   text: string;
@@ -14,4 +15,4 @@ export interface GenerateIpaResult {
   phonemes: string[];
 }
 
-export type GenerateIpa = (input: GenerateIpaInput, options?: { engine?: Engine }) => Promise<GenerateIpaResult>;
+export type GenerateIpa = (input: GenerateIpaInput, options?: { engine?: Engine; casing?: CasingMode }) => Promise<GenerateIpaResult>;

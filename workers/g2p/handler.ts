@@ -1,7 +1,8 @@
-// The ipa-generation job: validates {text, language, audio_uri?} and calls generateIpa, which is
+// The ipa-generation job: validates {text, language, audio_uri?, casing?} and calls generateIpa, which is
 // injected (see generate-ipa.ts) so this module and its tests do not depend on lib/g2p.ts.
 import { z } from 'zod';
 import type { Engine } from '../../lib/engine.js';
+import { CASING_MODES } from '../../lib/g2p/casing.js';
 import type { FetchedAudio } from '../../lib/fetch-audio.js';
 import type { Handler } from '../runtime/types.js';
 import { invalidInput } from '../shared/invalid-input.js';
@@ -20,6 +21,8 @@ export const g2pInputSchema = z.strictObject(
       .max(MAX_TEXT_CHARS, `text must be at most ${MAX_TEXT_CHARS} characters`),
     language: z.string({ error: LANGUAGE_MESSAGE }).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, LANGUAGE_MESSAGE),
     audio_uri: z.string({ error: 'audio_uri must be an https://, http://, s3:// or data: URI' }).trim().min(1, 'audio_uri must not be empty').optional(),
+    /** How words in capitals are read (lib/g2p/casing.ts); default "auto". */
+    casing: z.enum(CASING_MODES, { error: `casing must be one of ${CASING_MODES.map((m) => `"${m}"`).join(', ')}` }).optional(),
   },
   { error: 'input must be a JSON object: {"text": "hello world", "language": "en-us"}' },
 );
@@ -46,6 +49,6 @@ export function createG2pHandler(deps: G2pDeps): Handler {
     const request = parseG2pInput(input);
     const audio = request.audio_uri ? (await deps.fetchAudio(request.audio_uri, { signal: ctx.signal })).bytes : undefined;
     ctx.signal.throwIfAborted();
-    return deps.generateIpa({ text: request.text, language: request.language, ...(audio ? { audio } : {}) }, { engine: deps.engine });
+    return deps.generateIpa({ text: request.text, language: request.language, ...(audio ? { audio } : {}) }, { engine: deps.engine, ...(request.casing ? { casing: request.casing } : {}) });
   };
 }
