@@ -10,15 +10,26 @@ function table(rows: string[][]): string {
 
 export function formatAssessment(result: AssessmentResult): string {
   const lines: string[] = [];
-  lines.push(`score   ${result.score.toFixed(3)}`);
+  const calibrated = result.scoring.method === 'calibrated';
+  lines.push(`score   ${result.score.toFixed(3)} (${calibrated ? `calibrated: ${result.scoring.scorer}, ${result.scoring.strictness}` : 'edit distance'}; edit score ${result.edit_score.toFixed(3)})`);
+  lines.push(`complete ${result.completeness.toFixed(2)}, ${result.fluency.phones_per_sec.toFixed(1)} phones/s, ${result.fluency.pause_count} pause(s)${result.fluency.score === undefined ? '' : `, fluency ${result.fluency.score.toFixed(2)}`}`);
   lines.push(`target  ${result.target_ipa}`);
   lines.push(`judged  ${result.actual_ipa}`);
   if (result.recognized_ipa !== result.actual_ipa) lines.push(`heard   ${result.recognized_ipa}`);
   lines.push('');
   lines.push(
     table([
-      ['#', 'phone', 'status', 'start s', 'end s', 'goodness'],
-      ...result.phones.map((p, i) => [String(i), p.phone, p.status, seconds(p.start), seconds(p.end), p.score.toFixed(2)]),
+      ['#', 'phone', 'status', 'start s', 'end s', 'score', 'goodness', ...(calibrated ? ['P(wrong)'] : [])],
+      ...result.phones.map((p, i) => [
+        String(i),
+        p.phone,
+        p.status,
+        seconds(p.start),
+        seconds(p.end),
+        p.score.toFixed(2),
+        p.goodness.toFixed(2),
+        ...(calibrated ? [(p.mispronounced_probability ?? 0).toFixed(2)] : []),
+      ]),
     ]),
   );
   if (result.errors.length > 0) {

@@ -181,7 +181,7 @@ async function expectDrawingMatches(page: Page, response: AssessResponse) {
     expect(Math.abs(el.width - (x(span.end) - x(span.start))), `${what} width`).toBeLessThan(1.5);
   };
 
-  // Each target phone's span under the waveform, coloured by its status, with its goodness.
+  // Each target phone's span under the waveform, coloured by its status, with its score.
   expect(drawn.phones).toHaveLength(assessment.phones.length);
   assessment.phones.forEach((phone, i) => {
     const el = drawn.phones[i];
@@ -190,7 +190,7 @@ async function expectDrawingMatches(page: Page, response: AssessResponse) {
     expect(el.status).toBe(phone.status);
     expect(el.classes.split(' ')).toContain(phone.status);
     expect(Math.abs(el.goodness - Math.min(1, Math.max(0, phone.score))), `phone ${i} goodness bar`).toBeLessThan(0.05);
-    expect(el.label).toContain(`goodness ${phone.score.toFixed(2)}`);
+    expect(el.label).toContain(`score ${phone.score.toFixed(2)}`);
     const heard = assessment.errors.find((e) => e.type === 'substitute' && e.position === i)?.actual;
     if (heard) expect(el.label).toContain(`heard [${heard}]`);
     expect(drawn.tableRows[i]).toEqual([String(i + 1), phone.phone, expect.stringContaining(phone.status), phone.score.toFixed(2), (phone.start / 16000).toFixed(2), (phone.end / 16000).toFixed(2)]);

@@ -1,6 +1,6 @@
 // @ts-check
 // Draws an assessment: scores and flags, the waveform of the assessed audio with each target
-// phone's span under it (coloured by status, a bar for its goodness), insertions above it, words
+// phone's span under it (coloured by status, a bar for its score), insertions above it, words
 // below, the errors with what was heard instead, and a table of every phone. Every phone, word,
 // insertion and error is a button that plays exactly its span. Only the contract's fields are
 // read; anything else in the result is left alone.
@@ -165,7 +165,7 @@ export function renderResult(response, textWords) {
   const phoneButtons = assessment.phones.map((phone, i) => {
     const status = KNOWN_STATUSES.has(phone.status) ? phone.status : 'unknown';
     const heard = errorAt.get(i)?.actual;
-    const label = `/${phone.phone}/ ${phone.status}${heard ? `, heard [${heard}]` : ''}, goodness ${decimal(phone.score)}, ${range(phone)}`;
+    const label = `/${phone.phone}/ ${phone.status}${heard ? `, heard [${heard}]` : ''}, score ${decimal(phone.score)}, ${range(phone)}`;
     const bar = element('span', { class: 'bar' });
     bar.style.height = `${Math.max(0, Math.min(1, phone.score)) * 100}%`;
     const button = element('button', { type: 'button', class: `phone ${status}`, 'data-index': String(i), 'data-status': phone.status, 'aria-label': label, title: label }, [
