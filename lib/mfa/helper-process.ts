@@ -44,6 +44,8 @@ export class HelperProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private pending: Pending | undefined;
   private exited = false;
+  /** Requests answered so far. */
+  served = 0;
   private stderrTail: () => string;
   private readonly exitListeners: Array<(why: string) => void> = [];
 
@@ -170,6 +172,7 @@ export class HelperProcess {
 
   private onLine(line: string, message: ReturnType<typeof parseHelperLine>): void {
     if (message?.type === 'result' && this.pending && (message.id === this.pending.id || (!message.ok && message.id === null))) {
+      this.served += 1;
       this.settle(message);
       return;
     }

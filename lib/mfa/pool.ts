@@ -17,6 +17,9 @@ export interface PoolOptions extends HelperCommand {
   log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 }
 
+/** A helper that lived this long (or served a request) is restarted as soon as it exits. */
+const EAGER_RESTART_AFTER_MS = 5000;
+
 interface Slot {
   helper?: HelperProcess;
   starting?: Promise<HelperProcess>;
@@ -138,12 +141,16 @@ export class HelperPool {
           this.readyMessage ??= helper.ready;
           if (this.closed) helper.close();
           if (restart) this.options.log('info', 'MFA helper restarted', { acoustic_model: helper.ready.acoustic_model });
+          const startedAt = Date.now();
           helper.onceExit((why) => {
             if (slot.helper === helper) slot.helper = undefined;
             if (this.closed) return;
-            // Restarted at once, so the next request finds a warm helper.
-            this.options.log('warn', `MFA helper ${why}; starting a new one`);
-            this.helperFor(slot).catch(() => {});
+            // Restarted at once, so the next request finds a warm helper; but a helper that died
+            // without serving anything soon after starting is restarted only by the next request,
+            // so a helper that cannot live is not restarted in a loop.
+            const eager = helper.served > 0 || Date.now() - startedAt > EAGER_RESTART_AFTER_MS;
+            this.options.log('warn', `MFA helper ${why}; ${eager ? 'starting a new one' : 'a new one starts with the next request'}`);
+            if (eager) this.helperFor(slot).catch(() => {});
           });
           return helper;
         },
