@@ -45,7 +45,7 @@ export const PUBLISHED_INVENTORIES: Record<PhoneSetName, readonly string[]> = {
 export const PHONE_TABLES: Record<PhoneSetName, Readonly<Record<string, readonly string[]>>> = {
   english_mfa: {
     // vowels
-    ʌ: ['ʌ', 'ɐ'],
+    ʌ: ['ɐ'],
     ɐ: ['ɐ', 'ə'],
     ə: ['ə'],
     ɑ: ['ɑ', 'ɑː'],
