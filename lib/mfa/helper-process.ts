@@ -70,10 +70,11 @@ export class HelperProcess {
     const stderrTail = () => stderr.trim();
     // The pipe to a dead child errors on write; that is handled through 'close'.
     child.stdin.on('error', () => {});
+    const removeWorkdir = () => rmSync(workdir, { recursive: true, force: true });
     // 'close', not 'exit': stdout is read to its end first, so a result written just before exiting is kept.
     child.on('close', () => {
       live.delete(child);
-      rmSync(workdir, { recursive: true, force: true });
+      removeWorkdir();
     });
 
     return new Promise<HelperProcess>((resolve, reject) => {
@@ -83,6 +84,8 @@ export class HelperProcess {
         if (helper) return; // after ready, failures arrive through 'close' (onExit)
         clearTimeout(timer);
         child.kill('SIGKILL');
+        live.delete(child);
+        removeWorkdir(); // now: a child that never started emits no 'close'
         const tail = stderrTail();
         reject(new MfaFailure('unavailable', `MFA helper could not start: ${message}${tail ? `; stderr: ${tail.slice(-800)}` : ''}`));
       };

@@ -7,11 +7,15 @@ its output with the dictionary it was given. Modes make it misbehave the ways a 
 
   --recording FILE   MFA JSON whose timings are replayed (words must match the request's counts)
   --phones "a b c"   the inventory it reports as the acoustic model's phones
-  --mode M           replay | hang | crash | crash-once | garbage | beam-always | beam-below=N |
+  --mode M           replay | hang | crash | garbage | beam-always | beam-below=N |
                      fatal | silent (never ready) | exit-after-ready
   --delay-ms N       sleep before answering
   --events FILE      append {"pid", "start", "end"} per request (concurrency checks)
-  --state FILE       crash-once: crashes only if FILE does not exist yet (then creates it)
+  --state FILE       misbehave once: only while FILE does not exist (it is created then), later replay
+
+As `mfa align_one` (the fallback): `mfa-stand-in.py --cli --recording F --phones P --events E --
+align_one SOUND TEXT DICT MODEL - [options]` prints the replayed alignment as JSON on stdout and
+records its arguments in the events file.
 """
 import argparse
 import json
@@ -42,14 +46,17 @@ class ReplayBackend:
 
     def align(self, request):
         mode = self.args.mode
+        if self.args.state and mode != "replay":
+            if os.path.exists(self.args.state):
+                mode = "replay"
+            else:
+                open(self.args.state, "w").close()
         started = time.time()
         if self.args.delay_ms:
             time.sleep(self.args.delay_ms / 1000.0)
         if mode == "hang":
             time.sleep(3600)
-        if mode == "crash" or (mode == "crash-once" and not os.path.exists(self.args.state)):
-            if mode == "crash-once":
-                open(self.args.state, "w").close()
+        if mode == "crash":
             sys.stderr.write("stand-in: crashing mid-request\n")
             sys.stderr.flush()
             os._exit(3)
@@ -60,7 +67,8 @@ class ReplayBackend:
         if mode == "beam-always" or (mode.startswith("beam-below=") and request["beam"] < float(mode.split("=")[1])):
             raise mfa_helper.AlignError("beam", "stand-in: no alignment within beam %s" % request["beam"])
         dictionary = mfa_helper.read_dictionary(request["dictionary"])
-        unknown = sorted({p for _, phones in dictionary for p in phones if p not in self.phones})
+        refused = set(self.args.refuse.split())
+        unknown = sorted({p for _, phones in dictionary for p in phones if p not in self.phones or p in refused})
         if unknown:
             raise mfa_helper.AlignError("unknown_phone", "phones not in acoustic model: " + " ".join(unknown))
         pronunciation = dict(dictionary)
@@ -82,7 +90,39 @@ class ReplayBackend:
                 "tiers": {"words": {"type": "interval", "entries": words}, "phones": {"type": "interval", "entries": phones}}}
 
 
+def align_one_cli(args, rest):
+    """Stands in for `mfa align_one SOUND TEXT DICT MODEL - ...`."""
+    if args.events:
+        with open(args.events, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"argv": rest}) + "\n")
+    sound, text, dictionary = rest[1], rest[2], rest[3]
+    beam = float(rest[rest.index("--beam") + 1])
+    with open(text, encoding="utf-8") as f:
+        transcript = f.read().strip()
+    backend = ReplayBackend(args, None)
+    try:
+        alignment = backend.align({"audio": sound, "dictionary": dictionary, "transcript": transcript, "beam": beam})
+    except mfa_helper.AlignError as e:
+        sys.stderr.write("Error: %s\n" % e.message)
+        return 1
+    sys.stdout.write(json.dumps(alignment, ensure_ascii=False))
+    return 0
+
+
 def main():
+    if "--cli" in sys.argv:
+        split = sys.argv.index("--")
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--cli", action="store_true")
+        parser.add_argument("--acoustic-model", default="english_mfa")
+        parser.add_argument("--recording", required=True)
+        parser.add_argument("--phones", default="")
+        parser.add_argument("--mode", default="replay")
+        parser.add_argument("--delay-ms", type=int, default=0)
+        parser.add_argument("--events")
+        parser.add_argument("--state")
+        parser.add_argument("--refuse", default="")
+        return align_one_cli(parser.parse_args(sys.argv[1:split]), sys.argv[split + 1:])
     parser = argparse.ArgumentParser()
     parser.add_argument("--acoustic-model", default="english_mfa")
     parser.add_argument("--workdir", required=True)
@@ -92,6 +132,7 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--events")
     parser.add_argument("--state")
+    parser.add_argument("--refuse", default="", help="phones it reports but refuses as unknown")
     args = parser.parse_args()
     if not os.path.isdir(args.workdir):
         sys.exit("stand-in: --workdir must exist (the Node side makes it)")
