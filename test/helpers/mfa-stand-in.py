@@ -68,7 +68,8 @@ class ReplayBackend:
             raise mfa_helper.AlignError("beam", "stand-in: no alignment within beam %s" % request["beam"])
         dictionary = mfa_helper.read_dictionary(request["dictionary"])
         refused = set(self.args.refuse.split())
-        unknown = sorted({p for _, phones in dictionary for p in phones if p not in self.phones or p in refused})
+        known = set(self.phones) if self.phones else {p for _, phones in dictionary for p in phones}
+        unknown = sorted({p for _, phones in dictionary for p in phones if p not in known or p in refused})
         if unknown:
             raise mfa_helper.AlignError("unknown_phone", "phones not in acoustic model: " + " ".join(unknown))
         pronunciation = dict(dictionary)

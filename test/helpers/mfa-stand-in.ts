@@ -39,7 +39,9 @@ export interface StandInOptions {
 }
 
 function args(o: StandInOptions): string[] {
-  const out = ['--recording', RECORDING, '--phones', (o.phones ?? PUBLISHED_INVENTORIES.english_mfa).join(' '), '--mode', o.mode ?? 'replay'];
+  const phones = o.phones ?? PUBLISHED_INVENTORIES.english_mfa;
+  // No --phones: the stand-in then takes every phone it is asked for (a command line without spaces in one argument).
+  const out = ['--recording', RECORDING, ...(phones.length > 0 ? ['--phones', phones.join(' ')] : []), '--mode', o.mode ?? 'replay'];
   if (o.delayMs) out.push('--delay-ms', String(o.delayMs));
   if (o.events) out.push('--events', o.events);
   if (o.state) out.push('--state', o.state);
