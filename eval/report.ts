@@ -1,4 +1,5 @@
 // The evaluation report: its JSON shape, its Markdown rendering and the short stdout summary.
+import { renderMfaComparison, type MfaComparison } from './mfa-compare.js';
 import { renderMismatched, type MismatchedReport } from './mismatched.js';
 import type { Failure, SetReport } from './evaluate.js';
 import type { HumanMetrics, HumanReport } from './human.js';
@@ -17,6 +18,8 @@ export interface EvalReport {
   mismatched?: MismatchedReport | null;
   /** Agreement with the experts' scores on held-out speakers (absent in reports written before it existed). */
   human?: HumanReport | null;
+  /** MFA against CTC boundaries on the synthetic set, or why that was skipped (eval/mfa-compare.ts). */
+  mfa_comparison?: MfaComparison | null;
 }
 
 export const PLUMBING_WARNING =
@@ -158,6 +161,7 @@ export function renderMarkdown(r: EvalReport): string {
   }
   if (r.mismatched) out.push(...renderMismatched(r.mismatched));
   if (r.human) out.push(...renderHuman(r.human));
+  if (r.mfa_comparison) out.push('', '## MFA against CTC boundaries (synthetic)', '', ...renderMfaComparison(r.mfa_comparison), '');
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
@@ -234,6 +238,8 @@ export function renderSummary(r: EvalReport, paths: { json: string; markdown: st
     lines.push("agreement with experts (held-out speakers)      calibrated | uncalibrated");
     for (const [label, a, b] of humanRows(r.human)) lines.push(`  ${label.padEnd(44)} ${a} | ${b}`);
   }
+  const mfa = renderMfaComparison(r.mfa_comparison);
+  if (mfa.length) lines.push(...mfa.filter((l) => l && !l.startsWith('| ---')));
   lines.push(`report: ${paths.markdown}`, `        ${paths.json}`, `reproduce: ${r.command}`);
   return lines.join('\n');
 }
