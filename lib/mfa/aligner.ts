@@ -131,7 +131,8 @@ export class MfaAligner {
     if (!phoneSet) {
       throw new MfaFailure('unavailable', `cannot tell the phone set of acoustic model "${acousticModel}"; set the MFA option phoneSet (english_mfa or english_us_arpa)`);
     }
-    return { mapper: new PhoneMapper(phoneSet, ready?.phones), acousticModel };
+    // A helper that reports no phones leaves the published inventory in force.
+    return { mapper: new PhoneMapper(phoneSet, ready?.phones.length ? ready.phones : undefined), acousticModel };
   }
 
   /** One alignment; after a beam failure, once more with the wider beam. */

@@ -62,6 +62,10 @@ export class HelperProcess {
     const [exe, ...args] = spec.command;
     const child = spawn(exe, [...args, '--workdir', workdir], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1', ...spec.env } });
     live.add(child);
+    // An idle helper does not keep Node running (a request's or a start's timer does); one left
+    // running when Node exits is killed by the exit hook, or exits when its stdin closes.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
