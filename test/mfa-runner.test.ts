@@ -177,6 +177,19 @@ describe('when helpers cannot start', () => {
     expect(argv).toEqual(expect.arrayContaining(['--output_format', 'json', '--no_tokenization', '--beam', '10', '--retry_beam', '40', '-t']));
   });
 
+  it('helpers that crashed and cannot start again hand the request over to align_one', async () => {
+    const a = aligner({
+      helperCommand: standInHelper({ mode: 'crash', state: join(dir, 'once'), startOnce: join(dir, 'started') }),
+      alignOneCommand: standInAlignOne({ phones: [] }),
+    });
+    expect(failureOf(await a.align(input))).toBe('crash');
+    const next = await a.align(input);
+    if (!next.ok) throw next.failure;
+    expect(next.info.runner).toBe('align_one');
+    expect(a.helperStarts).toBe(3); // the first, then two failed restarts
+    expect(logs.some((l) => l.message.includes('mfa align_one'))).toBe(true);
+  });
+
   it('align_one: a beam failure is retried wider, then reported', async () => {
     const a = aligner({ helperCommand: standInHelper({ mode: 'fatal' }), alignOneCommand: standInAlignOne({ mode: 'beam-always' }) });
     expect(failureOf(await a.align(input))).toBe('beam');

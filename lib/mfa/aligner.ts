@@ -73,30 +73,42 @@ export class MfaAligner {
         throw new MfaFailure('audio_too_short', `${(input.samples.length / 16000).toFixed(3)} s of audio; MFA needs at least 13 frames (0.13 s)`);
       }
       const runner = await this.runner();
-      const { mapper, acousticModel } = this.mapperFor(runner);
-      let target: MfaTarget;
       try {
-        target = mfaTarget(input.targetPhones, input.wordOfPhone, mapper);
+        return await this.attempt(runner, input, started);
       } catch (error) {
-        if (error instanceof MfaPhoneMappingError) throw new MfaFailure('unmapped_phone', error.message, { phone: error.phone, phone_set: error.phoneSet });
-        throw error;
+        // Helpers that died and cannot be started again: this request goes to align_one too.
+        const handOver = runner.kind === 'helper' && error instanceof MfaFailure && error.reason === 'unavailable' && this.pool.unavailable && this.options.alignOneCommand;
+        if (!handOver) throw error;
+        return await this.attempt(await this.runner(), input, started);
       }
-      const files = { samples: input.samples, dictionary: dictionaryText(target), transcript: transcriptText(target) };
-      const { tiers, beam, retryBeam } = await withRequestFiles(this.options.tempDir, files, (f) => this.alignWithRetry(runner, f, files.transcript.trim()));
-      const spans = targetSpansFromMfa(target, tiers, input.targetPhones.length, input.samples.length);
-      const info: MfaRunInfo = {
-        acoustic_model: acousticModel,
-        phone_set: mapper.phoneSet,
-        runner: runner.kind,
-        beam,
-        retry_beam: retryBeam,
-        ms: performance.now() - started,
-      };
-      if (target.nearest.length > 0) info.nearest_phones = target.nearest;
-      return { ok: true, spans, insertionSpan: (position) => insertionSpan(position, spans, input.samples.length), info };
     } catch (error) {
       return { ok: false, failure: asFailure(error), ms: performance.now() - started };
     }
+  }
+
+  /** Maps the target, runs MFA (with the beam retry) and maps its output onto the target phones. */
+  private async attempt(runner: Runner, input: MfaAlignInput, started: number): Promise<MfaOutcome> {
+    const { mapper, acousticModel } = this.mapperFor(runner);
+    let target: MfaTarget;
+    try {
+      target = mfaTarget(input.targetPhones, input.wordOfPhone, mapper);
+    } catch (error) {
+      if (error instanceof MfaPhoneMappingError) throw new MfaFailure('unmapped_phone', error.message, { phone: error.phone, phone_set: error.phoneSet });
+      throw error;
+    }
+    const files = { samples: input.samples, dictionary: dictionaryText(target), transcript: transcriptText(target) };
+    const { tiers, beam, retryBeam } = await withRequestFiles(this.options.tempDir, files, (f) => this.alignWithRetry(runner, f, files.transcript.trim()));
+    const spans = targetSpansFromMfa(target, tiers, input.targetPhones.length, input.samples.length);
+    const info: MfaRunInfo = {
+      acoustic_model: acousticModel,
+      phone_set: mapper.phoneSet,
+      runner: runner.kind,
+      beam,
+      retry_beam: retryBeam,
+      ms: performance.now() - started,
+    };
+    if (target.nearest.length > 0) info.nearest_phones = target.nearest;
+    return { ok: true, spans, insertionSpan: (position) => insertionSpan(position, spans, input.samples.length), info };
   }
 
   /** Stops the helpers; later calls fail with 'closed'. */
@@ -111,7 +123,8 @@ export class MfaAligner {
       await this.pool.warm().catch(() => undefined);
     }
     if (this.closed) throw new MfaFailure('closed', 'the MFA aligner was closed');
-    if (this.pool.ready) return { kind: 'helper' };
+    // Helpers that started once but cannot be restarted any more also hand over to align_one.
+    if (this.pool.ready && !this.pool.unavailable) return { kind: 'helper' };
     const why = this.pool.unavailable!;
     if (!this.options.alignOneCommand) throw why;
     if (!this.fallbackLogged) {

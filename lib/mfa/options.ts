@@ -24,7 +24,7 @@ export interface MfaOptions {
   poolSize?: number;
   /** Requests that may wait for a helper; more are refused (`queue_full`). Default 16. */
   maxQueue?: number;
-  /** Per request, including a retry with the wider beam. Default 30 s. */
+  /** Per MFA call (a retry with the wider beam is a second call). Default 30 s. */
   timeoutMs?: number;
   /** For a helper to load the model and say it is ready. Default 120 s. */
   startTimeoutMs?: number;

@@ -118,7 +118,11 @@ export class HelperPool {
 
   private async runOn(slot: Slot, job: Job): Promise<void> {
     try {
-      const helper = await this.helperFor(slot);
+      // A failed start is tried once more at once, so a pool that cannot start gives up within this request.
+      const helper = await this.helperFor(slot).catch((error: unknown) => {
+        if (this.failure || this.closed) throw error;
+        return this.helperFor(slot);
+      });
       job.resolve(await helper.request({ type: 'align', id: this.nextId++, ...job.request }, this.options.timeoutMs));
     } catch (error) {
       job.reject(error);

@@ -12,6 +12,7 @@ its output with the dictionary it was given. Modes make it misbehave the ways a 
   --delay-ms N       sleep before answering
   --events FILE      append {"pid", "start", "end"} per request (concurrency checks)
   --state FILE       misbehave once: only while FILE does not exist (it is created then), later replay
+  --start-once FILE  start only once: when FILE exists at start, report a fatal error (created at the first start)
 
 As `mfa align_one` (the fallback): `mfa-stand-in.py --cli --recording F --phones P --events E --
 align_one SOUND TEXT DICT MODEL - [options]` prints the replayed alignment as JSON on stdout and
@@ -134,10 +135,16 @@ def main():
     parser.add_argument("--events")
     parser.add_argument("--state")
     parser.add_argument("--refuse", default="", help="phones it reports but refuses as unknown")
+    parser.add_argument("--start-once")
     args = parser.parse_args()
     if not os.path.isdir(args.workdir):
         sys.exit("stand-in: --workdir must exist (the Node side makes it)")
     proto = mfa_helper.protocol_stream()
+    if args.start_once:
+        if os.path.exists(args.start_once):
+            args.mode = "fatal"
+        else:
+            open(args.start_once, "w").close()
     if args.mode == "fatal":
         mfa_helper.send(proto, {"type": "fatal", "message": "stand-in: could not load the acoustic model"})
         return 1

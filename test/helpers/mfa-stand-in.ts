@@ -34,6 +34,8 @@ export interface StandInOptions {
   events?: string;
   state?: string;
   phones?: readonly string[];
+  /** A file: starts only once, later starts are fatal. */
+  startOnce?: string;
   /** Phones it reports but refuses (unknown_phone). */
   refuse?: readonly string[];
 }
@@ -46,6 +48,7 @@ function args(o: StandInOptions): string[] {
   if (o.events) out.push('--events', o.events);
   if (o.state) out.push('--state', o.state);
   if (o.refuse) out.push('--refuse', o.refuse.join(' '));
+  if (o.startOnce) out.push('--start-once', o.startOnce);
   return out;
 }
 
