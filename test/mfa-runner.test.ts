@@ -119,7 +119,8 @@ describe('MFA runner with the stand-in helper', () => {
     const a = aligner({ helperCommand: standInHelper({ delayMs: 500 }), poolSize: 1, maxQueue: 1 });
     await a.warm();
     const outcomes = await Promise.all([1, 2, 3].map(() => a.align(input)));
-    expect(outcomes.map(failureOf)).toEqual([undefined, undefined, 'queue_full']);
+    // Which of the three reaches the pool last depends on file writes; exactly one is refused.
+    expect(outcomes.map(failureOf).sort()).toEqual(['queue_full', undefined, undefined]);
   });
 
   it('a target phone without a mapping fails with unmapped_phone, naming it', async () => {
