@@ -1,4 +1,5 @@
 // The evaluation report: its JSON shape, its Markdown rendering and the short stdout summary.
+import { renderMfaComparison, type MfaComparison } from './mfa-compare.js';
 import { renderMismatched, type MismatchedReport } from './mismatched.js';
 import type { Failure, SetReport } from './evaluate.js';
 import type { HumanMetrics, HumanReport } from './human.js';
@@ -21,6 +22,8 @@ export interface EvalReport {
   human?: HumanReport | null;
   /** G2P against the corpus lexicon (absent in reports written before it existed). */
   g2p?: G2pReport | null;
+  /** MFA against CTC boundaries on the synthetic set, or why that was skipped (eval/mfa-compare.ts). */
+  mfa_comparison?: MfaComparison | null;
 }
 
 export const PLUMBING_WARNING =
@@ -162,6 +165,7 @@ export function renderMarkdown(r: EvalReport): string {
   if (r.mismatched) out.push(...renderMismatched(r.mismatched));
   if (r.human) out.push(...renderHuman(r.human));
   if (r.g2p) out.push(...renderG2p(r.g2p));
+  if (r.mfa_comparison) out.push('', '## MFA against CTC boundaries (synthetic)', '', ...renderMfaComparison(r.mfa_comparison), '');
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
@@ -297,6 +301,8 @@ export function renderSummary(r: EvalReport, paths: { json: string; markdown: st
     lines.push("agreement with experts (held-out speakers)      calibrated | uncalibrated");
     for (const [label, a, b] of humanRows(r.human)) lines.push(`  ${label.padEnd(44)} ${a} | ${b}`);
   }
+  const mfa = renderMfaComparison(r.mfa_comparison);
+  if (mfa.length) lines.push(...mfa.filter((l) => l && !l.startsWith('| ---')));
   lines.push(`report: ${paths.markdown}`, `        ${paths.json}`, `reproduce: ${r.command}`);
   return lines.join('\n');
 }

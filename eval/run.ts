@@ -6,6 +6,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load } from '../lib/engine.js';
 import { evaluateMismatched } from './mismatched.js';
+import { compareWithMfa } from './mfa-compare.js';
 import { evaluateReal, evaluateSynthetic, type EvaluateOptions } from './evaluate.js';
 import { evaluateHuman } from './human.js';
 import { readHumanSet } from './human-labels.js';
@@ -35,6 +36,8 @@ const HELP = `npm run eval -- [options]
   --threads N          ONNX Runtime intra-op threads per inference (default 1)
   --top N              confusions listed (default 20)
   --verify-margin X    the engine's verification margin in nats per phone, or "off" (default: the engine's)
+  --skip-mfa           no MFA comparison (by default it runs on the synthetic set when MFA is
+                       installed: MFA_PYTHON / MFA_COMMAND, see README "MFA"; else one line says it was skipped)
   --python PATH        Python with numpy for tools/synth (default /usr/bin/python3)
   --data DIR           folder holding speechocean762-dev, -more and -scores (default ${SHARED_DATA_DIR})
   --cache DIR          synthetic cache (default eval/.cache)`;
@@ -87,6 +90,7 @@ async function main(): Promise<number> {
       threads: { type: 'string' },
       top: { type: 'string' },
       'verify-margin': { type: 'string' },
+      'skip-mfa': { type: 'boolean', default: false },
       python: { type: 'string', default: '/usr/bin/python3' },
       data: { type: 'string', default: SHARED_DATA_DIR },
       cache: { type: 'string', default: DEFAULT_CACHE },
@@ -147,11 +151,16 @@ async function main(): Promise<number> {
   const base: Omit<EvaluateOptions, 'progress'> = { engine, fold, concurrency, topConfusions: top };
 
   let synthetic: EvalReport['synthetic'] = null;
+  let mfaComparison: EvalReport['mfa_comparison'] = null;
   if (!values['skip-synthetic']) {
     const set = await ensureSyntheticSet({ n: syntheticN, seed, python: values.python!, cacheRoot: resolve(values.cache!), log });
     log(`synthetic: ${set.items.length} utterances in ${rel(set.dir)}${set.reused ? ' (cached)' : ''}`);
     const report = await evaluateSynthetic(set.items, { ...base, progress: progress('synthetic') });
     synthetic = { source: { dir: rel(set.dir), generator_command: set.command, n: syntheticN, seed, reused_cache: set.reused }, ...report };
+    if (!values['skip-mfa']) {
+      mfaComparison = await compareWithMfa(set.items, { modelDir, fold, threads, log });
+      if (mfaComparison.status === 'skipped') log(mfaComparison.detail);
+    }
   }
 
   let real: EvalReport['real'] = null;
@@ -203,6 +212,7 @@ async function main(): Promise<number> {
     mismatched,
     human,
     g2p,
+    mfa_comparison: mfaComparison,
   };
   mkdirSync(outDir, { recursive: true });
   const paths = { json: join(outDir, 'report.json'), markdown: join(outDir, 'report.md') };

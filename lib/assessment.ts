@@ -3,7 +3,7 @@
 import { EditOpType, type EditResult, type ForcedAlignment } from './native.js';
 import type { UtterancePredictions } from './scoring/scorer.js';
 import { SAMPLE_RATE } from './types.js';
-import type { AssessmentResult, FluencyResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, SampleSpan, ScoringInfo, WordResult } from './types.js';
+import type { AlignmentInfo, AssessmentResult, FluencyResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, SampleSpan, ScoringInfo, WordResult } from './types.js';
 
 const OP_NAMES = ['match', 'substitute', 'delete', 'insert'] as const;
 
@@ -37,6 +37,10 @@ export interface AssessmentInputs {
   fluency: Omit<FluencyResult, 'score'>;
   /** The calibrated scorer's predictions; absent: scores from goodness and the edit distance. */
   calibrated?: CalibratedScores;
+  /** Which aligner produced targetSpans (default: CTC, asked for). */
+  spanSource?: AlignmentInfo;
+  /** The span of an inserted phone, by its position; default: the recognised phone's own span. MFA: the gap it falls in. */
+  insertionSpan?: (position: number, actualIndex: number) => SampleSpan;
 }
 
 export interface CalibratedScores {
@@ -116,7 +120,8 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
     if (edits.types[k] === EditOpType.Match) continue;
     if (edits.types[k] === EditOpType.Substitute) status[t] = 'substituted';
     if (edits.types[k] === EditOpType.Delete) status[t] = 'deleted';
-    const timestamp = type === 'insert' ? { start: recognized[a].start, end: recognized[a].end } : targetSpan(t);
+    const insertion = () => (inputs.insertionSpan ? inputs.insertionSpan(t, a) : { start: recognized[a].start, end: recognized[a].end });
+    const timestamp = type === 'insert' ? insertion() : targetSpan(t);
     errors.push({ ...(op as PronunciationError), timestamp });
   }
 
@@ -151,6 +156,7 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
     duration_samples: inputs.durationSamples,
     phone_error_rate: phoneErrorRate,
     flags: phoneErrorRate > DIFFERENT_SENTENCE_PER ? ['DIFFERENT_SENTENCE'] : [],
+    alignment: inputs.spanSource ?? { source: 'ctc', requested: 'ctc' },
   };
   if (new Set(wordOfPhone).size > 1) result.words = buildWords(targetPhones, wordOfPhone, phones, operations, opCosts, calibrated?.wordAccuracy);
   return result;

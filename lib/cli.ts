@@ -10,9 +10,10 @@ import { load } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
 import { formatAssessment } from './format-table.js';
 import { CASING_MODES, g2pLanguages, generateIpa, type CasingMode } from './g2p.js';
+import { mfaOptionsFromEnv } from './mfa/options.js';
 
 const USAGE = `Usage:
-  pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--pretty]
+  pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--aligner ctc|mfa [--strict-aligner]] [--pretty]
   pronunciation-engine recognize <audio> [--model DIR] [--provider cpu|cuda]
   pronunciation-engine logprobs <audio> [--model DIR] [--provider cpu|cuda] (--json | --f32 FILE)
   pronunciation-engine ipa "<text>" [--lang en-us] [--casing auto|words|letters] [--audio FILE [--model DIR] [--provider cpu|cuda]]
@@ -32,7 +33,10 @@ skip_frames dropped): --json prints {"model","num_frames","vocab_size","frame_sh
 prints the same JSON without "log_probs".
 web serves a page to record or upload a sentence and see each phone's verdict, with its JSON API,
 on http://127.0.0.1:8080/ until Ctrl+C; --host 0.0.0.0 (or any non-loopback address) exposes it
-to the network, with a warning. Caps: AUDIO_MAX_BYTES, AUDIO_MAX_DURATION_SEC as for the workers.`;
+to the network, with a warning. Caps: AUDIO_MAX_BYTES, AUDIO_MAX_DURATION_SEC as for the workers.
+--aligner mfa takes the spans from the Montreal Forced Aligner (installed separately; MFA_PYTHON,
+MFA_ACOUSTIC_MODEL, MFA_COMMAND, ... in the environment, README "MFA"); where MFA fails the spans are
+CTC's and "alignment" says why, or with --strict-aligner the command fails with ALIGNMENT_FAILED.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -52,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
       f32: { type: 'string' },
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
+      aligner: { type: 'string' },
+      'strict-aligner': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,12 +79,22 @@ async function main(argv: string[]): Promise<number> {
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new EngineError('INVALID_INPUT', '--threads must be a positive integer');
 
-  const engine = await load(values.model, { provider: values.provider as 'cpu' | 'cuda' | undefined, threads });
+  if (values.aligner !== undefined && values.aligner !== 'ctc' && values.aligner !== 'mfa') {
+    throw new EngineError('INVALID_INPUT', `--aligner must be ctc or mfa, not "${values.aligner}"`);
+  }
+  const aligner = values.aligner as 'ctc' | 'mfa' | undefined;
+  if (values['strict-aligner'] && aligner !== 'mfa') throw new EngineError('INVALID_INPUT', '--strict-aligner goes with --aligner mfa');
+  const mfa = aligner === 'mfa' ? { ...mfaOptionsFromEnv(process.env, true), ...(values['strict-aligner'] ? { strict: true } : {}) } : undefined;
+  const engine = await load(values.model, { provider: values.provider as 'cpu' | 'cuda' | undefined, threads, aligner, mfa });
   if (command === 'assess') {
-    if (!values.target) throw new EngineError('INVALID_INPUT', 'assess needs --target "<ipa>"');
-    const result = await engine.assess({ audio, targetIpa: values.target });
-    process.stdout.write(values.pretty ? `${formatAssessment(result)}\n` : `${JSON.stringify(result)}\n`);
-    return 0;
+    try {
+      if (!values.target) throw new EngineError('INVALID_INPUT', 'assess needs --target "<ipa>"');
+      const result = await engine.assess({ audio, targetIpa: values.target });
+      process.stdout.write(values.pretty ? `${formatAssessment(result)}\n` : `${JSON.stringify(result)}\n`);
+      return 0;
+    } finally {
+      await engine.close();
+    }
   }
   if (command === 'logprobs') {
     if (values.json === (values.f32 !== undefined)) throw new EngineError('INVALID_INPUT', `logprobs needs exactly one of --json or --f32 FILE.\n${USAGE}`);

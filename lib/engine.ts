@@ -15,19 +15,23 @@ import type { InputOverrides } from './model-tasks.js';
 import { EditOpType, native, type EditCosts, type EditResult, type ForcedAlignment, type InferenceResult, type NativeModel } from './native.js';
 import { measureSpeech, type SpeechActivity } from './speech-activity.js';
 import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './timeline.js';
+import { MfaAligner, type MfaOutcome } from './mfa/aligner.js';
+import { chooseSpans } from './mfa/span-source.js';
 import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './verify.js';
 import { judgedPhones } from './scoring/decisions.js';
 import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './scoring/features.js';
 import { fluencyFeatures, fluencyResult } from './scoring/fluency.js';
 import { Scorer, type FluencyFeatures, type Strictness } from './scoring/scorer.js';
 import { SAMPLE_RATE } from './types.js';
-import type { AssessmentResult, Recognition, RecognizedPhone, SampleSpan, ScoringInfo, StageTimings } from './types.js';
+import type { AlignerName, AssessmentResult, Recognition, RecognizedPhone, SampleSpan, ScoringInfo, StageTimings } from './types.js';
 
 export type { LoadOptions, BatchingOptions, CudaOptions } from './load-options.js';
 
 export interface AssessInput {
   audio: AudioInput;
   targetIpa: string;
+  /** Overrides LoadOptions.aligner for this call; 'mfa' needs an engine loaded with MFA (aligner 'mfa' or mfa options). */
+  aligner?: AlignerName;
 }
 
 /** Less speech than this, or a peak below -60 dBFS, is AUDIO_SILENT. */
@@ -70,6 +74,9 @@ export class Engine {
   private readonly scoring: { scorer: Scorer; threshold: number; info: ScoringInfo } | undefined;
   /** Every phone id of the vocabulary: the alternatives each target phone is weighed against. */
   private readonly phoneIds: Int32Array;
+  private readonly defaultAligner: AlignerName;
+  /** The MFA aligner, when the engine was loaded with MFA (lib/mfa). */
+  private readonly mfa: MfaAligner | undefined;
 
   private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions, scorer: Scorer | undefined) {
     this.manifest = manifest;
@@ -98,6 +105,20 @@ export class Engine {
     // Validated by validateLoadOptions (a finite number >= 0, or null).
     const margin = options.verifyMarginNatsPerPhone;
     this.verifyMargin = margin === undefined ? VERIFY_MARGIN_NATS_PER_PHONE : margin;
+    this.defaultAligner = options.aligner ?? 'ctc';
+    this.mfa = options.aligner === 'mfa' || options.mfa ? new MfaAligner(options.mfa) : undefined;
+    // Helpers load MFA's acoustic model for seconds: start them now when MFA is the default.
+    if (this.defaultAligner === 'mfa') void this.mfa!.warm();
+  }
+
+  /** Whether assess() can be asked for aligner 'mfa'. */
+  get mfaConfigured(): boolean {
+    return this.mfa !== undefined;
+  }
+
+  /** Stops the MFA helpers, if any (a process that loaded MFA exits only once they are stopped or their stdin closes). */
+  async close(): Promise<void> {
+    await this.mfa?.close();
   }
 
   static async load(modelDir: string, options: LoadOptions = {}): Promise<Engine> {
@@ -165,9 +186,13 @@ export class Engine {
     if (typeof input.targetIpa !== 'string' || input.targetIpa.trim() === '') {
       throw new EngineError('INVALID_INPUT', 'targetIpa must be a non-empty IPA string, e.g. "hɛloʊ wɜrld"');
     }
+    const aligner = this.alignerFor(input.aligner);
     const target = parseTargetIpa(input.targetIpa, this.inventory);
-    const { recognition, inference, geometry, timings, speech } = await this.recognizeDetailed(input.audio);
+    const { recognition, inference, geometry, timings, speech, samples } = await this.recognizeDetailed(input.audio);
     checkLengthFitsTarget(speech, geometry.durationSamples / SAMPLE_RATE, target.phones.length);
+    // MFA runs in its own process while the CTC alignment, comparison, verification and scoring run here.
+    const mfaRun: Promise<MfaOutcome> | undefined =
+      aligner === 'mfa' ? this.mfa!.align({ samples, targetPhones: target.phones, wordOfPhone: target.wordOfPhone }) : undefined;
     const addon = native();
     const { vocabulary } = this.manifest;
     try {
@@ -240,19 +265,23 @@ export class Engine {
       }
       timings.scoringMs = performance.now() - t;
       const { edits, comparison } = compared;
+      // The scorer was calibrated on CTC spans and keeps them; the result's spans may be MFA's.
+      const spans = chooseSpans(aligner, targetSpans, await mfaRun, this.mfa?.options.strict ?? false);
 
       const result = buildAssessment({
         targetPhones: target.phones,
         wordOfPhone: target.wordOfPhone,
         recognized: judged,
         recognizedIpa: recognition.ipa,
-        targetSpans,
+        targetSpans: spans.targetSpans,
         alignment,
         edits,
         opCosts: operationCosts(edits, comparison.target, comparison.actual, comparison.costs),
         durationSamples: geometry.durationSamples,
         fluency: fluencyResult(fluencyFeatures(speech, target.phones.length)),
         calibrated,
+        spanSource: spans.alignment,
+        insertionSpan: spans.insertionSpan,
       });
       timings.totalMs += timings.alignmentMs + timings.dpMs + timings.verifyMs + timings.scoringMs;
       return { result, timings, scoringInputs };
@@ -291,6 +320,15 @@ export class Engine {
     return { features, fluency: fluencyFeatures(speech, target.phones.length), words: wordRanges(target.wordOfPhone) };
   }
 
+  private alignerFor(requested: AlignerName | undefined): AlignerName {
+    const aligner = requested ?? this.defaultAligner;
+    if (aligner !== 'ctc' && aligner !== 'mfa') throw new EngineError('INVALID_INPUT', `aligner must be "ctc" or "mfa", not ${JSON.stringify(aligner)}`);
+    if (aligner === 'mfa' && !this.mfa) {
+      throw new EngineError('INVALID_INPUT', 'aligner "mfa" needs an engine loaded with MFA: load(dir, { aligner: "mfa" }) or load(dir, { mfa: {...} })', { field: 'aligner' });
+    }
+    return aligner;
+  }
+
   /** One recording's inference: through the batcher when batching is on, else its own run. */
   private infer(samples: Float32Array): Promise<InferenceResult> {
     return this.batcher ? this.batcher.submit(samples) : this.model.infer(samples);
@@ -315,6 +353,7 @@ export class Engine {
     geometry: FrameGeometry;
     timings: StageTimings;
     speech: SpeechActivity;
+    samples: Float32Array;
   }> {
     try {
       let t = performance.now();
@@ -352,7 +391,7 @@ export class Engine {
         batchSize: inference.timings.batchSize ?? 1,
       };
       const recognition: Recognition = { ipa: phones.map((p) => p.phone).join(' '), phones, sample_rate: 16000, duration_samples: decoded.samples.length };
-      return { recognition, inference, geometry, timings, speech };
+      return { recognition, inference, geometry, timings, speech, samples: decoded.samples };
     } catch (error) {
       throw toEngineError(error);
     }

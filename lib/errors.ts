@@ -1,5 +1,6 @@
 // Typed errors with the contract's codes (../shared/reference/api-contract.md).
 // AUDIO_TOO_SHORT is an addition: audio with fewer frames than the target needs.
+// ALIGNMENT_FAILED is an addition: the strict MFA option's error when MFA could not align (lib/mfa).
 
 export const ERROR_CODES = [
   'INVALID_INPUT',
@@ -12,6 +13,7 @@ export const ERROR_CODES = [
   'IPA_INVALID',
   'UNSUPPORTED_LANGUAGE',
   'MODEL_UNAVAILABLE',
+  'ALIGNMENT_FAILED',
   'INTERNAL',
 ] as const;
 

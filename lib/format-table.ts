@@ -16,6 +16,8 @@ export function formatAssessment(result: AssessmentResult): string {
   lines.push(`target  ${result.target_ipa}`);
   lines.push(`judged  ${result.actual_ipa}`);
   if (result.recognized_ipa !== result.actual_ipa) lines.push(`heard   ${result.recognized_ipa}`);
+  const a = result.alignment;
+  if (a && a.requested === 'mfa') lines.push(`spans   ${a.source === 'mfa' ? `MFA (${a.mfa?.acoustic_model}, ${a.mfa?.runner})` : `CTC: MFA failed (${a.mfa_failure?.reason}: ${a.mfa_failure?.message})`}`);
   lines.push('');
   lines.push(
     table([

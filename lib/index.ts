@@ -7,3 +7,5 @@ export type * from './types.js';
 export { phoneDistance, substitutionMatrix, mapPhone } from './phonetics/index.js';
 export { SubstitutionCosts } from './edit-costs.js';
 export { generateIpa, g2pLanguages, type IpaGeneration, type IpaWord, type IpaCandidate, type GenerateIpaInput, type GenerateIpaOptions } from './g2p.js';
+export type { MfaOptions } from './mfa/options.js';
+export { MFA_FAILURE_REASONS, type MfaFailureReason } from './mfa/failure.js';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { EngineError } from './errors.js';
 import type { CudaOptions } from './native.js';
+import { mfaOptionsSchema, type MfaOptions } from './mfa/options.js';
 
 export type { CudaOptions } from './native.js';
 
@@ -50,6 +51,13 @@ export interface LoadOptions {
   strictness?: 'lenient' | 'balanced' | 'strict';
   /** A probability in (0, 1] that replaces the strictness level's threshold. */
   errorThreshold?: number;
+  /**
+   * The aligner of the assessment's spans: 'ctc' (default; the model's forced alignment) or 'mfa'
+   * (the Montreal Forced Aligner, lib/mfa; its helpers start at load). assess() may override it.
+   */
+  aligner?: 'ctc' | 'mfa';
+  /** MFA settings (lib/mfa/options.ts); giving them makes aligner 'mfa' available per call. */
+  mfa?: MfaOptions;
 }
 
 export const MAX_BATCH = 1024;
@@ -82,6 +90,8 @@ const loadOptions = z.object({
   scorer: z.string().min(1).nullable().optional(),
   strictness: z.enum(['lenient', 'balanced', 'strict']).optional(),
   errorThreshold: z.number().gt(0).max(1).optional(),
+  aligner: z.enum(['ctc', 'mfa']).optional(),
+  mfa: mfaOptionsSchema.optional(),
 });
 
 /** The options unchanged when valid; INVALID_INPUT listing every bad field otherwise. */

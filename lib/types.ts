@@ -111,6 +111,42 @@ export interface AssessmentResult {
   flags: AssessmentFlag[];
   /** Present when the target has more than one word. */
   words?: WordResult[];
+  /** Which aligner produced the spans of phones[], errors[].timestamp and words[] (an addition). */
+  alignment: AlignmentInfo;
+}
+
+export type AlignerName = 'ctc' | 'mfa';
+
+/** A target phone MFA aligned as a nearest phone of its set rather than an equivalent (lib/mfa/phone-tables.ts). */
+export interface MfaNearestPhone {
+  position: number;
+  phone: string;
+  mfa: string[];
+  how: 'nearest' | 'without-length' | 'without-diacritics' | 'compound';
+}
+
+export interface MfaAlignmentInfo {
+  acoustic_model: string;
+  phone_set: 'english_mfa' | 'english_us_arpa';
+  /** `helper`: a warm MFA helper process; `align_one`: `mfa align_one`, one process per request. */
+  runner: 'helper' | 'align_one';
+  /** The beam that aligned (the wider one after a beam failure). */
+  beam: number;
+  retry_beam: number;
+  /** Wall time of the MFA call. */
+  ms: number;
+  nearest_phones?: MfaNearestPhone[];
+}
+
+export interface AlignmentInfo {
+  /** The aligner whose spans the result carries. */
+  source: AlignerName;
+  /** The aligner the call asked for. */
+  requested: AlignerName;
+  /** How MFA ran, when its spans are used. */
+  mfa?: MfaAlignmentInfo;
+  /** Why MFA's spans are not used although MFA was asked for: the spans are CTC's (lib/mfa/failure.ts lists the reasons). */
+  mfa_failure?: { reason: string; message: string; details?: Record<string, unknown> };
 }
 
 export interface RecognizedPhone extends SampleSpan {

@@ -32,6 +32,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   AUDIO_UNDECODABLE: 422,
   AUDIO_SILENT: 422,
   MODEL_UNAVAILABLE: 503,
+  // the strict MFA option's failure (lib/mfa): the aligner, a dependency, could not do its part
+  ALIGNMENT_FAILED: 502,
   INTERNAL: 500,
 };
 

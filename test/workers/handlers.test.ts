@@ -48,6 +48,7 @@ beforeAll(async () => {
 describe('assess input', () => {
   it('accepts the contract input', () => {
     expect(parseAssessInput({ audio_uri: 'https://h/a.webm', target_ipa: 'hɛloʊ', target_text: 'hello', language: 'en-us', options: { aligner: 'ctc' } })).toMatchObject({ audio_uri: 'https://h/a.webm' });
+    expect(parseAssessInput({ audio_uri: 'https://h/a.webm', target_ipa: 'hɛloʊ', options: { aligner: 'mfa' } })).toMatchObject({ options: { aligner: 'mfa' } });
     expect(parseAssessInput({ audio_base64: 'AAAA', target_text: 'hello' })).toMatchObject({ target_text: 'hello' });
   });
 
@@ -59,7 +60,7 @@ describe('assess input', () => {
     ['no target', { audio_uri: 'https://h/a' }, /No target: give target_ipa/],
     ['an unknown key', { audio_uri: 'https://h/a', target_ipa: 'a', speed: 2 }, /unknown field "speed".*accepted: audio_uri, audio_base64, target_ipa, target_text, language, options/],
     ['an unknown option', { audio_uri: 'https://h/a', target_ipa: 'a', options: { beam: 4 } }, /unknown field "beam" in options; accepted: aligner/],
-    ['another aligner', { audio_uri: 'https://h/a', target_ipa: 'a', options: { aligner: 'mfa' } }, /options.aligner must be "ctc"/],
+    ['another aligner', { audio_uri: 'https://h/a', target_ipa: 'a', options: { aligner: 'hmm' } }, /options.aligner must be "ctc" or "mfa"/],
     ['a number as audio_uri', { audio_uri: 5, target_ipa: 'a' }, /audio_uri must be an https:\/\/, http:\/\/, s3:\/\/ or data: URI/],
     ['an empty target', { audio_uri: 'https://h/a', target_ipa: '  ' }, /target_ipa must not be empty/],
     ['a bad language', { audio_uri: 'https://h/a', target_ipa: 'a', language: 'english please' }, /language must be a language tag such as "en-us"/],
@@ -96,6 +97,15 @@ describe('assess handler', () => {
     expect(contractViolations(viaUri as never)).toEqual([]);
     const viaBase64 = await handler({ audio_base64: RECORDING.toString('base64'), target_ipa: TARGET, language: 'en-us' }, ctx());
     expect(viaBase64).toEqual(viaUri);
+  });
+
+  it('refuses options.aligner "mfa" with INVALID_INPUT, before downloading, where MFA is not configured', async () => {
+    const fetchAudioSpy = fetcher();
+    const handler = createAssessHandler({ engine, fetchAudio: fetchAudioSpy });
+    const error = await rejection(handler({ audio_uri: 'https://example.invalid/a.wav', target_ipa: TARGET, options: { aligner: 'mfa' } }, ctx()));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/"mfa" is not available on this worker: MFA is not configured/);
+    expect(fetchAudioSpy).not.toHaveBeenCalled();
   });
 
   it('refuses bad IPA before downloading anything, and caps audio_base64', async () => {

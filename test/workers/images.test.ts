@@ -31,6 +31,17 @@ const WORKER_ENV = new Set([
   'AWS_SESSION_TOKEN',
   'S3_FORCE_PATH_STYLE',
   'RUNPOD_DEBUG_LEVEL',
+  // lib/mfa/options.ts mfaOptionsFromEnv, workers/shared/engine-from-env.ts; MFA_ROOT_DIR is MFA's own
+  'ALIGNER',
+  'MFA_ACOUSTIC_MODEL',
+  'MFA_PYTHON',
+  'MFA_COMMAND',
+  'MFA_PHONE_SET',
+  'MFA_POOL_SIZE',
+  'MFA_MAX_QUEUE',
+  'MFA_TIMEOUT_MS',
+  'MFA_STRICT',
+  'MFA_ROOT_DIR',
 ]);
 
 describe.each([
@@ -52,7 +63,8 @@ describe.each([
     const sources = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(/\s+/)).filter((s) => s !== '${MODEL_BUNDLE}');
     const expected = ['package.json', 'package-lock.json', 'CMakeLists.txt', 'tsconfig.json', 'tsconfig.build.json', 'cmake', 'native', 'lib', 'workers'];
     // The export stage copies the exporters and the self-check recording, re-included by "!" lines.
-    if (dockerfile === 'Dockerfile.assess') expected.push('tools/export', 'examples');
+    // The runtime stage copies the example recording for the MFA smoke test.
+    if (dockerfile === 'Dockerfile.assess') expected.push('tools/export', 'examples', 'examples/001040067.flac');
     expect(sources).toEqual(expected);
     const reincluded = (source: string) => ignored.some((l) => l === `!${source}` || l.startsWith(`!${source}/`));
     const excluded = (source: string) => source.split('/').some((_, i, parts) => ignored.includes(parts.slice(0, i + 1).join('/')));
@@ -71,6 +83,41 @@ describe.each([
     expect(text).toMatch(/libsndfile1 libsoxr0 libsentencepiece0 ffmpeg/);
     // The build stage links the addon against these (pkg-config in CMakeLists.txt).
     expect(text).toMatch(/libsndfile1-dev libsoxr-dev libsentencepiece-dev/);
+  });
+});
+
+describe('MFA in the images', () => {
+  const assess = read('Dockerfile.assess');
+  const g2p = read('Dockerfile.g2p');
+  const ROOT_ENV = new Set(['NODE_ENV', 'UV_THREADPOOL_SIZE', 'DEBIAN_FRONTEND', 'ORT_ROOT']);
+
+  it('Dockerfile.assess installs MFA with micromamba from conda-forge in its own environment and downloads its models at build time', () => {
+    expect(assess).toMatch(/^ARG MFA_VERSION=\d+\.\d+\.\d+$/m);
+    expect(assess).toMatch(/micromamba create -y -p \/opt\/mfa -c conda-forge --override-channels "montreal-forced-aligner=\$\{MFA_VERSION\}"/);
+    expect(assess).toMatch(/mfa model download acoustic "\$\{MFA_ACOUSTIC_MODEL\}"/);
+    expect(assess).toMatch(/mfa model download dictionary "\$\{MFA_DICTIONARY\}"/);
+    expect(assess).toContain('COPY --from=build /app/lib/mfa/mfa_helper.py ./lib/mfa/mfa_helper.py');
+    expect(existsSync(join(ROOT, 'lib', 'mfa', 'mfa_helper.py'))).toBe(true);
+  });
+
+  it('runs as a non-root user, and the MFA smoke test runs as that user before CMD', () => {
+    const user = assess.indexOf('\nUSER app\n');
+    const smoke = assess.indexOf('RUN node dist/workers/assess/mfa-smoke-test.js helper align_one');
+    expect(user).toBeGreaterThan(0);
+    expect(smoke).toBeGreaterThan(user);
+    expect(assess.indexOf('CMD [')).toBeGreaterThan(smoke);
+    expect(existsSync(join(ROOT, 'dist', 'workers', 'assess', 'mfa-smoke-test.js'))).toBe(true);
+  });
+
+  it('the runtime stage sets only variables the worker or MFA reads', () => {
+    const runtime = assess.slice(assess.lastIndexOf('\nFROM '));
+    const env = [...runtime.matchAll(/^(?:ENV |\s+)([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    expect(env).toEqual(expect.arrayContaining(['ALIGNER', 'MFA_PYTHON', 'MFA_COMMAND', 'MFA_ACOUSTIC_MODEL', 'MFA_ROOT_DIR']));
+    for (const key of env) expect(WORKER_ENV.has(key) || ROOT_ENV.has(key), key).toBe(true);
+  });
+
+  it('Dockerfile.g2p stays without MFA', () => {
+    expect(g2p).not.toMatch(/mfa|micromamba|montreal/i);
   });
 });
 

@@ -1,6 +1,7 @@
 // The assessment job: validate, resolve the target IPA, check it parses (before any download),
 // get the audio, assess. Returns the contract's assessment JSON.
 import type { Engine } from '../../lib/engine.js';
+import { EngineError } from '../../lib/errors.js';
 import { decodeBase64Audio, type FetchedAudio } from '../../lib/fetch-audio.js';
 import { parseTargetIpa } from '../../lib/ipa.js';
 import type { Handler } from '../runtime/types.js';
@@ -22,6 +23,14 @@ export function createAssessHandler(deps: AssessDeps): Handler {
   const inventory = new Set(deps.engine.phones);
   return async (input, ctx) => {
     const request = parseAssessInput(input);
+    const aligner = request.options?.aligner;
+    if (aligner === 'mfa' && !deps.engine.mfaConfigured) {
+      throw new EngineError(
+        'INVALID_INPUT',
+        'options.aligner "mfa" is not available on this worker: MFA is not configured (the image sets MFA_ACOUSTIC_MODEL where MFA is installed; ALIGNER=mfa makes it the default). Use "ctc"',
+        { field: 'options.aligner' },
+      );
+    }
     const targetIpa = await resolveTargetIpa(request, deps);
     parseTargetIpa(targetIpa, inventory);
     const audio =
@@ -29,6 +38,6 @@ export function createAssessHandler(deps: AssessDeps): Handler {
         ? decodeBase64Audio(request.audio_base64, deps.maxBytes)
         : (await deps.fetchAudio(request.audio_uri!, { signal: ctx.signal })).bytes;
     ctx.signal.throwIfAborted();
-    return deps.engine.assess({ audio, targetIpa });
+    return deps.engine.assess({ audio, targetIpa, aligner });
   };
 }

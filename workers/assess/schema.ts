@@ -1,5 +1,5 @@
 // The assessment job's input (../shared/reference/api-contract.md): audio_uri or audio_base64,
-// target_ipa or target_text, language, options {aligner: "ctc"}. Unknown keys are INVALID_INPUT.
+// target_ipa or target_text, language, options {aligner: "ctc" | "mfa"}. Unknown keys are INVALID_INPUT.
 import { z } from 'zod';
 import { EngineError } from '../../lib/errors.js';
 import { invalidInput } from '../shared/invalid-input.js';
@@ -16,8 +16,8 @@ export const assessInputSchema = z.strictObject(
     language: z.string({ error: LANGUAGE_MESSAGE }).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, LANGUAGE_MESSAGE).optional(),
     options: z
       .strictObject(
-        { aligner: z.literal('ctc', { error: 'options.aligner must be "ctc" (the one aligner this engine has)' }).optional() },
-        { error: 'options must be an object: {"aligner": "ctc"}' },
+        { aligner: z.enum(['ctc', 'mfa'], { error: 'options.aligner must be "ctc" or "mfa"' }).optional() },
+        { error: 'options must be an object: {"aligner": "ctc"} or {"aligner": "mfa"}' },
       )
       .optional(),
   },

@@ -1,13 +1,16 @@
 // Loads the engine once at worker start from the environment:
 //   MODEL_DIR (default: ./models/default when present, else the package's bundled model dir),
 //   EXECUTION_PROVIDER cpu|cuda (default cpu), ORT_INTRA_OP_THREADS (optional),
-//   AUDIO_MAX_DURATION_SEC (default 60; the decoder refuses longer audio), AUDIO_MAX_BYTES (default 25 MB).
+//   AUDIO_MAX_DURATION_SEC (default 60; the decoder refuses longer audio), AUDIO_MAX_BYTES (default 25 MB),
+//   ALIGNER ctc|mfa (default ctc; mfa starts the MFA helpers at load), MFA_ACOUSTIC_MODEL and the
+//   other MFA_* variables (lib/mfa/options.ts mfaOptionsFromEnv): MFA is configured when either is set.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultModelDir, load, type Engine } from '../../lib/engine.js';
 import { EngineError } from '../../lib/errors.js';
 import { audioLimitsFromEnv } from '../../lib/fetch-audio.js';
 import { loadManifest } from '../../lib/manifest.js';
+import { mfaOptionsFromEnv } from '../../lib/mfa/options.js';
 import type { Logger } from '../runtime/log.js';
 
 export function modelDirFromEnv(env: NodeJS.ProcessEnv): string {
@@ -19,6 +22,12 @@ export function modelDirFromEnv(env: NodeJS.ProcessEnv): string {
 export function providerFromEnv(env: NodeJS.ProcessEnv): 'cpu' | 'cuda' {
   const value = (env.EXECUTION_PROVIDER ?? 'cpu').trim().toLowerCase();
   if (value !== 'cpu' && value !== 'cuda') throw new EngineError('INVALID_INPUT', `EXECUTION_PROVIDER must be cpu or cuda, not "${env.EXECUTION_PROVIDER}"`);
+  return value;
+}
+
+export function alignerFromEnv(env: NodeJS.ProcessEnv): 'ctc' | 'mfa' {
+  const value = (env.ALIGNER ?? 'ctc').trim().toLowerCase();
+  if (value !== 'ctc' && value !== 'mfa') throw new EngineError('INVALID_INPUT', `ALIGNER must be ctc or mfa, not "${env.ALIGNER}"`);
   return value;
 }
 
@@ -37,7 +46,23 @@ export async function loadEngineFromEnv(env: NodeJS.ProcessEnv, log: Logger): Pr
   // The duration cap is the smaller of the worker's and the model's own limit.
   const manifest = await loadManifest(modelDir);
   const maxDurationSec = Math.min(limits.maxDurationSec, manifest.maxDurationSec);
-  const engine = await load(modelDir, { provider, threads, maxDurationSec });
-  log.info('model loaded', { model_dir: modelDir, model: manifest.name, provider, max_duration_sec: maxDurationSec, max_bytes: limits.maxBytes });
+  const aligner = alignerFromEnv(env);
+  let mfa;
+  try {
+    mfa = mfaOptionsFromEnv(env, aligner === 'mfa');
+  } catch (error) {
+    throw new EngineError('INVALID_INPUT', (error as Error).message);
+  }
+  if (mfa) mfa.log = (level, message, fields) => log[level](message, fields);
+  const engine = await load(modelDir, { provider, threads, maxDurationSec, aligner, mfa });
+  log.info('model loaded', {
+    model_dir: modelDir,
+    model: manifest.name,
+    provider,
+    max_duration_sec: maxDurationSec,
+    max_bytes: limits.maxBytes,
+    aligner,
+    mfa: mfa ? mfa.acousticModel : 'not configured',
+  });
   return { engine, maxBytes: limits.maxBytes, maxDurationSec };
 }
