@@ -7,6 +7,7 @@ import { judgedPhones } from '../lib/scoring/decisions.js';
 import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, positionsInWord } from '../lib/scoring/features.js';
 import { fluencyFeatures } from '../lib/scoring/fluency.js';
 import { Mlp } from '../lib/scoring/mlp.js';
+import { percentile } from '../lib/scoring/scorer.js';
 import { measureSpeech, MIN_PAUSE_SEC } from '../lib/speech-activity.js';
 import { rejection } from './helpers/outcomes.js';
 import { seededRandom } from './helpers/seeded-random.js';
@@ -264,5 +265,13 @@ describe('fluency features', () => {
     expect(f.phonesPerSec).toBeCloseTo(24 / speech.speakingSpanSec, 9);
     expect(f.articulationRate).toBeCloseTo(24 / (speech.speakingSpanSec - f.pauseSec), 9);
     expect(f.longestPauseSec).toBe(f.pauseSec);
+  });
+});
+
+describe('percentile', () => {
+  it('interpolates linearly between order statistics, as numpy.percentile does by default', () => {
+    // numpy.percentile([4, 1, 3, 2], [0, 10, 25, 50, 100]) -> [1, 1.3, 1.75, 2.5, 4]
+    expect([0, 10, 25, 50, 100].map((p) => percentile([4, 1, 3, 2], p))).toEqual([1, 1.3, 1.75, 2.5, 4].map((x) => expect.closeTo(x, 12)));
+    expect(percentile([7], 10)).toBe(7);
   });
 });

@@ -72,10 +72,28 @@ export const UTTERANCE_FEATURES = [
   'pause_count',
   'pause_sec',
   'longest_pause_sec',
+  'std_phone_accuracy',
+  'p10_phone_accuracy',
+  'p25_phone_accuracy',
+  'share_mispronounced_over_half',
+  'max_mispronounced',
+  'p10_lpr',
+  'p10_margin',
+  'log_phones',
 ] as const;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+const std = (xs: readonly number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+
+/** The p-th percentile with linear interpolation between order statistics (numpy's default). */
+export function percentile(xs: readonly number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const pos = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+}
 
 /** Column index of each of `wanted` in `available`; Error naming the first one missing. */
 function columns(wanted: readonly string[], available: readonly string[], what: string): number[] {
@@ -192,6 +210,14 @@ export class Scorer {
       pause_count: fluency.pauseCount,
       pause_sec: fluency.pauseSec,
       longest_pause_sec: fluency.longestPauseSec,
+      std_phone_accuracy: std(phones.accuracy),
+      p10_phone_accuracy: percentile(phones.accuracy, 10),
+      p25_phone_accuracy: percentile(phones.accuracy, 25),
+      share_mispronounced_over_half: mean(phones.mispronounced.map((p) => (p > 0.5 ? 1 : 0))),
+      max_mispronounced: Math.max(...phones.mispronounced),
+      p10_lpr: percentile(lpr, 10),
+      p10_margin: percentile(margin, 10),
+      log_phones: Math.log(phones.accuracy.length),
     };
     const y = this.utterance.apply(this.utteranceColumns.map((c) => named[UTTERANCE_FEATURES[c]]));
     const clamp = (x: number) => Math.min(10, Math.max(0, x));

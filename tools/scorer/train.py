@@ -34,7 +34,9 @@ WORD_FEATURES = ['mean_phone_accuracy', 'min_phone_accuracy', 'max_mispronounced
                  'mean_lpr', 'mean_margin']
 UTTERANCE_FEATURES = ['mean_phone_accuracy', 'min_phone_accuracy', 'mean_mispronounced', 'mean_word_accuracy',
                       'min_word_accuracy', 'mean_lpr', 'mean_margin', 'phones_per_sec', 'articulation_rate',
-                      'pause_count', 'pause_sec', 'longest_pause_sec']
+                      'pause_count', 'pause_sec', 'longest_pause_sec', 'std_phone_accuracy', 'p10_phone_accuracy',
+                      'p25_phone_accuracy', 'share_mispronounced_over_half', 'max_mispronounced', 'p10_lpr', 'p10_margin',
+                      'log_phones']
 # Share of the phones every expert scored 2.0 that each level may flag, and what it maximises.
 FALSE_ALARM_LIMITS = {'lenient': 0.01, 'balanced': 0.03, 'strict': 0.06}
 OBJECTIVE = {'lenient': 'f1', 'balanced': 'f1', 'strict': 'recall'}
@@ -176,7 +178,9 @@ def word_features(u, acc, mis, lpr, margin):
 def utterance_features(u, acc, mis, word_acc, lpr, margin):
     f = u['fluency']
     return [acc.mean(), acc.min(), mis.mean(), word_acc.mean(), word_acc.min(), lpr.mean(), margin.mean(),
-            f['phonesPerSec'], f['articulationRate'], f['pauseCount'], f['pauseSec'], f['longestPauseSec']]
+            f['phonesPerSec'], f['articulationRate'], f['pauseCount'], f['pauseSec'], f['longestPauseSec'],
+            acc.std(), np.percentile(acc, 10), np.percentile(acc, 25), (mis > 0.5).mean(), mis.max(),
+            np.percentile(lpr, 10), np.percentile(margin, 10), math.log(len(acc))]
 
 
 def fit_linear(X, Y):
