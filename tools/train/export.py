@@ -24,6 +24,7 @@ import os
 # spinning threads made a training step 4-5x slower (measured).
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 import datetime
+import inspect
 import json
 import subprocess
 import tempfile
@@ -100,9 +101,12 @@ def write_bundle(ck, out, description, name, fp16=True):
     inner.eval()
     onnx_path = os.path.join(out, 'model.onnx')
     dummy = torch.randn(1, 501, 80)
+    # The TorchScript exporter (dynamo=False where torch defaults to the dynamo one, 2.9+): its
+    # initialiser names are what weights_from_onnx.py reads back.
+    legacy = {'dynamo': False} if 'dynamo' in inspect.signature(torch.onnx.export).parameters else {}
     torch.onnx.export(Exported(inner), (dummy,), onnx_path, opset_version=17, input_names=['feats'],
                       output_names=['logits'], dynamic_axes={'feats': {1: 'T'}, 'logits': {1: 'frames'}},
-                      do_constant_folding=True)
+                      do_constant_folding=True, **legacy)
     onnx.checker.check_model(onnx.load(onnx_path))
     if fp16:
         print(f'float16 storage: {store_fp16(onnx_path)} initializers')
