@@ -29,16 +29,6 @@ const usage = (name: string) => `Usage: node dist/workers/${name}/main.js [mode]
                              serve RunPod's endpoint API locally at http://HOST:PORT/v2/<endpoint>/
   --concurrency N            jobs run at once (default: WORKER_CONCURRENCY or 1)`;
 
-const MAX_COMMAND_LINE_BYTES = 16_000;
-
-function commandLineBytes(): number {
-  try {
-    return readFileSync('/proc/self/cmdline').length;
-  } catch {
-    return process.argv.reduce((n, arg) => n + Buffer.byteLength(arg) + 1, 0);
-  }
-}
-
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -112,12 +102,6 @@ async function main(def: WorkerDefinition, argv: string[], env: NodeJS.ProcessEn
       process.stderr.write(`${(error as Error).message}\n`);
       return 1;
     }
-  }
-  if (commandLineBytes() > MAX_COMMAND_LINE_BYTES) {
-    // ONNX Runtime reads /proc/self/cmdline while creating its environment and overflows its
-    // thread's stack on command lines over ~30 KB (a crash, not an error): refuse them first.
-    process.stderr.write(`The command line is over ${MAX_COMMAND_LINE_BYTES / 1000} KB; put a large test input in ./test_input.json instead of --test-input.\n`);
-    return 1;
   }
   const loadStarted = performance.now();
   const handler = await def.createHandler({ env, log });

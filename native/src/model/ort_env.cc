@@ -1,5 +1,7 @@
 #include "model/ort_env.h"
 
+#include <cstdlib>
+
 #include "model/ort_handles.h"
 
 namespace engine::ort {
@@ -19,6 +21,8 @@ Ptr<OrtEnv> CreateProcessWideOrtEnv() {
 }
 
 }  // namespace
+
+void OptOutOfTelemetry() { ::setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/0); }
 
 std::shared_ptr<OrtEnv> SharedEnv() {
   static const std::shared_ptr<OrtEnv> env(CreateProcessWideOrtEnv().release(), Deleter<OrtEnv>());
