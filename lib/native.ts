@@ -20,7 +20,8 @@ export interface DecodedAudio {
   originalSampleRate: number;
   originalChannels: number;
   originalDurationSec: number;
-  decoder: 'libsndfile' | 'ffmpeg';
+  /** raw: samples given by the caller (decodeSamples). */
+  decoder: 'libsndfile' | 'ffmpeg' | 'raw';
 }
 
 // ---------- features ----------
@@ -203,6 +204,11 @@ export interface EditResult {
 export interface NativeAddon {
   decodeFile(path: string, options: DecodeOptions): Promise<DecodedAudio>;
   decodeBuffer(data: Uint8Array, options: DecodeOptions): Promise<DecodedAudio>;
+  /**
+   * Mono samples at any whole sample rate, treated as a decoded file's: AUDIO_TOO_LONG, AUDIO_UNDECODABLE
+   * when empty, non-finite samples 0, resampled to 16 kHz, clamped to [-1, 1].
+   */
+  decodeSamples(samples: Float32Array, sampleRate: number, options: DecodeOptions): Promise<DecodedAudio>;
   resample(samples: Float32Array, fromRate: number, toRate: number): Promise<Float32Array>;
   computeFeatures(samples: Float32Array, frontend: FrontendConfig): Promise<Features>;
   loadModel(config: NativeModelConfig): Promise<NativeModel>;

@@ -1,4 +1,4 @@
-// JS surface of the audio stage: decodeFile, decodeBuffer, resample.
+// JS surface of the audio stage: decodeFile, decodeBuffer, decodeSamples, resample.
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -78,6 +78,23 @@ Napi::Value DecodeBuffer(const Napi::CallbackInfo& info) {
       DecodedAudioToJs);
 }
 
+Napi::Value DecodeSamples(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<float> samples = CopyOf(
+      RequireTypedArray<float>(env, info[0], "decodeSamples(samples, sampleRate, options): samples must be a Float32Array."));
+  const double rate = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
+  if (!(rate >= 1 && rate <= 2147483647.0) || std::trunc(rate) != rate) {
+    ThrowJsError(env, "INVALID_INPUT", "decodeSamples: sampleRate must be a whole number of Hz above 0.");
+  }
+  audio::DecodeOptions options = ReadDecodeOptions(env, info[2]);
+  return RunAsync(
+      env,
+      [samples = std::move(samples), rate = static_cast<int>(rate), options = std::move(options)] {
+        return audio::DecodeSamples(samples, rate, options);
+      },
+      DecodedAudioToJs);
+}
+
 double ReadRate(Napi::Env env, const Napi::Value& value, const char* name) {
   if (!value.IsNumber()) ThrowJsError(env, "INVALID_INPUT", std::string("resample: ") + name + " must be a number.");
   const double rate = value.As<Napi::Number>().DoubleValue();
@@ -103,6 +120,7 @@ Napi::Value Resample(const Napi::CallbackInfo& info) {
 void InitAudio(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeFile", Napi::Function::New(env, DecodeFile, "decodeFile"));
   exports.Set("decodeBuffer", Napi::Function::New(env, DecodeBuffer, "decodeBuffer"));
+  exports.Set("decodeSamples", Napi::Function::New(env, DecodeSamples, "decodeSamples"));
   exports.Set("resample", Napi::Function::New(env, Resample, "resample"));
 }
 
