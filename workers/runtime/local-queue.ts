@@ -2,6 +2,7 @@
 // job runner as on the platform, at most `concurrency` at a time, kept 30 minutes after they end.
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../lib/errors.js';
+import { DEFAULT_EXECUTION_TIMEOUT_MS } from './config.js';
 import { errorString } from './job-result.js';
 import { runJob, type RunJobOptions } from './job-runner.js';
 import type { Logger } from './log.js';
@@ -11,8 +12,6 @@ export type JobStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'C
 
 export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
 
-/** RunPod's default policy.executionTimeout. */
-export const DEFAULT_EXECUTION_TIMEOUT_MS = 600_000;
 
 export interface LocalJob {
   id: string;
