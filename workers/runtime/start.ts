@@ -43,7 +43,7 @@ function parse(argv: string[]) {
   }).values;
 }
 
-async function serve(handler: Handler, def: WorkerDefinition, options: { port: number; host: string; concurrency: number; log: Logger }): Promise<number> {
+async function serve(handler: Handler, def: WorkerDefinition, options: { port: number; host: string; concurrency: number; graceMs: number; log: Logger }): Promise<number> {
   const { log } = options;
   const queue = new LocalQueue(handler, { concurrency: options.concurrency, log, isFatal: def.isFatal });
   const server = createLocalServer(queue, log);
@@ -57,14 +57,13 @@ async function serve(handler: Handler, def: WorkerDefinition, options: { port: n
   log.info('local server listening', { port, host: options.host, base_url: `http://${host}:${port}/v2`, concurrency: options.concurrency });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      log.info('local server stopping', { signal });
-      server.close();
-      server.closeAllConnections();
-      void queue.close().then(resolve);
+      log.info('local server stopping: queued jobs are cancelled, running ones finish and are answered', { signal, grace_ms: options.graceMs });
+      void server.shutdown(options.graceMs).then(resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  log.info('local server stopped');
   return 0;
 }
 
@@ -109,7 +108,7 @@ async function main(def: WorkerDefinition, argv: string[], env: NodeJS.ProcessEn
 
   if (testPayload !== undefined) return runTestInput(handler, testPayload, { log, write: (text) => process.stdout.write(text), isFatal: def.isFatal });
   if (args.serve) {
-    return serve(handler, def, { port, host: args.host ?? '127.0.0.1', concurrency: settings.concurrency, log });
+    return serve(handler, def, { port, host: args.host ?? '127.0.0.1', concurrency: settings.concurrency, graceMs: settings.shutdownGraceMs, log });
   }
   const worker = new PlatformWorker({ handler, config: platform!, settings, log, isFatal: def.isFatal });
   process.once('SIGTERM', () => worker.shutdown('SIGTERM'));
