@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SAMPLE_RATE } from './types.js';
 
 // ---------- audio ----------
 export interface DecodeOptions {
@@ -16,7 +17,7 @@ export interface DecodeOptions {
 export interface DecodedAudio {
   /** 16 kHz mono float32 in [-1, 1]. */
   samples: Float32Array;
-  sampleRate: 16000;
+  sampleRate: typeof SAMPLE_RATE;
   originalSampleRate: number;
   originalChannels: number;
   originalDurationSec: number;
@@ -201,6 +202,36 @@ export interface EditResult {
   actualIndices: Int32Array;
 }
 
+// ---------- text: sentencepiece (libsentencepiece) ----------
+/** A loaded sentencepiece model (opaque). */
+export type SentencepieceModel = unknown;
+
+// ---------- G2P: text to IPA with espeak-ng (native/src/g2p; espeak-ng runs in a helper process) ----------
+export interface G2pLanguage {
+  /** Language code to pass as `language`, e.g. "en-us" (lower case). */
+  language: string;
+  /** espeak-ng voice file chosen for it, e.g. "gmw/en-US". */
+  voice: string;
+  name: string;
+}
+export interface G2pNativeWord {
+  /** The input word (whitespace-delimited, punctuation included). */
+  text: string;
+  /** Its index among the whitespace-delimited words of the text. */
+  index: number;
+  /** espeak-ng's IPA phones, stress marks removed, length marks kept. */
+  phones: string[];
+  /** False when the text was too irregular to align and the word was translated alone. */
+  inContext: boolean;
+}
+export interface G2pNativeResult {
+  language: string;
+  voice: string;
+  /** Words with at least one phone, in order. */
+  words: G2pNativeWord[];
+}
+
+// ---------- the addon: every function it exports ----------
 export interface NativeAddon {
   decodeFile(path: string, options: DecodeOptions): Promise<DecodedAudio>;
   decodeBuffer(data: Uint8Array, options: DecodeOptions): Promise<DecodedAudio>;
@@ -232,6 +263,15 @@ export interface NativeAddon {
   ctcAlternativesSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array, candidates: Int32Array): CtcAlternatives;
   editDistance(target: Int32Array, actual: Int32Array, costs: EditCosts): Promise<EditResult>;
   editDistanceSync(target: Int32Array, actual: Int32Array, costs: EditCosts): EditResult;
+  /** MODEL_UNAVAILABLE when the file cannot be read or is not a sentencepiece model. */
+  sentencepieceLoad(path: string): Promise<SentencepieceModel>;
+  /** The text's pieces as strings ("▁" marks a word start), not sentencepiece's ids. */
+  sentencepieceEncode(model: SentencepieceModel, text: string): Promise<string[]>;
+  /** Every language code espeak-ng has a voice for (MBROLA voices excluded), sorted. */
+  g2pLanguages(): G2pLanguage[];
+  g2pInfo(): { espeakVersion: string; dataPath: string };
+  /** INVALID_INPUT (empty, > 10,000 characters, a word > 128 characters, not pronounceable, espeak-ng failed), UNSUPPORTED_LANGUAGE. */
+  g2pTextToIpa(text: string, language: string): Promise<G2pNativeResult>;
 }
 
 function packageRoot(): string {
@@ -254,47 +294,4 @@ export function native(): NativeAddon {
     addon = (override ? require(override) : require('node-gyp-build')(packageRoot())) as NativeAddon;
   }
   return addon;
-}
-
-// ---------- text: sentencepiece (libsentencepiece) ----------
-/** A loaded sentencepiece model (opaque). */
-export type SentencepieceModel = unknown;
-export interface NativeAddon {
-  /** MODEL_UNAVAILABLE when the file cannot be read or is not a sentencepiece model. */
-  sentencepieceLoad(path: string): Promise<SentencepieceModel>;
-  /** The text's pieces as strings ("▁" marks a word start), not sentencepiece's ids. */
-  sentencepieceEncode(model: SentencepieceModel, text: string): Promise<string[]>;
-}
-
-// ---------- G2P: text to IPA with espeak-ng (native/src/g2p; espeak-ng runs in a helper process) ----------
-export interface G2pLanguage {
-  /** Language code to pass as `language`, e.g. "en-us" (lower case). */
-  language: string;
-  /** espeak-ng voice file chosen for it, e.g. "gmw/en-US". */
-  voice: string;
-  name: string;
-}
-export interface G2pNativeWord {
-  /** The input word (whitespace-delimited, punctuation included). */
-  text: string;
-  /** Its index among the whitespace-delimited words of the text. */
-  index: number;
-  /** espeak-ng's IPA phones, stress marks removed, length marks kept. */
-  phones: string[];
-  /** False when the text was too irregular to align and the word was translated alone. */
-  inContext: boolean;
-}
-export interface G2pNativeResult {
-  language: string;
-  voice: string;
-  /** Words with at least one phone, in order. */
-  words: G2pNativeWord[];
-}
-// Declaration merging: these join the NativeAddon interface above.
-export interface NativeAddon {
-  /** Every language code espeak-ng has a voice for (MBROLA voices excluded), sorted. */
-  g2pLanguages(): G2pLanguage[];
-  g2pInfo(): { espeakVersion: string; dataPath: string };
-  /** INVALID_INPUT (empty, > 10,000 characters, a word > 128 characters, not pronounceable, espeak-ng failed), UNSUPPORTED_LANGUAGE. */
-  g2pTextToIpa(text: string, language: string): Promise<G2pNativeResult>;
 }
