@@ -4,7 +4,7 @@
 // and can be told to fail job-done posts (planned per job, or a seeded random mix) or to stop a job.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { seededRandom } from '../helpers/seeded-random.js';
+import { seededRandom } from '../../bench/seeded-random.js';
 
 export interface DoubleJob {
   id: string;
