@@ -38,23 +38,23 @@ int64_t IntegerArg(const Napi::CallbackInfo& info, size_t index, const char* fn,
 // The JS arguments (logProbs, numFrames, vocabSize, blankId), checked; the matrix views JS memory.
 struct LogProbArgs {
   engine::LogProbMatrix matrix;
-  int64_t blankId;
+  int64_t blank_id;
 };
 
 LogProbArgs ReadLogProbArgs(const Napi::CallbackInfo& info, const char* fn) {
   const Napi::Float32Array data =
       RequireTypedArray<float>(info.Env(), info[0], std::string(fn) + ": logProbs must be a Float32Array");
   LogProbArgs args;
-  args.matrix.numFrames = static_cast<size_t>(IntegerArg(info, 1, fn, "numFrames", 0, kMaxInt32));
-  args.matrix.vocabSize = static_cast<size_t>(IntegerArg(info, 2, fn, "vocabSize", 1, kMaxInt32));
-  args.blankId = IntegerArg(info, 3, fn, "blankId", 0, static_cast<double>(args.matrix.vocabSize) - 1);
+  args.matrix.num_frames = static_cast<size_t>(IntegerArg(info, 1, fn, "numFrames", 0, kMaxInt32));
+  args.matrix.vocab_size = static_cast<size_t>(IntegerArg(info, 2, fn, "vocabSize", 1, kMaxInt32));
+  args.blank_id = IntegerArg(info, 3, fn, "blankId", 0, static_cast<double>(args.matrix.vocab_size) - 1);
   args.matrix.data = data.Data();
   args.matrix.size = data.ElementLength();
-  if (args.matrix.size != args.matrix.numFrames * args.matrix.vocabSize) {
+  if (args.matrix.size != args.matrix.num_frames * args.matrix.vocab_size) {
     ThrowJsError(info.Env(), "INVALID_INPUT",
                  std::string(fn) + ": logProbs.length " + std::to_string(args.matrix.size) +
-                     " != numFrames * vocabSize = " + std::to_string(args.matrix.numFrames) + " * " +
-                     std::to_string(args.matrix.vocabSize));
+                     " != numFrames * vocabSize = " + std::to_string(args.matrix.num_frames) + " * " +
+                     std::to_string(args.matrix.vocab_size));
   }
   return args;
 }
@@ -80,66 +80,66 @@ TypedArray ToTypedArray(Napi::Env env, const std::vector<T>& values) {
 Napi::Object ToJs(Napi::Env env, const engine::GreedySegments& segments) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("tokens", ToTypedArray<Napi::Int32Array>(env, segments.tokens));
-  result.Set("startFrames", ToTypedArray<Napi::Int32Array>(env, segments.startFrames));
-  result.Set("endFrames", ToTypedArray<Napi::Int32Array>(env, segments.endFrames));
-  result.Set("meanLogProbs", ToTypedArray<Napi::Float32Array>(env, segments.meanLogProbs));
+  result.Set("startFrames", ToTypedArray<Napi::Int32Array>(env, segments.start_frames));
+  result.Set("endFrames", ToTypedArray<Napi::Int32Array>(env, segments.end_frames));
+  result.Set("meanLogProbs", ToTypedArray<Napi::Float32Array>(env, segments.mean_log_probs));
   return result;
 }
 
 // The alignment and each target's goodness (log posterior ratio) over its aligned frames.
 struct ScoredAlignment {
   engine::ForcedAlignment alignment;
-  std::vector<float> logPosteriorRatios;
+  std::vector<float> log_posterior_ratios;
 };
 
-ScoredAlignment AlignAndScore(const engine::LogProbMatrix& logProbs, int64_t blankId, engine::TargetSequence targets) {
-  ScoredAlignment scored{engine::CtcForcedAlign(logProbs, blankId, targets), {}};
-  scored.logPosteriorRatios = engine::LogPosteriorRatios(logProbs, blankId, targets, scored.alignment);
+ScoredAlignment AlignAndScore(const engine::LogProbMatrix& log_probs, int64_t blank_id, engine::TargetSequence targets) {
+  ScoredAlignment scored{engine::CtcForcedAlign(log_probs, blank_id, targets), {}};
+  scored.log_posterior_ratios = engine::LogPosteriorRatios(log_probs, blank_id, targets, scored.alignment);
   return scored;
 }
 
 Napi::Object ToJs(Napi::Env env, const ScoredAlignment& scored) {
   const engine::ForcedAlignment& alignment = scored.alignment;
   Napi::Object result = Napi::Object::New(env);
-  result.Set("startFrames", ToTypedArray<Napi::Int32Array>(env, alignment.startFrames));
-  result.Set("endFrames", ToTypedArray<Napi::Int32Array>(env, alignment.endFrames));
-  result.Set("meanLogProbs", ToTypedArray<Napi::Float32Array>(env, alignment.meanLogProbs));
-  result.Set("logPosteriorRatios", ToTypedArray<Napi::Float32Array>(env, scored.logPosteriorRatios));
-  result.Set("pathLogProb", Napi::Number::New(env, alignment.pathLogProb));
+  result.Set("startFrames", ToTypedArray<Napi::Int32Array>(env, alignment.start_frames));
+  result.Set("endFrames", ToTypedArray<Napi::Int32Array>(env, alignment.end_frames));
+  result.Set("meanLogProbs", ToTypedArray<Napi::Float32Array>(env, alignment.mean_log_probs));
+  result.Set("logPosteriorRatios", ToTypedArray<Napi::Float32Array>(env, scored.log_posterior_ratios));
+  result.Set("pathLogProb", Napi::Number::New(env, alignment.path_log_prob));
   return result;
 }
 
 // Inputs copied for work off the JS thread.
 struct OwnedLogProbs {
   std::vector<float> values;
-  size_t numFrames;
-  size_t vocabSize;
-  int64_t blankId;
+  size_t num_frames;
+  size_t vocab_size;
+  int64_t blank_id;
 
   explicit OwnedLogProbs(const LogProbArgs& args)
       : values(Copy(args.matrix.data, args.matrix.size)),
-        numFrames(args.matrix.numFrames),
-        vocabSize(args.matrix.vocabSize),
-        blankId(args.blankId) {}
+        num_frames(args.matrix.num_frames),
+        vocab_size(args.matrix.vocab_size),
+        blank_id(args.blank_id) {}
 
-  engine::LogProbMatrix View() const { return {values.data(), values.size(), numFrames, vocabSize}; }
+  engine::LogProbMatrix View() const { return {values.data(), values.size(), num_frames, vocab_size}; }
 };
 
 Napi::Value CtcGreedyDecode(const Napi::CallbackInfo& info) {
   OwnedLogProbs input(ReadLogProbArgs(info, "ctcGreedyDecode"));
   return RunAsync(
-      info.Env(), [input = std::move(input)] { return engine::CtcGreedyDecode(input.View(), input.blankId); },
+      info.Env(), [input = std::move(input)] { return engine::CtcGreedyDecode(input.View(), input.blank_id); },
       [](Napi::Env env, const engine::GreedySegments& segments) { return ToJs(env, segments); });
 }
 
 Napi::Value CtcForcedAlign(const Napi::CallbackInfo& info) {
   OwnedLogProbs input(ReadLogProbArgs(info, "ctcForcedAlign"));
-  const engine::TargetSequence targetView = ReadTargets(info, "ctcForcedAlign");
-  std::vector<int32_t> targets = Copy(targetView.data, targetView.size);
+  const engine::TargetSequence target_view = ReadTargets(info, "ctcForcedAlign");
+  std::vector<int32_t> targets = Copy(target_view.data, target_view.size);
   return RunAsync(
       info.Env(),
       [input = std::move(input), targets = std::move(targets)] {
-        return AlignAndScore(input.View(), input.blankId, {targets.data(), targets.size()});
+        return AlignAndScore(input.View(), input.blank_id, {targets.data(), targets.size()});
       },
       [](Napi::Env env, const ScoredAlignment& scored) { return ToJs(env, scored); });
 }
@@ -149,7 +149,7 @@ Napi::Value CtcForcedAlignSync(const Napi::CallbackInfo& info) {
   const engine::TargetSequence targets = ReadTargets(info, "ctcForcedAlignSync");
   // Synchronous: the JS arrays outlive the call, so the core reads them in place.
   return TranslateErrors(info.Env(), [&] {
-    return ToJs(info.Env(), AlignAndScore(args.matrix, args.blankId, targets));
+    return ToJs(info.Env(), AlignAndScore(args.matrix, args.blank_id, targets));
   });
 }
 
@@ -166,11 +166,11 @@ std::vector<std::vector<int32_t>> ReadSequences(const Napi::CallbackInfo& info, 
   return sequences;
 }
 
-std::vector<double> LogLikelihoods(const engine::LogProbMatrix& logProbs, int64_t blankId,
+std::vector<double> LogLikelihoods(const engine::LogProbMatrix& log_probs, int64_t blank_id,
                                    const std::vector<std::vector<int32_t>>& sequences) {
   std::vector<double> out;
   out.reserve(sequences.size());
-  for (const auto& labels : sequences) out.push_back(engine::CtcLogLikelihood(logProbs, blankId, {labels.data(), labels.size()}));
+  for (const auto& labels : sequences) out.push_back(engine::CtcLogLikelihood(log_probs, blank_id, {labels.data(), labels.size()}));
   return out;
 }
 
@@ -179,7 +179,7 @@ Napi::Value CtcLogLikelihoods(const Napi::CallbackInfo& info) {
   std::vector<std::vector<int32_t>> sequences = ReadSequences(info, "ctcLogLikelihoods");
   return RunAsync(
       info.Env(),
-      [input = std::move(input), sequences = std::move(sequences)] { return LogLikelihoods(input.View(), input.blankId, sequences); },
+      [input = std::move(input), sequences = std::move(sequences)] { return LogLikelihoods(input.View(), input.blank_id, sequences); },
       [](Napi::Env env, const std::vector<double>& values) { return ToTypedArray<Napi::Float64Array>(env, values); });
 }
 
@@ -187,7 +187,7 @@ Napi::Value CtcLogLikelihoodsSync(const Napi::CallbackInfo& info) {
   const LogProbArgs args = ReadLogProbArgs(info, "ctcLogLikelihoodsSync");
   const std::vector<std::vector<int32_t>> sequences = ReadSequences(info, "ctcLogLikelihoodsSync");
   return TranslateErrors(info.Env(), [&] {
-    return ToTypedArray<Napi::Float64Array>(info.Env(), LogLikelihoods(args.matrix, args.blankId, sequences));
+    return ToTypedArray<Napi::Float64Array>(info.Env(), LogLikelihoods(args.matrix, args.blank_id, sequences));
   });
 }
 
@@ -200,23 +200,23 @@ engine::TargetSequence ReadCandidates(const Napi::CallbackInfo& info, const char
 
 Napi::Object ToJs(Napi::Env env, const engine::CtcEditAlternatives& alt) {
   Napi::Object result = Napi::Object::New(env);
-  result.Set("logLikelihood", Napi::Number::New(env, alt.logLikelihood));
+  result.Set("logLikelihood", Napi::Number::New(env, alt.log_likelihood));
   result.Set("deletion", ToTypedArray<Napi::Float64Array>(env, alt.deletion));
   result.Set("substitution", ToTypedArray<Napi::Float64Array>(env, alt.substitution));
-  result.Set("numCandidates", Napi::Number::New(env, static_cast<double>(alt.numCandidates)));
+  result.Set("numCandidates", Napi::Number::New(env, static_cast<double>(alt.num_candidates)));
   return result;
 }
 
 Napi::Value CtcAlternatives(const Napi::CallbackInfo& info) {
   OwnedLogProbs input(ReadLogProbArgs(info, "ctcAlternatives"));
-  const engine::TargetSequence targetView = ReadTargets(info, "ctcAlternatives");
-  const engine::TargetSequence candidateView = ReadCandidates(info, "ctcAlternatives");
-  std::vector<int32_t> targets = Copy(targetView.data, targetView.size);
-  std::vector<int32_t> candidates = Copy(candidateView.data, candidateView.size);
+  const engine::TargetSequence target_view = ReadTargets(info, "ctcAlternatives");
+  const engine::TargetSequence candidate_view = ReadCandidates(info, "ctcAlternatives");
+  std::vector<int32_t> targets = Copy(target_view.data, target_view.size);
+  std::vector<int32_t> candidates = Copy(candidate_view.data, candidate_view.size);
   return RunAsync(
       info.Env(),
       [input = std::move(input), targets = std::move(targets), candidates = std::move(candidates)] {
-        return engine::CtcAlternatives(input.View(), input.blankId, {targets.data(), targets.size()},
+        return engine::CtcAlternatives(input.View(), input.blank_id, {targets.data(), targets.size()},
                                        {candidates.data(), candidates.size()});
       },
       [](Napi::Env env, const engine::CtcEditAlternatives& alt) { return ToJs(env, alt); });
@@ -227,7 +227,7 @@ Napi::Value CtcAlternativesSync(const Napi::CallbackInfo& info) {
   const engine::TargetSequence targets = ReadTargets(info, "ctcAlternativesSync");
   const engine::TargetSequence candidates = ReadCandidates(info, "ctcAlternativesSync");
   return TranslateErrors(info.Env(), [&] {
-    return ToJs(info.Env(), engine::CtcAlternatives(args.matrix, args.blankId, targets, candidates));
+    return ToJs(info.Env(), engine::CtcAlternatives(args.matrix, args.blank_id, targets, candidates));
   });
 }
 

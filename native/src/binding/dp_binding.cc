@@ -39,11 +39,11 @@ engine::EditCosts CostsArg(const Napi::CallbackInfo& info, const char* fn) {
   if (!info[2].IsObject()) Invalid(env, fn, "costs must be an object");
   const Napi::Object object = info[2].As<Napi::Object>();
   engine::EditCosts costs;
-  const double numSymbols = NumberProperty(env, object, "numSymbols", fn);
-  if (!(numSymbols >= 1 && numSymbols <= engine::kMaxEditSymbols) || std::trunc(numSymbols) != numSymbols) {
+  const double num_symbols = NumberProperty(env, object, "numSymbols", fn);
+  if (!(num_symbols >= 1 && num_symbols <= engine::kMaxEditSymbols) || std::trunc(num_symbols) != num_symbols) {
     Invalid(env, fn, "costs.numSymbols must be an integer in [1, " + std::to_string(engine::kMaxEditSymbols) + "]");
   }
-  costs.numSymbols = static_cast<int32_t>(numSymbols);
+  costs.num_symbols = static_cast<int32_t>(num_symbols);
   costs.insertion = NumberProperty(env, object, "insertion", fn);
   costs.deletion = NumberProperty(env, object, "deletion", fn);
   const Napi::Value substitution = object.Get("substitution");
@@ -53,7 +53,7 @@ engine::EditCosts CostsArg(const Napi::CallbackInfo& info, const char* fn) {
     // An empty array may have no data pointer, which the core would read as "no matrix".
     if (matrix.ElementLength() == 0) Invalid(env, fn, "costs.substitution must have numSymbols^2 entries");
     costs.substitution = matrix.Data();
-    costs.substitutionSize = matrix.ElementLength();
+    costs.substitution_size = matrix.ElementLength();
   }
   return costs;
 }
@@ -69,19 +69,19 @@ TypedArray ToTypedArray(Napi::Env env, const std::vector<T>& values) {
 // [targetIndices | actualIndices | types].
 Napi::Object ToJs(Napi::Env env, const engine::EditResult& result) {
   const size_t count = result.types.size();
-  const size_t indexBytes = count * sizeof(int32_t);
-  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, 2 * indexBytes + count);
+  const size_t index_bytes = count * sizeof(int32_t);
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, 2 * index_bytes + count);
   auto* bytes = static_cast<uint8_t*>(buffer.Data());
   if (count > 0) {
-    std::memcpy(bytes, result.targetIndices.data(), indexBytes);
-    std::memcpy(bytes + indexBytes, result.actualIndices.data(), indexBytes);
-    std::memcpy(bytes + 2 * indexBytes, result.types.data(), count);
+    std::memcpy(bytes, result.target_indices.data(), index_bytes);
+    std::memcpy(bytes + index_bytes, result.actual_indices.data(), index_bytes);
+    std::memcpy(bytes + 2 * index_bytes, result.types.data(), count);
   }
   Napi::Object object = Napi::Object::New(env);
   object.Set("distance", Napi::Number::New(env, result.distance));
-  object.Set("types", Napi::Uint8Array::New(env, count, buffer, 2 * indexBytes));
+  object.Set("types", Napi::Uint8Array::New(env, count, buffer, 2 * index_bytes));
   object.Set("targetIndices", Napi::Int32Array::New(env, count, buffer, 0));
-  object.Set("actualIndices", Napi::Int32Array::New(env, count, buffer, indexBytes));
+  object.Set("actualIndices", Napi::Int32Array::New(env, count, buffer, index_bytes));
   return object;
 }
 
@@ -92,12 +92,12 @@ struct OwnedEditInput {
   std::vector<float> substitution;
   engine::EditCosts costs;
 
-  OwnedEditInput(engine::SymbolSequence targetView, engine::SymbolSequence actualView, const engine::EditCosts& view)
-      : target(targetView.data, targetView.data + targetView.size),
-        actual(actualView.data, actualView.data + actualView.size),
+  OwnedEditInput(engine::SymbolSequence target_view, engine::SymbolSequence actual_view, const engine::EditCosts& view)
+      : target(target_view.data, target_view.data + target_view.size),
+        actual(actual_view.data, actual_view.data + actual_view.size),
         costs(view) {
     if (view.substitution != nullptr) {
-      substitution.assign(view.substitution, view.substitution + view.substitutionSize);
+      substitution.assign(view.substitution, view.substitution + view.substitution_size);
     }
   }
 

@@ -60,14 +60,14 @@ engine::WaveformFrontendConfig ParseWaveform(Napi::Env env, const Napi::Object& 
 
 engine::EspnetLogMelConfig ParseEspnetLogMel(Napi::Env env, const Napi::Object& obj) {
   engine::EspnetLogMelConfig c;
-  c.nFft = RequireInt(env, obj, "nFft");
-  c.winLength = RequireInt(env, obj, "winLength");
-  c.hopLength = RequireInt(env, obj, "hopLength");
-  c.nMels = RequireInt(env, obj, "nMels");
+  c.n_fft = RequireInt(env, obj, "nFft");
+  c.win_length = RequireInt(env, obj, "winLength");
+  c.hop_length = RequireInt(env, obj, "hopLength");
+  c.n_mels = RequireInt(env, obj, "nMels");
   c.fmin = RequireNumber(env, obj, "fmin");
   c.fmax = RequireNumber(env, obj, "fmax");
   c.center = RequireBool(env, obj, "center");
-  c.logFloor = RequireNumber(env, obj, "logFloor");
+  c.log_floor = RequireNumber(env, obj, "logFloor");
   c.mean = OptionalFloat32Array(env, obj, "mean");
   c.stddev = OptionalFloat32Array(env, obj, "std");
   return c;
@@ -75,20 +75,20 @@ engine::EspnetLogMelConfig ParseEspnetLogMel(Napi::Env env, const Napi::Object& 
 
 engine::KaldiFbankConfig ParseKaldiFbank(Napi::Env env, const Napi::Object& obj) {
   engine::KaldiFbankConfig c;
-  c.numMelBins = RequireInt(env, obj, "numMelBins");
-  c.frameLengthMs = RequireNumber(env, obj, "frameLengthMs");
-  c.frameShiftMs = RequireNumber(env, obj, "frameShiftMs");
+  c.num_mel_bins = RequireInt(env, obj, "numMelBins");
+  c.frame_length_ms = RequireNumber(env, obj, "frameLengthMs");
+  c.frame_shift_ms = RequireNumber(env, obj, "frameShiftMs");
   c.dither = RequireNumber(env, obj, "dither");
   c.preemphasis = RequireNumber(env, obj, "preemphasis");
   const std::string scope = RequireString(env, obj, "preemphasisScope");
   if (scope == "frame") {
-    c.preemphasisScope = engine::PreemphasisScope::Frame;
+    c.preemphasis_scope = engine::PreemphasisScope::Frame;
   } else if (scope == "signal") {
-    c.preemphasisScope = engine::PreemphasisScope::Signal;
+    c.preemphasis_scope = engine::PreemphasisScope::Signal;
   } else {
     ThrowField(env, "preemphasisScope", "'frame' or 'signal'");
   }
-  c.removeDcOffset = RequireBool(env, obj, "removeDcOffset");
+  c.remove_dc_offset = RequireBool(env, obj, "removeDcOffset");
   const std::string window = RequireString(env, obj, "window");
   if (window == "povey") {
     c.window = engine::KaldiWindowType::Povey;
@@ -99,10 +99,10 @@ engine::KaldiFbankConfig ParseKaldiFbank(Napi::Env env, const Napi::Object& obj)
   } else {
     ThrowField(env, "window", "'povey', 'hann' or 'hamming'");
   }
-  c.snipEdges = RequireBool(env, obj, "snipEdges");
-  c.lowFreq = RequireNumber(env, obj, "lowFreq");
-  c.highFreq = RequireNumber(env, obj, "highFreq");
-  c.logFloor = RequireNumber(env, obj, "logFloor");
+  c.snip_edges = RequireBool(env, obj, "snipEdges");
+  c.low_freq = RequireNumber(env, obj, "lowFreq");
+  c.high_freq = RequireNumber(env, obj, "highFreq");
+  c.log_floor = RequireNumber(env, obj, "logFloor");
   return c;
 }
 

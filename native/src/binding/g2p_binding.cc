@@ -65,7 +65,7 @@ Napi::Value G2pTextToIpa(const Napi::CallbackInfo& info) {
           Napi::Array phones = Napi::Array::New(env, word.phones.size());
           for (size_t p = 0; p < word.phones.size(); ++p) phones.Set(static_cast<uint32_t>(p), word.phones[p]);
           entry.Set("phones", phones);
-          entry.Set("inContext", word.inContext);
+          entry.Set("inContext", word.in_context);
           words.Set(static_cast<uint32_t>(k), entry);
         }
         out.Set("words", words);

@@ -52,14 +52,14 @@ std::string HelperPath() {
 [[noreturn]] void ThrowInternal(const std::string& message) { throw Error(ErrorCode::Internal, message); }
 
 // The reply's fields after "ok"; an "error" reply becomes an engine::Error.
-ipc::FrameReader OkReply(const std::string& reply, std::string* crashMessage = nullptr) {
+ipc::FrameReader OkReply(const std::string& reply, std::string* crash_message = nullptr) {
   ipc::FrameReader reader(reply);
   const std::string_view status = reader.Next();
   if (status == "ok") return reader;
   const std::string kind(reader.Next());
   const std::string message(reader.Next());
-  if ((kind == "crash" || kind == "timeout") && crashMessage) {
-    *crashMessage = message;
+  if ((kind == "crash" || kind == "timeout") && crash_message) {
+    *crash_message = message;
     return ipc::FrameReader("");
   }
   if (kind == "crash" || kind == "timeout") throw Error(ErrorCode::InvalidInput, message);
@@ -87,7 +87,7 @@ EspeakG2p::EspeakG2p() {
   try {
     ipc::FrameReader reader = OkReply(reply);
     version_ = reader.Next();
-    dataPath_ = reader.Next();
+    data_path_ = reader.Next();
     std::map<std::string, Language> best;
     for (uint32_t v = 0, voices = reader.NextU32(); v < voices; ++v) {
       const std::string identifier(reader.Next());
@@ -130,12 +130,12 @@ void EspeakG2p::StartHelperLocked() {
   posix_spawnattr_t attributes;
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attributes);
-  const bool keepStderr = std::getenv("PRONUNCIATION_ENGINE_G2P_STDERR") != nullptr;
+  const bool keep_stderr = std::getenv("PRONUNCIATION_ENGINE_G2P_STDERR") != nullptr;
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   // espeak-ng prints warnings ("Full dictionary is not installed for ...") that must not reach
   // the CLI's stderr, where errors are JSON.
-  if (!keepStderr) posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  if (!keep_stderr) posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
   posix_spawn_file_actions_addclosefrom_np(&actions, 4);
@@ -147,8 +147,8 @@ void EspeakG2p::StartHelperLocked() {
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  std::string fdArg = "3";
-  char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--fd"), fdArg.data(), nullptr};
+  std::string fd_arg = "3";
+  char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--fd"), fd_arg.data(), nullptr};
   pid_t pid = -1;
   const int error = ::posix_spawn(&pid, path.c_str(), &actions, &attributes, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -260,7 +260,7 @@ G2pResult EspeakG2p::TextToIpa(std::string_view text, std::string_view language)
   G2pResult result{resolved.code, resolved.voice, {}};
   for (size_t k = 0; k < assigned.size(); ++k) {
     if (assigned[k].phones.empty()) continue;
-    result.words.push_back(G2pWord{prepared.words[k], k, assigned[k].phones, assigned[k].inContext});
+    result.words.push_back(G2pWord{prepared.words[k], k, assigned[k].phones, assigned[k].in_context});
   }
   if (result.words.empty()) {
     throw Error(ErrorCode::InvalidInput, "text has no words that espeak-ng can pronounce in \"" + resolved.code +
