@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "binding/args.h"
 #include "binding/async_task.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
@@ -12,12 +13,6 @@
 
 namespace binding {
 namespace {
-
-std::string StringArg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name) {
-  if (!info[index].IsString()) ThrowJsError(info.Env(), "INVALID_INPUT", std::string(fn) + ": " + name + " must be a string");
-  // napi_get_value_string_utf8 copies embedded NULs and writes lone surrogates as U+FFFD.
-  return info[index].As<Napi::String>().Utf8Value();
-}
 
 Napi::Value G2pLanguages(const Napi::CallbackInfo& info) {
   return TranslateErrors(info.Env(), [&]() -> Napi::Value {
@@ -45,8 +40,10 @@ Napi::Value G2pInfo(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value G2pTextToIpa(const Napi::CallbackInfo& info) {
-  std::string text = StringArg(info, 0, "g2pTextToIpa", "text");
-  std::string language = StringArg(info, 1, "g2pTextToIpa", "language");
+  const Args args(info, "g2pTextToIpa");
+  // napi_get_value_string_utf8 copies embedded NULs and writes lone surrogates as U+FFFD.
+  std::string text = args(0, "text").String();
+  std::string language = args(1, "language").String();
   return RunAsync(
       info.Env(),
       [text = std::move(text), language = std::move(language)] {
