@@ -31,7 +31,8 @@
 #include <string_view>
 #include <vector>
 
-#include "audio/unique_fd.h"
+#include "common/process.h"
+#include "common/unique_fd.h"
 #include "g2p/espeak_ipa.h"
 
 namespace engine::g2p {
@@ -92,9 +93,9 @@ class EspeakG2p {
   void StartHelperLocked();
   void StopHelperLocked();
 
-  std::mutex mutex_;  // guards the helper: pid_, channel_
-  pid_t pid_ = -1;
-  audio::UniqueFd channel_;
+  std::mutex mutex_;  // guards the helper: helper_, channel_
+  ChildProcess helper_;
+  UniqueFd channel_;
   std::vector<Language> languages_;
   std::string version_;
   std::string data_path_;
