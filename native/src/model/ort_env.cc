@@ -7,11 +7,6 @@
 namespace engine::ort {
 namespace {
 
-// ONNX Runtime leaks a few bytes inside CreateEnv (a bare CreateEnv + ReleaseEnv shows it).
-// This function keeps its own frame so native/test/lsan.supp can suppress exactly that.
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline))
-#endif
 Ptr<OrtEnv> CreateProcessWideOrtEnv() {
   OrtEnv* env = nullptr;
   OrtStatus* status = Api().CreateEnv(ORT_LOGGING_LEVEL_ERROR, "pronunciation-engine", &env);
