@@ -120,6 +120,14 @@ class Args {
   std::string function_;
 };
 
+// A binding function, as the addon exports it.
+using BindingFunction = Napi::Value (*)(const Napi::CallbackInfo& info);
+
+// Sets exports[name] to each function.
+inline void Export(Napi::Env env, Napi::Object exports, std::initializer_list<std::pair<const char*, BindingFunction>> functions) {
+  for (const auto& [name, function] : functions) exports.Set(name, Napi::Function::New(env, function, name));
+}
+
 // A new typed array holding a copy of `values`.
 template <typename TypedArray, typename T>
 TypedArray ToTypedArray(Napi::Env env, const std::vector<T>& values) {

@@ -40,24 +40,25 @@ Napi::Value DecodedAudioToJs(Napi::Env env, audio::DecodedAudio& decoded) {
   return result;
 }
 
+// Runs decode(input, options) off the JS thread; resolves with the decoded audio.
+template <typename Input, typename Decode>
+Napi::Value DecodeAsync(Napi::Env env, Input input, audio::DecodeOptions options, Decode decode) {
+  return RunAsync(
+      env, [input = std::move(input), options = std::move(options), decode] { return decode(input, options); },
+      DecodedAudioToJs);
+}
+
 Napi::Value DecodeFile(const Napi::CallbackInfo& info) {
   const Args args(info, "decodeFile");
-  const Arg path_arg = args(0, "path");
-  std::string path = path_arg.String();
-  if (path.empty() || path.find('\0') != std::string::npos) path_arg.Invalid("a non-empty string without NUL characters");
-  audio::DecodeOptions options = ReadDecodeOptions(args(1, "options"));
-  return RunAsync(
-      info.Env(), [path = std::move(path), options = std::move(options)] { return audio::DecodeFile(path, options); },
-      DecodedAudioToJs);
+  const Arg path = args(0, "path");
+  std::string text = path.String();
+  if (text.empty() || text.find('\0') != std::string::npos) path.Invalid("a non-empty string without NUL characters");
+  return DecodeAsync(info.Env(), std::move(text), ReadDecodeOptions(args(1, "options")), audio::DecodeFile);
 }
 
 Napi::Value DecodeBuffer(const Napi::CallbackInfo& info) {
   const Args args(info, "decodeBuffer");
-  std::vector<uint8_t> bytes = args(0, "data").Copy<uint8_t>();
-  audio::DecodeOptions options = ReadDecodeOptions(args(1, "options"));
-  return RunAsync(
-      info.Env(), [bytes = std::move(bytes), options = std::move(options)] { return audio::DecodeBuffer(bytes, options); },
-      DecodedAudioToJs);
+  return DecodeAsync(info.Env(), args(0, "data").Copy<uint8_t>(), ReadDecodeOptions(args(1, "options")), audio::DecodeBuffer);
 }
 
 Napi::Value DecodeSamples(const Napi::CallbackInfo& info) {
@@ -90,10 +91,10 @@ Napi::Value Resample(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitAudio(Napi::Env env, Napi::Object exports) {
-  exports.Set("decodeFile", Napi::Function::New(env, DecodeFile, "decodeFile"));
-  exports.Set("decodeBuffer", Napi::Function::New(env, DecodeBuffer, "decodeBuffer"));
-  exports.Set("decodeSamples", Napi::Function::New(env, DecodeSamples, "decodeSamples"));
-  exports.Set("resample", Napi::Function::New(env, Resample, "resample"));
+  Export(env, exports, {{"decodeFile", DecodeFile},
+                        {"decodeBuffer", DecodeBuffer},
+                        {"decodeSamples", DecodeSamples},
+                        {"resample", Resample}});
 }
 
 }  // namespace binding

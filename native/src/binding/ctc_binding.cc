@@ -198,13 +198,13 @@ Napi::Value CtcAlternativesSync(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitCtc(Napi::Env env, Napi::Object exports) {
-  exports.Set("ctcLogLikelihoods", Napi::Function::New(env, CtcLogLikelihoods, "ctcLogLikelihoods"));
-  exports.Set("ctcLogLikelihoodsSync", Napi::Function::New(env, CtcLogLikelihoodsSync, "ctcLogLikelihoodsSync"));
-  exports.Set("ctcAlternatives", Napi::Function::New(env, CtcAlternatives, "ctcAlternatives"));
-  exports.Set("ctcAlternativesSync", Napi::Function::New(env, CtcAlternativesSync, "ctcAlternativesSync"));
-  exports.Set("ctcGreedyDecode", Napi::Function::New(env, CtcGreedyDecode, "ctcGreedyDecode"));
-  exports.Set("ctcForcedAlign", Napi::Function::New(env, CtcForcedAlign, "ctcForcedAlign"));
-  exports.Set("ctcForcedAlignSync", Napi::Function::New(env, CtcForcedAlignSync, "ctcForcedAlignSync"));
+  Export(env, exports, {{"ctcLogLikelihoods", CtcLogLikelihoods},
+                        {"ctcLogLikelihoodsSync", CtcLogLikelihoodsSync},
+                        {"ctcAlternatives", CtcAlternatives},
+                        {"ctcAlternativesSync", CtcAlternativesSync},
+                        {"ctcGreedyDecode", CtcGreedyDecode},
+                        {"ctcForcedAlign", CtcForcedAlign},
+                        {"ctcForcedAlignSync", CtcForcedAlignSync}});
 }
 
 }  // namespace binding

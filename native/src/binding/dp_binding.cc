@@ -102,8 +102,8 @@ Napi::Value EditDistanceSync(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitDp(Napi::Env env, Napi::Object exports) {
-  exports.Set("editDistance", Napi::Function::New(env, EditDistance, "editDistance"));
-  exports.Set("editDistanceSync", Napi::Function::New(env, EditDistanceSync, "editDistanceSync"));
+  Export(env, exports, {{"editDistance", EditDistance},
+                        {"editDistanceSync", EditDistanceSync}});
 }
 
 }  // namespace binding

@@ -34,7 +34,7 @@ Napi::Value ComputeFeatures(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitFeatures(Napi::Env env, Napi::Object exports) {
-  exports.Set("computeFeatures", Napi::Function::New(env, ComputeFeatures, "computeFeatures"));
+  Export(env, exports, {{"computeFeatures", ComputeFeatures}});
 }
 
 }  // namespace binding

@@ -73,9 +73,9 @@ Napi::Value G2pTextToIpa(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitG2p(Napi::Env env, Napi::Object exports) {
-  exports.Set("g2pLanguages", Napi::Function::New(env, G2pLanguages, "g2pLanguages"));
-  exports.Set("g2pInfo", Napi::Function::New(env, G2pInfo, "g2pInfo"));
-  exports.Set("g2pTextToIpa", Napi::Function::New(env, G2pTextToIpa, "g2pTextToIpa"));
+  Export(env, exports, {{"g2pLanguages", G2pLanguages},
+                        {"g2pInfo", G2pInfo},
+                        {"g2pTextToIpa", G2pTextToIpa}});
 }
 
 }  // namespace binding

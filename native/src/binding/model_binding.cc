@@ -167,7 +167,7 @@ void InitModel(Napi::Env env, Napi::Object exports) {
   exports.Set("loadModel", Napi::Function::New(
                                env, [model_class](const Napi::CallbackInfo& info) { return LoadModel(info, model_class); },
                                "loadModel"));
-  exports.Set("availableProviders", Napi::Function::New(env, AvailableProviders, "availableProviders"));
+  Export(env, exports, {{"availableProviders", AvailableProviders}});
 }
 
 }  // namespace binding

@@ -53,8 +53,8 @@ Napi::Value Encode(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitText(Napi::Env env, Napi::Object exports) {
-  exports.Set("sentencepieceLoad", Napi::Function::New(env, Load, "sentencepieceLoad"));
-  exports.Set("sentencepieceEncode", Napi::Function::New(env, Encode, "sentencepieceEncode"));
+  Export(env, exports, {{"sentencepieceLoad", Load},
+                        {"sentencepieceEncode", Encode}});
 }
 
 }  // namespace binding

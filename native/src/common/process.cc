@@ -23,50 +23,42 @@ void Check(int error, const char* what) {
   if (error != 0) ThrowErrno(error, what);
 }
 
-class FileActions {
+// Owns one of posix_spawn's init/destroy objects.
+template <typename T, int (*Init)(T*), int (*Destroy)(T*)>
+class SpawnObject {
  public:
-  FileActions() { Check(posix_spawn_file_actions_init(&actions_), "posix_spawn_file_actions_init"); }
-  ~FileActions() { posix_spawn_file_actions_destroy(&actions_); }
-  FileActions(const FileActions&) = delete;
-  FileActions& operator=(const FileActions&) = delete;
-  posix_spawn_file_actions_t* get() { return &actions_; }
+  SpawnObject() { Check(Init(&object_), "posix_spawn setup"); }
+  ~SpawnObject() { Destroy(&object_); }
+  SpawnObject(const SpawnObject&) = delete;
+  SpawnObject& operator=(const SpawnObject&) = delete;
+  T* get() { return &object_; }
 
-  // `target` becomes a copy of `fd`, or /dev/null when fd is -1.
-  void Route(int fd, int target, int null_flags) {
-    if (fd < 0) {
-      Check(posix_spawn_file_actions_addopen(&actions_, target, "/dev/null", null_flags, 0), "posix_spawn_file_actions_addopen");
-    } else {
-      Check(posix_spawn_file_actions_adddup2(&actions_, fd, target), "posix_spawn_file_actions_adddup2");
-    }
+ private:
+  T object_;
+};
+using FileActions = SpawnObject<posix_spawn_file_actions_t, posix_spawn_file_actions_init, posix_spawn_file_actions_destroy>;
+using Attributes = SpawnObject<posix_spawnattr_t, posix_spawnattr_init, posix_spawnattr_destroy>;
+
+// `target` becomes a copy of `fd`, or /dev/null when fd is -1.
+void Route(FileActions& actions, int fd, int target, int null_flags) {
+  if (fd < 0) {
+    Check(posix_spawn_file_actions_addopen(actions.get(), target, "/dev/null", null_flags, 0), "posix_spawn_file_actions_addopen");
+  } else {
+    Check(posix_spawn_file_actions_adddup2(actions.get(), fd, target), "posix_spawn_file_actions_adddup2");
   }
-
- private:
-  posix_spawn_file_actions_t actions_;
-};
-
-class Attributes {
- public:
-  Attributes() { Check(posix_spawnattr_init(&attributes_), "posix_spawnattr_init"); }
-  ~Attributes() { posix_spawnattr_destroy(&attributes_); }
-  Attributes(const Attributes&) = delete;
-  Attributes& operator=(const Attributes&) = delete;
-  posix_spawnattr_t* get() { return &attributes_; }
-
- private:
-  posix_spawnattr_t attributes_;
-};
+}
 
 }  // namespace
 
 Spawned Spawn(const std::vector<std::string>& argv, const SpawnDescriptors& descriptors) {
   if (argv.empty() || argv[0].empty()) throw std::invalid_argument("Spawn: no program");
   FileActions actions;
-  actions.Route(-1, STDIN_FILENO, O_RDONLY);
-  actions.Route(descriptors.stdout_fd, STDOUT_FILENO, O_WRONLY);
-  actions.Route(descriptors.stderr_fd, STDERR_FILENO, O_WRONLY);
+  Route(actions, -1, STDIN_FILENO, O_RDONLY);
+  Route(actions, descriptors.stdout_fd, STDOUT_FILENO, O_WRONLY);
+  Route(actions, descriptors.stderr_fd, STDERR_FILENO, O_WRONLY);
   int last = STDERR_FILENO;
   if (descriptors.channel_fd >= 0) {
-    actions.Route(descriptors.channel_fd, kChannelFd, O_RDWR);
+    Route(actions, descriptors.channel_fd, kChannelFd, O_RDWR);
     last = kChannelFd;
   }
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
