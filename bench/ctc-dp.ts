@@ -1,7 +1,7 @@
 // Times the native DP stages (sync calls) against the straightforward TypeScript references in
 // bench/reference-ts.ts, on the same inputs, and checks that both give the same answer.
 import { native } from '../lib/native.js';
-import { seededRandom } from '../test/helpers/seeded-random.js';
+import { seededRandom } from './seeded-random.js';
 import { ctcForcedAlignReference, editDistanceReference } from './reference-ts.js';
 
 /** Median over batches of the mean time per call, in microseconds; `a` and `b` alternate. */

@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import runpodSdk from 'runpod-sdk';
 import { load } from '../lib/engine.js';
 import { fetchAudio } from '../lib/fetch-audio.js';
+import { generateIpa } from '../lib/g2p.js';
 import { createAssessHandler } from '../workers/assess/handler.js';
 import { LocalQueue } from '../workers/runtime/local-queue.js';
 import { createLocalServer } from '../workers/runtime/local-server.js';
@@ -53,7 +54,7 @@ export async function runLoadTest(options: LoadTestOptions = {}): Promise<LoadTe
   const targetIpa = options.targetIpa ?? 'leɪlə ɪz ɡʊd æt sɜːfɪŋ';
 
   const engine = await load(modelDir);
-  const handler = createAssessHandler({ engine, fetchAudio: (uri, { signal }) => fetchAudio(uri, { signal }) });
+  const handler = createAssessHandler({ engine, generateIpa, fetchAudio: (uri, { signal }) => fetchAudio(uri, { signal }) });
   const log = createLogger({ level: 'WARN' });
   const queue = new LocalQueue(handler, { concurrency, log });
   const server = createLocalServer(queue, log);

@@ -30,8 +30,8 @@ import time
 
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "export"))
-from wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, init_random  # noqa: E402
+sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository root: `tools` is a package there
+from tools.export.wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, init_random  # noqa: E402
 
 import onnx  # noqa: E402
 from onnx import TensorProto  # noqa: E402

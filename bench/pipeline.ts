@@ -8,6 +8,7 @@ import { load } from '../lib/index.js';
 import { SubstitutionCosts } from '../lib/edit-costs.js';
 import { parseTargetIpa } from '../lib/ipa.js';
 import { native } from '../lib/native.js';
+import { SAMPLE_RATE } from '../lib/types.js';
 import { median, timeAsync } from './stats.js';
 import { disputedRegions, verifyRegions } from '../lib/verify.js';
 
@@ -32,7 +33,7 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
 
   const decoded = await addon.decodeFile(recording, decodeOptions);
   const samples = decoded.samples;
-  const samples48k = await addon.resample(samples, 16000, 48000);
+  const samples48k = await addon.resample(samples, SAMPLE_RATE, 48000);
   const model = await addon.loadModel({ ...manifest.nativeConfig, provider: 'cpu', intraOpThreads: 1 });
   const inference = await model.infer(samples);
   const { vocabulary } = manifest;
@@ -51,7 +52,7 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
   const stagesMs: Record<string, number> = {
     'decode FLAC 16 kHz': await timeAsync(() => addon.decodeFile(recording, decodeOptions)),
     'decode WAV 48 kHz stereo (+downmix, resample)': await timeAsync(() => addon.decodeFile(wav48k, decodeOptions)),
-    'resample 48 kHz -> 16 kHz': await timeAsync(() => addon.resample(samples48k, 48000, 16000)),
+    'resample 48 kHz -> 16 kHz': await timeAsync(() => addon.resample(samples48k, 48000, SAMPLE_RATE)),
     [`features (${manifest.nativeConfig.frontend.type})`]: await timeAsync(() => addon.computeFeatures(samples, manifest.nativeConfig.frontend)),
     'inference (ONNX Runtime CPU, 1 thread)': median(inferenceMs.slice(3)),
     'CTC greedy decode': await timeAsync(() => addon.ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId)),
@@ -67,6 +68,6 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
     ),
   };
   const assessMs = await timeAsync(() => engine.assess({ audio: recording, targetIpa }));
-  const audioSec = samples.length / 16000;
+  const audioSec = samples.length / SAMPLE_RATE;
   return { model: manifest.name, audioSec, stagesMs, assessMs, realTimeFactor: assessMs / 1000 / audioSec };
 }

@@ -29,8 +29,8 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tools", "export"))
-from wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, hf_key  # noqa: E402
+sys.path[0] = os.path.dirname(HERE)  # the repository root: `tools` is a package there
+from tools.export.wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, hf_key  # noqa: E402
 
 
 def audio_loader():

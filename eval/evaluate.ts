@@ -2,6 +2,7 @@
 // refuses is counted and listed, as is one whose labels cannot be folded; neither stops the run.
 import type { Engine } from '../lib/engine.js';
 import { EngineError } from '../lib/errors.js';
+import { SAMPLE_RATE } from '../lib/types.js';
 import type { AssessmentResult } from '../lib/types.js';
 import { foldSequence, foldUtterance, type Folder, type KnownSpan } from './fold-phones.js';
 import {
@@ -284,7 +285,7 @@ export function evaluateSynthetic(items: readonly SyntheticItem[], opts: Evaluat
         hasTruthErrors: folded.errors.length > 0,
         labelErrors: item.label.errors.length,
         result,
-        audioSeconds: result.duration_samples / 16000,
+        audioSeconds: result.duration_samples / SAMPLE_RATE,
       };
     },
     'synthetic',
@@ -319,7 +320,7 @@ export function evaluateReal(items: readonly RealItem[], opts: EvaluateOptions):
         per,
         rejections,
         result,
-        audioSeconds: result.duration_samples / 16000,
+        audioSeconds: result.duration_samples / SAMPLE_RATE,
       };
     },
     'real',

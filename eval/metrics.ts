@@ -1,6 +1,7 @@
 // Evaluation metrics: pure functions over phone lists, error lists and spans. Rates are
 // computed from summed counts (corpus level), not averaged per utterance; a rate whose
 // denominator is 0 is null.
+import { SAMPLE_RATE } from '../lib/types.js';
 import type { Operation, PhoneResult, SampleSpan } from '../lib/types.js';
 import type { KnownSpan } from './fold-phones.js';
 
@@ -148,7 +149,7 @@ export interface BoundarySummary {
   medianAbsMs: number | null;
 }
 
-export function summariseBoundaries(errorsInSamples: readonly number[], tolerancesMs: readonly number[] = [20, 40], sampleRate = 16000): BoundarySummary {
+export function summariseBoundaries(errorsInSamples: readonly number[], tolerancesMs: readonly number[] = [20, 40], sampleRate = SAMPLE_RATE): BoundarySummary {
   const n = errorsInSamples.length;
   const within: Record<string, number | null> = {};
   for (const ms of tolerancesMs) {

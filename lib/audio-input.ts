@@ -11,9 +11,7 @@ function decodeDataUri(uri: string): Uint8Array {
   return match[2] ? Buffer.from(match[3], 'base64') : Buffer.from(decodeURIComponent(match[3]), 'latin1');
 }
 
-export interface LoadedAudio extends Omit<DecodedAudio, 'decoder'> {
-  decoder: DecodedAudio['decoder'] | 'raw';
-}
+export type LoadedAudio = DecodedAudio;
 
 export async function decodeAudio(audio: AudioInput, options: DecodeOptions): Promise<LoadedAudio> {
   const addon = native();
@@ -25,14 +23,8 @@ export async function decodeAudio(audio: AudioInput, options: DecodeOptions): Pr
     return addon.decodeFile(audio, options);
   }
   if (audio instanceof Uint8Array) return addon.decodeBuffer(audio, options);
-  if (audio && audio.samples instanceof Float32Array && Number.isFinite(audio.sampleRate) && audio.sampleRate > 0) {
-    const durationSec = audio.samples.length / audio.sampleRate;
-    if (durationSec > options.maxDurationSec) {
-      throw new EngineError('AUDIO_TOO_LONG', `Audio is ${durationSec.toFixed(1)} s; at most ${options.maxDurationSec} s is accepted`);
-    }
-    if (audio.samples.length === 0) throw new EngineError('AUDIO_UNDECODABLE', 'Audio has no samples');
-    const samples = audio.sampleRate === 16000 ? audio.samples.slice() : await addon.resample(audio.samples, audio.sampleRate, 16000);
-    return { samples, sampleRate: 16000, originalSampleRate: audio.sampleRate, originalChannels: 1, originalDurationSec: durationSec, decoder: 'raw' };
-  }
+  // Raw samples go through the decoder's own last steps (non-finite samples 0, resampling,
+  // clamping), so they are judged exactly as the same samples in a file would be.
+  if (audio && audio.samples instanceof Float32Array) return addon.decodeSamples(audio.samples, audio.sampleRate, options);
   throw new EngineError('INVALID_INPUT', 'audio must be a file path, a data: URI, a Uint8Array/Buffer of encoded audio, or {samples: Float32Array, sampleRate}');
 }

@@ -390,7 +390,7 @@ export class Engine {
         totalMs: decodeMs + inference.timings.featuresMs + inference.timings.inferenceMs + ctcMs,
         batchSize: inference.timings.batchSize ?? 1,
       };
-      const recognition: Recognition = { ipa: phones.map((p) => p.phone).join(' '), phones, sample_rate: 16000, duration_samples: decoded.samples.length };
+      const recognition: Recognition = { ipa: phones.map((p) => p.phone).join(' '), phones, sample_rate: SAMPLE_RATE, duration_samples: decoded.samples.length };
       return { recognition, inference, geometry, timings, speech, samples: decoded.samples };
     } catch (error) {
       throw toEngineError(error);

@@ -1,7 +1,7 @@
 // Human-readable rendering of an assessment for the CLI's --pretty.
-import type { AssessmentResult } from './types.js';
+import { SAMPLE_RATE, type AssessmentResult } from './types.js';
 
-const seconds = (samples: number) => (samples / 16000).toFixed(2);
+const seconds = (samples: number) => (samples / SAMPLE_RATE).toFixed(2);
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { EngineError } from './errors.js';
 import { resolveTasks, tasksSchema, type ModelTasks } from './model-tasks.js';
+import { SAMPLE_RATE } from './types.js';
 import type { FrontendConfig, ModelInputBinding, NativeModelConfig } from './native.js';
 
 const positiveInt = z.number().int().positive();
@@ -74,7 +75,7 @@ const manifestSchema = z.strictObject({
   model: z.string().min(1),
   /** The same network in float16 with float32 inputs/outputs; LoadOptions.precision 'fp16' runs it. */
   model_fp16: z.string().min(1).optional(),
-  sample_rate: z.literal(16000),
+  sample_rate: z.literal(SAMPLE_RATE),
   frontend: z.discriminatedUnion('type', [waveformFrontend, espnetLogMelFrontend, kaldiFbankFrontend]),
   inputs: z.array(inputBinding).min(1),
   output: z.strictObject({
@@ -127,7 +128,7 @@ export interface ModelManifest {
   onnxPath: string;
   /** The float16 model, when the manifest names one (model_fp16). */
   onnxPathFp16?: string;
-  sampleRate: 16000;
+  sampleRate: typeof SAMPLE_RATE;
   frameShiftSamples: number;
   frameOffsetSamples: number;
   maxDurationSec: number;
@@ -304,7 +305,7 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
     directory: dir,
     onnxPath,
     ...(json.model_fp16 ? { onnxPathFp16: resolveModel(json.model_fp16) } : {}),
-    sampleRate: 16000,
+    sampleRate: SAMPLE_RATE,
     frameShiftSamples: json.frames.shift_samples,
     frameOffsetSamples: json.frames.offset_samples,
     maxDurationSec: json.limits.max_duration_sec,

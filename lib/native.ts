@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SAMPLE_RATE } from './types.js';
 
 // ---------- audio ----------
 export interface DecodeOptions {
@@ -16,11 +17,12 @@ export interface DecodeOptions {
 export interface DecodedAudio {
   /** 16 kHz mono float32 in [-1, 1]. */
   samples: Float32Array;
-  sampleRate: 16000;
+  sampleRate: typeof SAMPLE_RATE;
   originalSampleRate: number;
   originalChannels: number;
   originalDurationSec: number;
-  decoder: 'libsndfile' | 'ffmpeg';
+  /** raw: samples given by the caller (decodeSamples). */
+  decoder: 'libsndfile' | 'ffmpeg' | 'raw';
 }
 
 // ---------- features ----------
@@ -200,65 +202,9 @@ export interface EditResult {
   actualIndices: Int32Array;
 }
 
-export interface NativeAddon {
-  decodeFile(path: string, options: DecodeOptions): Promise<DecodedAudio>;
-  decodeBuffer(data: Uint8Array, options: DecodeOptions): Promise<DecodedAudio>;
-  resample(samples: Float32Array, fromRate: number, toRate: number): Promise<Float32Array>;
-  computeFeatures(samples: Float32Array, frontend: FrontendConfig): Promise<Features>;
-  loadModel(config: NativeModelConfig): Promise<NativeModel>;
-  availableProviders(): string[];
-  ctcGreedyDecode(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number): Promise<GreedySegments>;
-  ctcForcedAlign(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): Promise<ForcedAlignment>;
-  ctcForcedAlignSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): ForcedAlignment;
-  /**
-   * Total CTC log-likelihood log P(sequence | frames) of each label sequence (forward algorithm,
-   * summed over all alignments; -Infinity when the frames cannot hold it; an empty sequence is
-   * all blank). INVALID_INPUT for a label that is the blank or outside the vocabulary.
-   */
-  ctcLogLikelihoods(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, sequences: Int32Array[]): Promise<Float64Array>;
-  ctcLogLikelihoodsSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, sequences: Int32Array[]): Float64Array;
-  /**
-   * For each target phone, the total CTC log-likelihood with that phone replaced by each
-   * candidate, and with it deleted (-Infinity where the frames cannot hold the sequence).
-   * INVALID_INPUT for empty targets, or a target or candidate that is the blank or outside the vocabulary.
-   */
-  ctcAlternatives(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array, candidates: Int32Array): Promise<CtcAlternatives>;
-  ctcAlternativesSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array, candidates: Int32Array): CtcAlternatives;
-  editDistance(target: Int32Array, actual: Int32Array, costs: EditCosts): Promise<EditResult>;
-  editDistanceSync(target: Int32Array, actual: Int32Array, costs: EditCosts): EditResult;
-}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('pronunciation-engine: package root not found');
-    dir = parent;
-  }
-  return dir;
-}
-
-let addon: NativeAddon | undefined;
-
-/** Loads the addon once: a prebuilt binary from prebuilds/, else build/Release. */
-export function native(): NativeAddon {
-  if (!addon) {
-    const require = createRequire(import.meta.url);
-    const override = process.env.PRONUNCIATION_ENGINE_ADDON;
-    addon = (override ? require(override) : require('node-gyp-build')(packageRoot())) as NativeAddon;
-  }
-  return addon;
-}
-
 // ---------- text: sentencepiece (libsentencepiece) ----------
 /** A loaded sentencepiece model (opaque). */
 export type SentencepieceModel = unknown;
-export interface NativeAddon {
-  /** MODEL_UNAVAILABLE when the file cannot be read or is not a sentencepiece model. */
-  sentencepieceLoad(path: string): Promise<SentencepieceModel>;
-  /** The text's pieces as strings ("▁" marks a word start), not sentencepiece's ids. */
-  sentencepieceEncode(model: SentencepieceModel, text: string): Promise<string[]>;
-}
 
 // ---------- G2P: text to IPA with espeak-ng (native/src/g2p; espeak-ng runs in a helper process) ----------
 export interface G2pLanguage {
@@ -284,11 +230,68 @@ export interface G2pNativeResult {
   /** Words with at least one phone, in order. */
   words: G2pNativeWord[];
 }
-// Declaration merging: these join the NativeAddon interface above.
+
+// ---------- the addon: every function it exports ----------
 export interface NativeAddon {
+  decodeFile(path: string, options: DecodeOptions): Promise<DecodedAudio>;
+  decodeBuffer(data: Uint8Array, options: DecodeOptions): Promise<DecodedAudio>;
+  /**
+   * Mono samples at any whole sample rate, treated as a decoded file's: AUDIO_TOO_LONG, AUDIO_UNDECODABLE
+   * when empty, non-finite samples 0, resampled to 16 kHz, clamped to [-1, 1].
+   */
+  decodeSamples(samples: Float32Array, sampleRate: number, options: DecodeOptions): Promise<DecodedAudio>;
+  resample(samples: Float32Array, fromRate: number, toRate: number): Promise<Float32Array>;
+  computeFeatures(samples: Float32Array, frontend: FrontendConfig): Promise<Features>;
+  loadModel(config: NativeModelConfig): Promise<NativeModel>;
+  availableProviders(): string[];
+  ctcGreedyDecode(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number): Promise<GreedySegments>;
+  ctcForcedAlign(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): Promise<ForcedAlignment>;
+  ctcForcedAlignSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): ForcedAlignment;
+  /**
+   * Total CTC log-likelihood log P(sequence | frames) of each label sequence (forward algorithm,
+   * summed over all alignments; -Infinity when the frames cannot hold it; an empty sequence is
+   * all blank). INVALID_INPUT for a label that is the blank or outside the vocabulary.
+   */
+  ctcLogLikelihoods(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, sequences: Int32Array[]): Promise<Float64Array>;
+  ctcLogLikelihoodsSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, sequences: Int32Array[]): Float64Array;
+  /**
+   * For each target phone, the total CTC log-likelihood with that phone replaced by each
+   * candidate, and with it deleted (-Infinity where the frames cannot hold the sequence).
+   * INVALID_INPUT for empty targets, or a target or candidate that is the blank or outside the vocabulary.
+   */
+  ctcAlternatives(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array, candidates: Int32Array): Promise<CtcAlternatives>;
+  ctcAlternativesSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array, candidates: Int32Array): CtcAlternatives;
+  editDistance(target: Int32Array, actual: Int32Array, costs: EditCosts): Promise<EditResult>;
+  editDistanceSync(target: Int32Array, actual: Int32Array, costs: EditCosts): EditResult;
+  /** MODEL_UNAVAILABLE when the file cannot be read or is not a sentencepiece model. */
+  sentencepieceLoad(path: string): Promise<SentencepieceModel>;
+  /** The text's pieces as strings ("▁" marks a word start), not sentencepiece's ids. */
+  sentencepieceEncode(model: SentencepieceModel, text: string): Promise<string[]>;
   /** Every language code espeak-ng has a voice for (MBROLA voices excluded), sorted. */
   g2pLanguages(): G2pLanguage[];
   g2pInfo(): { espeakVersion: string; dataPath: string };
   /** INVALID_INPUT (empty, > 10,000 characters, a word > 128 characters, not pronounceable, espeak-ng failed), UNSUPPORTED_LANGUAGE. */
   g2pTextToIpa(text: string, language: string): Promise<G2pNativeResult>;
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('pronunciation-engine: package root not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+let addon: NativeAddon | undefined;
+
+/** Loads the addon once: a prebuilt binary from prebuilds/, else build/Release. */
+export function native(): NativeAddon {
+  if (!addon) {
+    const require = createRequire(import.meta.url);
+    const override = process.env.PRONUNCIATION_ENGINE_ADDON;
+    addon = (override ? require(override) : require('node-gyp-build')(packageRoot())) as NativeAddon;
+  }
+  return addon;
 }

@@ -103,7 +103,7 @@ export interface AssessmentResult {
   operations: Operation[];
   errors: PronunciationError[];
   phones: PhoneResult[];
-  sample_rate: 16000;
+  sample_rate: typeof SAMPLE_RATE;
   duration_samples: number;
   /** (substitutions + deletions + insertions) / target phones. */
   phone_error_rate: number;
@@ -158,7 +158,7 @@ export interface RecognizedPhone extends SampleSpan {
 export interface Recognition {
   ipa: string;
   phones: RecognizedPhone[];
-  sample_rate: 16000;
+  sample_rate: typeof SAMPLE_RATE;
   duration_samples: number;
 }
 

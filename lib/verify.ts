@@ -8,7 +8,7 @@
 // log-likelihoods over the whole utterance (native ctcLogLikelihoods, the forward algorithm).
 // When the target version is within VERIFY_MARGIN_NATS_PER_PHONE per phone of the region of
 // the recognised one, the target's phones are judged spoken there; otherwise the error stands.
-import { native } from './native.js';
+import { EditOpType, native } from './native.js';
 
 /**
  * Nats per phone of the region (max of its target and recognised lengths) by which the target
@@ -33,7 +33,7 @@ export interface DisputedRegion {
   a1: number;
 }
 
-/** Regions from an edit script (EditOpType codes: 0 match, 1 substitute, 2 delete, 3 insert). */
+/** Regions from an edit script (EditOpType codes). */
 export function disputedRegions(types: ArrayLike<number>): DisputedRegion[] {
   const regions: DisputedRegion[] = [];
   let t = 0;
@@ -41,7 +41,7 @@ export function disputedRegions(types: ArrayLike<number>): DisputedRegion[] {
   let open: DisputedRegion | null = null;
   for (let k = 0; k < types.length; k++) {
     const type = types[k];
-    if (type === 0) {
+    if (type === EditOpType.Match) {
       if (open) regions.push(open);
       open = null;
       t++;
@@ -49,8 +49,8 @@ export function disputedRegions(types: ArrayLike<number>): DisputedRegion[] {
       continue;
     }
     open ??= { t0: t, t1: t, a0: a, a1: a };
-    if (type !== 3) open.t1 = ++t;
-    if (type !== 2) open.a1 = ++a;
+    if (type !== EditOpType.Insert) open.t1 = ++t;
+    if (type !== EditOpType.Delete) open.a1 = ++a;
   }
   if (open) regions.push(open);
   return regions;

@@ -63,6 +63,20 @@ describe('pronunciation-engine CLI', () => {
     expect(JSON.parse(run.stderr)).toMatchObject({ code: 'IPA_INVALID', message: expect.stringContaining('ǂ') });
   });
 
+  it('answers a command line over 33 KB (a long --target or path) with a typed error, not a crash', () => {
+    // ONNX Runtime's telemetry used to overflow a thread's stack reading such a command line
+    // (SIGSEGV, exit status null here); the addon now opts out of it (model/ort_env.h).
+    const example = join(ROOT, 'examples', '001040067.flac');
+    const longTarget = cli('assess', example, '--target', 'ə'.repeat(20_000), '--model', MODEL);
+    expect(longTarget.signal).toBeNull();
+    expect(longTarget.status, longTarget.stderr).toBe(2);
+    expect(JSON.parse(longTarget.stderr).code).toBe('AUDIO_TOO_SHORT');
+    const longPath = cli('assess', `${'./'.repeat(20_000)}examples/001040067.flac`, '--target', 'ə', '--model', MODEL);
+    expect(longPath.signal).toBeNull();
+    expect(longPath.status, longPath.stderr).toBe(2);
+    expect(JSON.parse(longPath.stderr).code).toBe('AUDIO_UNDECODABLE');
+  });
+
   it('rejects unknown options and missing arguments', () => {
     expect(JSON.parse(cli('assess', recording, '--bogus').stderr).code).toBe('INVALID_INPUT');
     expect(JSON.parse(cli('assess', recording, '--model', MODEL).stderr).code).toBe('INVALID_INPUT');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SubstitutionCosts } from '../lib/edit-costs.js';
 import { native } from '../lib/native.js';
 import { DISTINCT_FLOOR, phoneDistance } from '../lib/phonetics/index.js';
-import { seededRandom } from './helpers/seeded-random.js';
+import { seededRandom } from '../bench/seeded-random.js';
 
 const phoneById = [null, 'p', 'b', 't', 'i', 'ɪ', 'k', 'ə', 'ɚ', null, 'oʊ'];
 

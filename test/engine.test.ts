@@ -5,7 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { EngineError } from '../lib/errors.js';
 import { load, type Engine } from '../lib/index.js';
+import { native } from '../lib/native.js';
+import { writeWav } from './helpers/audio-signals.js';
 import { contractViolations } from './helpers/contract.js';
 
 const MODEL = join(__dirname, '..', 'models', 'plumbing');
@@ -71,6 +74,30 @@ describe('assess', () => {
     const byPath = await engine.assess({ audio: RECORDING, targetIpa: TARGET });
     expect(await engine.assess({ audio: bytes, targetIpa: TARGET })).toEqual(byPath);
     expect(await engine.assess({ audio: `data:audio/flac;base64,${bytes.toString('base64')}`, targetIpa: TARGET })).toEqual(byPath);
+  });
+
+  it('judges raw samples exactly as the same samples in a float WAV file: a spike, NaNs, infinities, at 16 and 44.1 kHz', async () => {
+    const clean = (await native().decodeFile(RECORDING, { maxDurationSec: 60 })).samples;
+    const at44k = await native().resample(clean, 16000, 44100);
+    const outcome = (promise: Promise<unknown>) => promise.then((result) => ({ result }), (error: EngineError) => ({ code: error.code }));
+    const cases: [string, Float32Array, number, (x: Float32Array) => void][] = [
+      ['a spike of 1e6', clean, 16000, (x) => (x[40_000] = 1e6)],
+      ['one NaN', clean, 16000, (x) => (x[1234] = NaN)],
+      ['ten NaNs', clean, 16000, (x) => { for (let i = 0; i < 10; i++) x[1000 + 7919 * i] = NaN; }],
+      ['a thousand NaNs', clean, 16000, (x) => { for (let i = 0; i < 1000; i++) x[31 * i] = NaN; }],
+      ['an infinity', clean, 16000, (x) => (x[100] = -Infinity)],
+      ['a NaN and a spike at 44.1 kHz', at44k, 44100, (x) => { x[5000] = NaN; x[90_000] = -3e5; }],
+    ];
+    for (const [name, base, rate, perturb] of cases) {
+      const samples = base.slice();
+      perturb(samples);
+      const file = join(dir, `raw-${name.replaceAll(' ', '-')}.wav`);
+      writeWav(file, [samples], rate, 'float32');
+      const fromFile = await outcome(engine.assess({ audio: file, targetIpa: TARGET }));
+      const fromSamples = await outcome(engine.assess({ audio: { samples, sampleRate: rate }, targetIpa: TARGET }));
+      expect(fromSamples, name).toEqual(fromFile);
+      expect(fromFile, name).toHaveProperty('result');
+    }
   });
 
   it('gives identical results under concurrency', async () => {

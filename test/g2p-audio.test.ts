@@ -24,7 +24,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { load, type Engine } from '../lib/engine.js';
 import { generateIpa } from '../lib/g2p.js';
 import { parseTargetIpa } from '../lib/ipa.js';
-import { seededRandom } from './helpers/seeded-random.js';
+import { seededRandom } from '../bench/seeded-random.js';
 
 const ROOT = join(__dirname, '..');
 const MODEL = join(ROOT, 'models', 'default');

@@ -7,7 +7,7 @@ import { generateIpa } from '../lib/g2p.js';
 import { choiceMargin, chooseCandidates, type CandidateIds } from '../lib/g2p/choose.js';
 import { buildVocabulary, type ModelManifest } from '../lib/manifest.js';
 import { native, type InferenceResult } from '../lib/native.js';
-import { seededRandom } from './helpers/seeded-random.js';
+import { seededRandom } from '../bench/seeded-random.js';
 
 const PHONES = 'p b t d k ɡ f v θ ð s z ʃ ʒ h tʃ dʒ m n ŋ l ɹ w j i iː ɪ eɪ ɛ æ ɑː ɔː oʊ ʊ uː ʌ ə ɚ ɜː aɪ aʊ ɔɪ'.split(' ');
 const TOKENS = ['<blank>', ...PHONES];

@@ -10,7 +10,7 @@ import { Mlp } from '../lib/scoring/mlp.js';
 import { percentile } from '../lib/scoring/scorer.js';
 import { measureSpeech, MIN_PAUSE_SEC } from '../lib/speech-activity.js';
 import { rejection } from './helpers/outcomes.js';
-import { seededRandom } from './helpers/seeded-random.js';
+import { seededRandom } from '../bench/seeded-random.js';
 
 /** Random frame posteriors (log-softmax of Gaussian logits), row-major frames x vocab. */
 function randomLogProbs(random: () => number, frames: number, vocab: number): Float32Array {

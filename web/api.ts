@@ -13,7 +13,7 @@ import { EngineError } from '../lib/errors.js';
 import { decodeBase64Audio } from '../lib/fetch-audio.js';
 import { g2pLanguages } from '../lib/g2p.js';
 import { parseTargetIpa } from '../lib/ipa.js';
-import type { AssessmentResult } from '../lib/types.js';
+import { SAMPLE_RATE, type AssessmentResult } from '../lib/types.js';
 import { resolveTargetIpa } from '../workers/assess/resolve-target-ipa.js';
 import { assessInputSchema, parseAssessInput } from '../workers/assess/schema.js';
 import type { GenerateIpa, GenerateIpaResult } from '../workers/g2p/generate-ipa.js';
@@ -34,7 +34,7 @@ export interface WebApiOptions {
 
 export interface WebAssessment {
   assessment: AssessmentResult;
-  audio: { sample_rate: 16000; wav_base64: string };
+  audio: { sample_rate: typeof SAMPLE_RATE; wav_base64: string };
 }
 
 export interface WebTarget {
@@ -61,7 +61,7 @@ export function createWebApi(options: WebApiOptions) {
       return {
         model: engine.manifest.name,
         phones: engine.phones,
-        sample_rate: 16000,
+        sample_rate: SAMPLE_RATE,
         max_bytes: options.maxBytes,
         max_duration_sec: options.maxDurationSec,
         languages: g2pLanguages().map(({ language, name }) => ({ language, name })),
@@ -90,7 +90,7 @@ export function createWebApi(options: WebApiOptions) {
       const bytes = decodeBase64Audio(request.audio_base64!, options.maxBytes);
       const decoded = await decodeAudio(bytes, { maxDurationSec: options.maxDurationSec, ffmpegPath: options.ffmpegPath ?? 'ffmpeg' });
       const assessment = await engine.assess({ audio: { samples: decoded.samples, sampleRate: decoded.sampleRate }, targetIpa });
-      return { assessment, audio: { sample_rate: 16000, wav_base64: encodeWav16(decoded.samples, 16000).toString('base64') } };
+      return { assessment, audio: { sample_rate: SAMPLE_RATE, wav_base64: encodeWav16(decoded.samples, SAMPLE_RATE).toString('base64') } };
     },
   };
 }

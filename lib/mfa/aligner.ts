@@ -3,7 +3,7 @@
 // request (align-one.ts), said once in the logs. A beam failure is retried once with the wider
 // beam. align() never throws: the engine decides what a failure means (CTC spans, or strict).
 import { performance } from 'node:perf_hooks';
-import type { MfaAlignmentInfo, SampleSpan } from '../types.js';
+import { SAMPLE_RATE, type MfaAlignmentInfo, type SampleSpan } from '../types.js';
 import { runAlignOne } from './align-one.js';
 import { alignmentTiers, MfaOutputError, type MfaAlignmentTiers } from './alignment-tiers.js';
 import { MfaFailure } from './failure.js';
@@ -70,7 +70,7 @@ export class MfaAligner {
     try {
       if (this.closed) throw new MfaFailure('closed', 'the MFA aligner was closed');
       if (input.samples.length < MIN_MFA_SAMPLES) {
-        throw new MfaFailure('audio_too_short', `${(input.samples.length / 16000).toFixed(3)} s of audio; MFA needs at least 13 frames (0.13 s)`);
+        throw new MfaFailure('audio_too_short', `${(input.samples.length / SAMPLE_RATE).toFixed(3)} s of audio; MFA needs at least 13 frames (0.13 s)`);
       }
       const runner = await this.runner();
       try {

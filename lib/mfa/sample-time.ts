@@ -6,6 +6,7 @@
 // boundary could move by a sample depending on how it was rounded. Here the decimal is read as an
 // exact fraction and rounded once, half away from zero: a time on MFA's 10 ms grid is exactly
 // 160 samples per frame, and any decimal maps to the nearest sample.
+import { SAMPLE_RATE } from '../types.js';
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
@@ -20,7 +21,7 @@ function decimalText(t: number | string): string {
  * round(t * rate) for a time in seconds, exactly (t as decimal text, or a double read through
  * its shortest decimal text, which is how MFA's JSON writer and JavaScript both print it).
  */
-export function secondsToSamples(t: number | string, rate = 16000): number {
+export function secondsToSamples(t: number | string, rate = SAMPLE_RATE): number {
   const text = decimalText(t);
   const m = DECIMAL.exec(text);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new RangeError(`"${text}" is not a decimal number of seconds`);

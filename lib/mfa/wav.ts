@@ -1,6 +1,8 @@
 // 16 kHz mono samples -> a 16-bit PCM WAV file, the input MFA reads most surely (any reader of
 // WAV takes it; MFA resamples nothing at 16 kHz).
-export function pcm16Wav(samples: Float32Array, sampleRate = 16000): Buffer {
+import { SAMPLE_RATE } from '../types.js';
+
+export function pcm16Wav(samples: Float32Array, sampleRate = SAMPLE_RATE): Buffer {
   const data = samples.length * 2;
   const out = Buffer.alloc(44 + data);
   out.write('RIFF', 0, 'ascii');

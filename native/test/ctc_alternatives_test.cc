@@ -66,7 +66,7 @@ TEST_CASE("ctc alternatives: every substitution and deletion equals the forward 
     const Matrix m = RandomLogSoftmax(rng, frames, vocab);
     const engine::CtcEditAlternatives alt =
         engine::CtcAlternatives(m.View(), blank, {targets.data(), targets.size()}, {candidates.data(), candidates.size()});
-    if (!Same(alt.logLikelihood, Forward(m, blank, targets))) ++failures;
+    if (!Same(alt.log_likelihood, Forward(m, blank, targets))) ++failures;
     for (size_t i = 0; i < targets.size(); ++i) {
       std::vector<int32_t> deleted = targets;
       deleted.erase(deleted.begin() + static_cast<long>(i));
@@ -95,16 +95,16 @@ TEST_CASE("ctc alternatives: a candidate equal to the target phone gives the tar
   const std::vector<int32_t> targets{1, 2, 2, 3};
   const std::vector<int32_t> candidates{1, 2, 3, 4};
   const auto alt = engine::CtcAlternatives(m.View(), 0, {targets.data(), targets.size()}, {candidates.data(), candidates.size()});
-  EXPECT(Same(alt.substitution[0 * 4 + 0], alt.logLikelihood));
-  EXPECT(Same(alt.substitution[1 * 4 + 1], alt.logLikelihood));
-  EXPECT(Same(alt.substitution[3 * 4 + 2], alt.logLikelihood));
+  EXPECT(Same(alt.substitution[0 * 4 + 0], alt.log_likelihood));
+  EXPECT(Same(alt.substitution[1 * 4 + 1], alt.log_likelihood));
+  EXPECT(Same(alt.substitution[3 * 4 + 2], alt.log_likelihood));
 }
 
 TEST_CASE("ctc alternatives: invalid input is rejected with InvalidInput") {
   std::mt19937 rng(9);
   const Matrix m = RandomLogSoftmax(rng, 6, 4);
   const std::vector<int32_t> good{1, 2};
-  const std::vector<int32_t> withBlank{1, 0};
+  const std::vector<int32_t> with_blank{1, 0};
   const std::vector<int32_t> outside{1, 4};
   const std::vector<int32_t> none;
   auto run = [&](const std::vector<int32_t>& targets, const std::vector<int32_t>& candidates) {
@@ -113,8 +113,8 @@ TEST_CASE("ctc alternatives: invalid input is rejected with InvalidInput") {
     });
   };
   EXPECT(run(none, good) == engine::ErrorCode::InvalidInput);
-  EXPECT(run(withBlank, good) == engine::ErrorCode::InvalidInput);
-  EXPECT(run(good, withBlank) == engine::ErrorCode::InvalidInput);
+  EXPECT(run(with_blank, good) == engine::ErrorCode::InvalidInput);
+  EXPECT(run(good, with_blank) == engine::ErrorCode::InvalidInput);
   EXPECT(run(good, outside) == engine::ErrorCode::InvalidInput);
   EXPECT(!run(good, none).has_value());  // no candidates: deletions only
 }

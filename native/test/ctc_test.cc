@@ -90,10 +90,10 @@ TEST_CASE("ctc: greedy decoding collapses repeats and drops blanks") {
   const Matrix m = Peaked({0, 1, 1, 0, 1, 2, 2, 0}, 3);
   const engine::GreedySegments g = engine::CtcGreedyDecode(m.View(), 0);
   EXPECT((g.tokens == std::vector<int32_t>{1, 1, 2}));
-  EXPECT((g.startFrames == std::vector<int32_t>{1, 4, 5}));
-  EXPECT((g.endFrames == std::vector<int32_t>{3, 5, 7}));
-  EXPECT(g.meanLogProbs.size() == 3);
-  for (float mean : g.meanLogProbs) EXPECT_NEAR(mean, std::log(0.7), 1e-6);
+  EXPECT((g.start_frames == std::vector<int32_t>{1, 4, 5}));
+  EXPECT((g.end_frames == std::vector<int32_t>{3, 5, 7}));
+  EXPECT(g.mean_log_probs.size() == 3);
+  for (float mean : g.mean_log_probs) EXPECT_NEAR(mean, std::log(0.7), 1e-6);
 }
 
 TEST_CASE("ctc: greedy decoding of nothing, and with a non-zero blank") {
@@ -102,18 +102,18 @@ TEST_CASE("ctc: greedy decoding of nothing, and with a non-zero blank") {
   const Matrix m = Peaked({2, 2, 0, 1}, 3);  // blank = 2
   const engine::GreedySegments g = engine::CtcGreedyDecode(m.View(), 2);
   EXPECT((g.tokens == std::vector<int32_t>{0, 1}));
-  EXPECT((g.startFrames == std::vector<int32_t>{2, 3}));
-  EXPECT((g.endFrames == std::vector<int32_t>{3, 4}));
+  EXPECT((g.start_frames == std::vector<int32_t>{2, 3}));
+  EXPECT((g.end_frames == std::vector<int32_t>{3, 4}));
 }
 
 TEST_CASE("ctc: forced alignment follows a clear path") {
   // Frame labels: _ a a _ a b (blank 0): targets a a b.
   const Matrix m = Peaked({0, 1, 1, 0, 1, 2}, 3);
   const engine::ForcedAlignment a = Align(m, 0, {1, 1, 2});
-  EXPECT((a.startFrames == std::vector<int32_t>{1, 4, 5}));
-  EXPECT((a.endFrames == std::vector<int32_t>{3, 5, 6}));
-  EXPECT_NEAR(a.pathLogProb, 6 * std::log(0.7), 1e-5);
-  for (float mean : a.meanLogProbs) EXPECT_NEAR(mean, std::log(0.7), 1e-6);
+  EXPECT((a.start_frames == std::vector<int32_t>{1, 4, 5}));
+  EXPECT((a.end_frames == std::vector<int32_t>{3, 5, 6}));
+  EXPECT_NEAR(a.path_log_prob, 6 * std::log(0.7), 1e-5);
+  for (float mean : a.mean_log_probs) EXPECT_NEAR(mean, std::log(0.7), 1e-6);
 }
 
 TEST_CASE("ctc: forced alignment needs T >= L + R frames") {
@@ -121,10 +121,10 @@ TEST_CASE("ctc: forced alignment needs T >= L + R frames") {
   const std::vector<int32_t> targets{1, 1, 2, 2, 2};  // L = 5, R = 3
   const Matrix enough = RandomLogSoftmax(rng, 8, 3);
   const engine::ForcedAlignment a = Align(enough, 0, targets);
-  EXPECT((a.startFrames == std::vector<int32_t>{0, 2, 3, 5, 7}));  // the only feasible path
-  EXPECT((a.endFrames == std::vector<int32_t>{1, 3, 4, 6, 8}));
-  const Matrix tooShort = RandomLogSoftmax(rng, 7, 3);
-  EXPECT(CodeOf([&] { Align(tooShort, 0, targets); }) == engine::ErrorCode::AudioTooShort);
+  EXPECT((a.start_frames == std::vector<int32_t>{0, 2, 3, 5, 7}));  // the only feasible path
+  EXPECT((a.end_frames == std::vector<int32_t>{1, 3, 4, 6, 8}));
+  const Matrix too_short = RandomLogSoftmax(rng, 7, 3);
+  EXPECT(CodeOf([&] { Align(too_short, 0, targets); }) == engine::ErrorCode::AudioTooShort);
 }
 
 TEST_CASE("ctc: forced alignment equals exhaustive search on small trellises") {
@@ -144,16 +144,16 @@ TEST_CASE("ctc: forced alignment equals exhaustive search on small trellises") {
     const Matrix m = RandomLogSoftmax(rng, frames, vocab);
     const Exhaustive best = Enumerate(m, blank, targets);
     const engine::ForcedAlignment a = Align(m, blank, targets);
-    bool ok = std::fabs(a.pathLogProb - best.best) < 1e-4;
+    bool ok = std::fabs(a.path_log_prob - best.best) < 1e-4;
     // Spans from the exhaustive argmax: frames of each target's label run.
     size_t k = 0;
     for (size_t t = 0; t < frames && ok; ++t) {
       if (best.labels[t] == blank) continue;
-      const bool startsRun = t == 0 || best.labels[t] != best.labels[t - 1];
-      if (startsRun) {
+      const bool starts_run = t == 0 || best.labels[t] != best.labels[t - 1];
+      if (starts_run) {
         size_t end = t;
         while (end < frames && best.labels[end] == best.labels[t]) ++end;
-        ok = a.startFrames[k] == static_cast<int32_t>(t) && a.endFrames[k] == static_cast<int32_t>(end);
+        ok = a.start_frames[k] == static_cast<int32_t>(t) && a.end_frames[k] == static_cast<int32_t>(end);
         ++k;
       }
     }
@@ -167,10 +167,10 @@ TEST_CASE("ctc: zero-probability frames keep the path valid") {
   Matrix m = Peaked({0, 2, 0, 2}, 3);
   for (size_t t = 0; t < m.frames; ++t) m.values[t * 3 + 1] = -std::numeric_limits<float>::infinity();
   const engine::ForcedAlignment a = Align(m, 0, {1, 2});
-  EXPECT(a.endFrames[0] - a.startFrames[0] >= 1);
-  EXPECT(a.startFrames[1] >= a.endFrames[0]);
-  EXPECT(std::isinf(a.pathLogProb) && a.pathLogProb < 0);
-  EXPECT(a.endFrames[1] <= 4);
+  EXPECT(a.end_frames[0] - a.start_frames[0] >= 1);
+  EXPECT(a.start_frames[1] >= a.end_frames[0]);
+  EXPECT(std::isinf(a.path_log_prob) && a.path_log_prob < 0);
+  EXPECT(a.end_frames[1] <= 4);
 }
 
 TEST_CASE("ctc: invalid input is rejected with InvalidInput") {
@@ -181,16 +181,16 @@ TEST_CASE("ctc: invalid input is rejected with InvalidInput") {
   EXPECT(CodeOf([&] { Align(m, 0, {3}); }) == invalid);    // outside the vocabulary
   EXPECT(CodeOf([&] { Align(m, 0, {-1}); }) == invalid);
   EXPECT(CodeOf([&] { Align(m, 3, {1}); }) == invalid);    // blank outside the vocabulary
-  Matrix wrongSize = m;
-  wrongSize.frames = 4;
-  EXPECT(CodeOf([&] { Align(wrongSize, 0, {1}); }) == invalid);
-  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(wrongSize.View(), 0); }) == invalid);
-  Matrix withNan = m;
-  withNan.values[4] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT(CodeOf([&] { Align(withNan, 0, {1}); }) == invalid);
-  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(withNan.View(), 0); }) == invalid);
-  Matrix zeroVocab{{}, 0, 0};
-  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(zeroVocab.View(), 0); }) == invalid);
+  Matrix wrong_size = m;
+  wrong_size.frames = 4;
+  EXPECT(CodeOf([&] { Align(wrong_size, 0, {1}); }) == invalid);
+  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(wrong_size.View(), 0); }) == invalid);
+  Matrix with_nan = m;
+  with_nan.values[4] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT(CodeOf([&] { Align(with_nan, 0, {1}); }) == invalid);
+  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(with_nan.View(), 0); }) == invalid);
+  Matrix zero_vocab{{}, 0, 0};
+  EXPECT(CodeOf([&] { engine::CtcGreedyDecode(zero_vocab.View(), 0); }) == invalid);
 }
 
 TEST_CASE("ctc: goodness is the log ratio of the target to its best non-blank competitor") {
@@ -214,20 +214,20 @@ namespace {
 
 // log of the sum over every frame labelling that collapses to `labels` of its probability.
 double BruteForceLogLikelihood(const Matrix& m, int blank, const std::vector<int32_t>& labels) {
-  std::vector<int> frameLabels(m.frames, 0);
+  std::vector<int> frame_labels(m.frames, 0);
   size_t total = 1;
   for (size_t t = 0; t < m.frames; ++t) total *= m.vocab;
   double sum = 0.0;
   for (size_t code = 0; code < total; ++code) {
     size_t rest = code;
-    for (size_t t = 0; t < m.frames; ++t, rest /= m.vocab) frameLabels[t] = static_cast<int>(rest % m.vocab);
+    for (size_t t = 0; t < m.frames; ++t, rest /= m.vocab) frame_labels[t] = static_cast<int>(rest % m.vocab);
     std::vector<int32_t> collapsed;
     for (size_t t = 0; t < m.frames; ++t) {
-      if (frameLabels[t] != blank && (t == 0 || frameLabels[t] != frameLabels[t - 1])) collapsed.push_back(frameLabels[t]);
+      if (frame_labels[t] != blank && (t == 0 || frame_labels[t] != frame_labels[t - 1])) collapsed.push_back(frame_labels[t]);
     }
     if (collapsed != labels) continue;
     double score = 0.0;
-    for (size_t t = 0; t < m.frames; ++t) score += m.values[t * m.vocab + static_cast<size_t>(frameLabels[t])];
+    for (size_t t = 0; t < m.frames; ++t) score += m.values[t * m.vocab + static_cast<size_t>(frame_labels[t])];
     sum += std::exp(score);
   }
   return std::log(sum);
@@ -265,7 +265,7 @@ TEST_CASE("ctc: forward log-likelihood is at least the best path's and sums to 1
   std::mt19937 rng(11);
   const Matrix m = RandomLogSoftmax(rng, 5, 3);
   const std::vector<int32_t> labels{1, 2};
-  EXPECT(Forward(m, 0, labels) >= Align(m, 0, labels).pathLogProb - 1e-9);
+  EXPECT(Forward(m, 0, labels) >= Align(m, 0, labels).path_log_prob - 1e-9);
   // Every labelling of 3 frames collapses to exactly one sequence: the sequences' probabilities sum to 1.
   const Matrix small = RandomLogSoftmax(rng, 3, 3);
   std::vector<std::vector<int32_t>> all{{}};

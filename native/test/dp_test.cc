@@ -22,28 +22,28 @@ using engine::EditOp;
 
 struct Case {
   Case() = default;
-  Case(std::vector<int32_t> target_, std::vector<int32_t> actual_, int32_t numSymbols_ = 4,
+  Case(std::vector<int32_t> target_, std::vector<int32_t> actual_, int32_t num_symbols_ = 4,
        std::vector<float> substitution_ = {}, double insertion_ = 1.0, double deletion_ = 1.0)
       : target(std::move(target_)),
         actual(std::move(actual_)),
-        numSymbols(numSymbols_),
+        num_symbols(num_symbols_),
         substitution(std::move(substitution_)),
         insertion(insertion_),
         deletion(deletion_) {}
 
   std::vector<int32_t> target;
   std::vector<int32_t> actual;
-  int32_t numSymbols = 4;
+  int32_t num_symbols = 4;
   std::vector<float> substitution;  // empty: none
   double insertion = 1.0;
   double deletion = 1.0;
 
   engine::EditCosts Costs() const {
     engine::EditCosts costs;
-    costs.numSymbols = numSymbols;
+    costs.num_symbols = num_symbols;
     if (!substitution.empty()) {
       costs.substitution = substitution.data();
-      costs.substitutionSize = substitution.size();
+      costs.substitution_size = substitution.size();
     }
     costs.insertion = insertion;
     costs.deletion = deletion;
@@ -54,7 +54,7 @@ struct Case {
   }
   double Diagonal(int32_t t, int32_t a) const {
     if (t == a) return 0.0;
-    return substitution.empty() ? 1.0 : substitution[static_cast<size_t>(t * numSymbols + a)];
+    return substitution.empty() ? 1.0 : substitution[static_cast<size_t>(t * num_symbols + a)];
   }
 };
 
@@ -69,10 +69,10 @@ std::vector<uint8_t> Ops(std::initializer_list<EditOp> ops) {
 bool Replay(const Case& c, const engine::EditResult& r, double* cost) {
   size_t i = 0, j = 0;
   double sum = 0.0;
-  if (r.types.size() != r.targetIndices.size() || r.types.size() != r.actualIndices.size()) return false;
+  if (r.types.size() != r.target_indices.size() || r.types.size() != r.actual_indices.size()) return false;
   for (size_t k = 0; k < r.types.size(); ++k) {
-    const size_t ti = static_cast<size_t>(r.targetIndices[k]);
-    const size_t ai = static_cast<size_t>(r.actualIndices[k]);
+    const size_t ti = static_cast<size_t>(r.target_indices[k]);
+    const size_t ai = static_cast<size_t>(r.actual_indices[k]);
     if (ti != i || ai != j) return false;
     switch (static_cast<EditOp>(r.types[k])) {
       case EditOp::Match:
@@ -145,15 +145,15 @@ TEST_CASE("dp: empty sides") {
   engine::EditResult r = inserts.Run();
   EXPECT(r.distance == 3.0);
   EXPECT(r.types == Ops({EditOp::Insert, EditOp::Insert, EditOp::Insert}));
-  EXPECT((r.targetIndices == std::vector<int32_t>{0, 0, 0}));
-  EXPECT((r.actualIndices == std::vector<int32_t>{0, 1, 2}));
+  EXPECT((r.target_indices == std::vector<int32_t>{0, 0, 0}));
+  EXPECT((r.actual_indices == std::vector<int32_t>{0, 1, 2}));
 
   Case deletes{{3, 3}, {}, 4, {}, 1.0, 0.5};
   r = deletes.Run();
   EXPECT(r.distance == 1.0);
   EXPECT(r.types == Ops({EditOp::Delete, EditOp::Delete}));
-  EXPECT((r.targetIndices == std::vector<int32_t>{0, 1}));
-  EXPECT((r.actualIndices == std::vector<int32_t>{0, 0}));
+  EXPECT((r.target_indices == std::vector<int32_t>{0, 1}));
+  EXPECT((r.actual_indices == std::vector<int32_t>{0, 0}));
 
   Case none{{}, {}};
   r = none.Run();
@@ -183,8 +183,8 @@ TEST_CASE("dp: ties prefer diagonal, then delete, then insert, from the end") {
   r = expensive.Run();
   EXPECT(r.distance == 2.0);
   EXPECT(r.types == Ops({EditOp::Insert, EditOp::Delete}));
-  EXPECT((r.targetIndices == std::vector<int32_t>{0, 0}));
-  EXPECT((r.actualIndices == std::vector<int32_t>{0, 1}));
+  EXPECT((r.target_indices == std::vector<int32_t>{0, 0}));
+  EXPECT((r.actual_indices == std::vector<int32_t>{0, 1}));
 
   // Deleting either of two equal target symbols: the last op is a match when the first is deleted.
   Case repeat{{2, 2}, {2}};
@@ -203,12 +203,12 @@ TEST_CASE("dp: portable and SIMD wavefronts agree with the plain DP table") {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 300; ++trial) {
     Case c;
-    c.numSymbols = 1 + static_cast<int32_t>(rng() % 6);
+    c.num_symbols = 1 + static_cast<int32_t>(rng() % 6);
     c.target.resize(rng() % 30 + 1);
     c.actual.resize(rng() % 30 + 1);
-    for (auto& s : c.target) s = static_cast<int32_t>(rng() % static_cast<uint32_t>(c.numSymbols));
-    for (auto& s : c.actual) s = static_cast<int32_t>(rng() % static_cast<uint32_t>(c.numSymbols));
-    c.substitution.resize(static_cast<size_t>(c.numSymbols * c.numSymbols));
+    for (auto& s : c.target) s = static_cast<int32_t>(rng() % static_cast<uint32_t>(c.num_symbols));
+    for (auto& s : c.actual) s = static_cast<int32_t>(rng() % static_cast<uint32_t>(c.num_symbols));
+    c.substitution.resize(static_cast<size_t>(c.num_symbols * c.num_symbols));
     for (auto& v : c.substitution) v = static_cast<float>(rng() % 5) * 0.5f;
     c.insertion = static_cast<double>(rng() % 4) * 0.5;
     c.deletion = static_cast<double>(rng() % 4) * 0.5;
@@ -241,13 +241,13 @@ TEST_CASE("dp: random pairs match the recursive optimum and replay exactly") {
   int mismatches = 0;
   for (int trial = 0; trial < 2000; ++trial) {
     Case c;
-    c.numSymbols = 2 + static_cast<int32_t>(rng() % 4);
+    c.num_symbols = 2 + static_cast<int32_t>(rng() % 4);
     c.target.resize(rng() % 13);
     c.actual.resize(rng() % 13);
-    for (auto& s : c.target) s = static_cast<int32_t>(rng() % static_cast<uint32_t>(c.numSymbols));
-    for (auto& s : c.actual) s = static_cast<int32_t>(rng() % static_cast<uint32_t>(c.numSymbols));
+    for (auto& s : c.target) s = static_cast<int32_t>(rng() % static_cast<uint32_t>(c.num_symbols));
+    for (auto& s : c.actual) s = static_cast<int32_t>(rng() % static_cast<uint32_t>(c.num_symbols));
     if (rng() % 4 != 0) {
-      c.substitution.resize(static_cast<size_t>(c.numSymbols * c.numSymbols));
+      c.substitution.resize(static_cast<size_t>(c.num_symbols * c.num_symbols));
       for (auto& v : c.substitution) v = static_cast<float>(rng() % 4);
     }
     c.insertion = static_cast<double>(1 + rng() % 3);
@@ -264,20 +264,20 @@ TEST_CASE("dp: random pairs match the recursive optimum and replay exactly") {
 
 TEST_CASE("dp: invalid input is rejected with InvalidInput") {
   const auto invalid = engine::ErrorCode::InvalidInput;
-  Case outOfRange{{0, 4}, {1}};
-  EXPECT(CodeOf([&] { outOfRange.Run(); }) == invalid);
-  Case negativeId{{0}, {-1}};
-  EXPECT(CodeOf([&] { negativeId.Run(); }) == invalid);
-  Case noSymbols{{}, {}, 0};
-  EXPECT(CodeOf([&] { noSymbols.Run(); }) == invalid);
-  Case wrongMatrix{{0}, {1}, 2, {0, 1, 1}};
-  EXPECT(CodeOf([&] { wrongMatrix.Run(); }) == invalid);
-  Case negativeCost{{0}, {1}, 2, {0, -1, 1, 0}};
-  EXPECT(CodeOf([&] { negativeCost.Run(); }) == invalid);
-  Case nanCost{{0}, {1}, 2, {0, std::numeric_limits<float>::quiet_NaN(), 1, 0}};
-  EXPECT(CodeOf([&] { nanCost.Run(); }) == invalid);
-  Case infiniteInsert{{0}, {1}, 2, {}, std::numeric_limits<double>::infinity(), 1.0};
-  EXPECT(CodeOf([&] { infiniteInsert.Run(); }) == invalid);
-  Case negativeDelete{{0}, {1}, 2, {}, 1.0, -0.5};
-  EXPECT(CodeOf([&] { negativeDelete.Run(); }) == invalid);
+  Case out_of_range{{0, 4}, {1}};
+  EXPECT(CodeOf([&] { out_of_range.Run(); }) == invalid);
+  Case negative_id{{0}, {-1}};
+  EXPECT(CodeOf([&] { negative_id.Run(); }) == invalid);
+  Case no_symbols{{}, {}, 0};
+  EXPECT(CodeOf([&] { no_symbols.Run(); }) == invalid);
+  Case wrong_matrix{{0}, {1}, 2, {0, 1, 1}};
+  EXPECT(CodeOf([&] { wrong_matrix.Run(); }) == invalid);
+  Case negative_cost{{0}, {1}, 2, {0, -1, 1, 0}};
+  EXPECT(CodeOf([&] { negative_cost.Run(); }) == invalid);
+  Case nan_cost{{0}, {1}, 2, {0, std::numeric_limits<float>::quiet_NaN(), 1, 0}};
+  EXPECT(CodeOf([&] { nan_cost.Run(); }) == invalid);
+  Case infinite_insert{{0}, {1}, 2, {}, std::numeric_limits<double>::infinity(), 1.0};
+  EXPECT(CodeOf([&] { infinite_insert.Run(); }) == invalid);
+  Case negative_delete{{0}, {1}, 2, {}, 1.0, -0.5};
+  EXPECT(CodeOf([&] { negative_delete.Run(); }) == invalid);
 }

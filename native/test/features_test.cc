@@ -61,7 +61,7 @@ TEST_CASE("features: RealFft matches a naive DFT for every power of two up to 40
   for (std::size_t n = 2; n <= 4096; n *= 2) {
     const std::vector<double> x = RandomSignal(n, static_cast<unsigned>(n));
     engine::RealFft fft(n);
-    std::vector<std::complex<double>> spectrum(fft.numBins());
+    std::vector<std::complex<double>> spectrum(fft.num_bins());
     fft.Forward(x.data(), spectrum.data());
     const auto expected = NaiveDft(x);
     double worst = 0.0;
@@ -69,7 +69,7 @@ TEST_CASE("features: RealFft matches a naive DFT for every power of two up to 40
       worst = std::max(worst, static_cast<double>(std::abs(std::complex<long double>(spectrum[k]) - expected[k])));
     }
     EXPECT(worst < 1e-11 * std::sqrt(static_cast<double>(n)));
-    std::vector<double> power(fft.numBins());
+    std::vector<double> power(fft.num_bins());
     fft.PowerSpectrum(x.data(), power.data());
     for (std::size_t k = 0; k < power.size(); ++k) {
       EXPECT_NEAR(power[k], static_cast<double>(std::norm(expected[k])), 1e-9 * static_cast<double>(n));
@@ -81,7 +81,7 @@ TEST_CASE("features: RealFft is reusable and exact on a pure cosine") {
   const std::size_t n = 512;
   engine::RealFft fft(n);
   std::vector<double> x(n);
-  std::vector<double> power(fft.numBins());
+  std::vector<double> power(fft.num_bins());
   for (std::size_t bin : {std::size_t{0}, std::size_t{1}, std::size_t{37}, std::size_t{256}}) {
     for (std::size_t t = 0; t < n; ++t) x[t] = std::cos(2.0 * kPi * static_cast<double>(bin * t) / static_cast<double>(n));
     fft.PowerSpectrum(x.data(), power.data());
@@ -133,62 +133,62 @@ TEST_CASE("features: mel scales hit their defining points") {
 }
 
 TEST_CASE("features: Kaldi mel filters form a partition of unity between the outer centres") {
-  const int numMels = 80, padded = 512;
+  const int num_mels = 80, padded = 512;
   const double low = 20.0, high = 7600.0;
-  const engine::MelFilterbank bank = engine::KaldiMelFilterbank(numMels, padded, 16000.0, low, high);
-  EXPECT(bank.numFilters() == numMels);
-  EXPECT(bank.numFftBins() == padded / 2 + 1);
-  std::vector<double> total(static_cast<std::size_t>(bank.numFftBins()), 0.0);
+  const engine::MelFilterbank bank = engine::KaldiMelFilterbank(num_mels, padded, 16000.0, low, high);
+  EXPECT(bank.num_filters() == num_mels);
+  EXPECT(bank.num_fft_bins() == padded / 2 + 1);
+  std::vector<double> total(static_cast<std::size_t>(bank.num_fft_bins()), 0.0);
   for (const auto& filter : bank.filters()) {
-    EXPECT(filter.firstBin >= 0);
-    EXPECT(filter.firstBin + static_cast<int>(filter.weights.size()) <= padded / 2);  // Nyquist bin excluded
+    EXPECT(filter.first_bin >= 0);
+    EXPECT(filter.first_bin + static_cast<int>(filter.weights.size()) <= padded / 2);  // Nyquist bin excluded
     for (std::size_t k = 0; k < filter.weights.size(); ++k) {
       EXPECT(filter.weights[k] > 0.0 && filter.weights[k] <= 1.0);
-      total[static_cast<std::size_t>(filter.firstBin) + k] += filter.weights[k];
+      total[static_cast<std::size_t>(filter.first_bin) + k] += filter.weights[k];
     }
   }
-  const double melLow = engine::HzToKaldiMel(low), melHigh = engine::HzToKaldiMel(high);
-  const double delta = (melHigh - melLow) / (numMels + 1);
+  const double mel_low = engine::HzToKaldiMel(low), mel_high = engine::HzToKaldiMel(high);
+  const double delta = (mel_high - mel_low) / (num_mels + 1);
   for (int k = 0; k < padded / 2; ++k) {
     const double mel = engine::HzToKaldiMel(16000.0 * k / padded);
-    if (mel > melLow + delta && mel < melHigh - delta) EXPECT_NEAR(total[static_cast<std::size_t>(k)], 1.0, 1e-12);
-    if (mel <= melLow || mel >= melHigh) EXPECT(total[static_cast<std::size_t>(k)] == 0.0);
+    if (mel > mel_low + delta && mel < mel_high - delta) EXPECT_NEAR(total[static_cast<std::size_t>(k)], 1.0, 1e-12);
+    if (mel <= mel_low || mel >= mel_high) EXPECT(total[static_cast<std::size_t>(k)] == 0.0);
   }
 }
 
 TEST_CASE("features: Slaney mel filters have unit area and peak at their centre") {
-  const int numMels = 80, nFft = 512;
-  const engine::MelFilterbank bank = engine::SlaneyMelFilterbank(numMels, nFft, 16000.0, 0.0, 8000.0);
-  EXPECT(bank.numFilters() == numMels);
-  EXPECT(bank.numFftBins() == nFft / 2 + 1);
-  const double binHz = 16000.0 / nFft;
-  const double melMax = engine::HzToSlaneyMel(8000.0);
-  for (int m = 0; m < numMels; ++m) {
+  const int num_mels = 80, n_fft = 512;
+  const engine::MelFilterbank bank = engine::SlaneyMelFilterbank(num_mels, n_fft, 16000.0, 0.0, 8000.0);
+  EXPECT(bank.num_filters() == num_mels);
+  EXPECT(bank.num_fft_bins() == n_fft / 2 + 1);
+  const double bin_hz = 16000.0 / n_fft;
+  const double mel_max = engine::HzToSlaneyMel(8000.0);
+  for (int m = 0; m < num_mels; ++m) {
     const auto& filter = bank.filters()[static_cast<std::size_t>(m)];
-    const double lower = engine::SlaneyMelToHz(melMax * m / (numMels + 1));
-    const double center = engine::SlaneyMelToHz(melMax * (m + 1) / (numMels + 1));
-    const double upper = engine::SlaneyMelToHz(melMax * (m + 2) / (numMels + 1));
+    const double lower = engine::SlaneyMelToHz(mel_max * m / (num_mels + 1));
+    const double center = engine::SlaneyMelToHz(mel_max * (m + 1) / (num_mels + 1));
+    const double upper = engine::SlaneyMelToHz(mel_max * (m + 2) / (num_mels + 1));
     double area = 0.0, peak = 0.0;
-    int peakBin = -1;
+    int peak_bin = -1;
     for (std::size_t k = 0; k < filter.weights.size(); ++k) {
-      const double hz = binHz * (filter.firstBin + static_cast<int>(k));
+      const double hz = bin_hz * (filter.first_bin + static_cast<int>(k));
       EXPECT(hz > lower - 1e-9 && hz < upper + 1e-9);
-      area += filter.weights[k] * binHz;
-      if (filter.weights[k] > peak) peak = filter.weights[k], peakBin = filter.firstBin + static_cast<int>(k);
+      area += filter.weights[k] * bin_hz;
+      if (filter.weights[k] > peak) peak = filter.weights[k], peak_bin = filter.first_bin + static_cast<int>(k);
     }
     EXPECT(peak <= 2.0 / (upper - lower) + 1e-15);  // the triangle's apex height
     // Wide filters (bins much finer than the triangle) integrate to ~1: the Slaney "equal area" norm.
-    if (upper - lower > 8 * binHz) EXPECT_NEAR(area, 1.0, 0.02);
-    if (peakBin >= 0) EXPECT(std::fabs(peakBin * binHz - center) <= binHz);
+    if (upper - lower > 8 * bin_hz) EXPECT_NEAR(area, 1.0, 0.02);
+    if (peak_bin >= 0) EXPECT(std::fabs(peak_bin * bin_hz - center) <= bin_hz);
   }
   // Apply on a unit impulse at bin k returns column k of the weights.
-  std::vector<double> impulse(static_cast<std::size_t>(bank.numFftBins()), 0.0);
+  std::vector<double> impulse(static_cast<std::size_t>(bank.num_fft_bins()), 0.0);
   impulse[100] = 1.0;
-  std::vector<double> energies(numMels);
+  std::vector<double> energies(num_mels);
   bank.Apply(impulse.data(), energies.data());
-  for (int m = 0; m < numMels; ++m) {
+  for (int m = 0; m < num_mels; ++m) {
     const auto& filter = bank.filters()[static_cast<std::size_t>(m)];
-    const int k = 100 - filter.firstBin;
+    const int k = 100 - filter.first_bin;
     const double weight = k >= 0 && k < static_cast<int>(filter.weights.size()) ? filter.weights[static_cast<std::size_t>(k)] : 0.0;
     EXPECT(energies[static_cast<std::size_t>(m)] == weight);
   }
@@ -197,8 +197,8 @@ TEST_CASE("features: Slaney mel filters have unit area and peak at their centre"
 TEST_CASE("features: a 1 kHz tone peaks in the mel bin centred nearest 1 kHz") {
   const std::vector<float> tone = Sine(16000, 1000.0, 0.5);
   engine::KaldiFbankConfig kaldi;
-  kaldi.highFreq = 0.0;
-  kaldi.lowFreq = 0.0;
+  kaldi.high_freq = 0.0;
+  kaldi.low_freq = 0.0;
   const engine::Features fbank = engine::ComputeFeatures(tone, kaldi);
   // Kaldi centres: mel(0) + (m + 1) * mel(8000) / 81.
   int nearest = 0;
@@ -210,10 +210,10 @@ TEST_CASE("features: a 1 kHz tone peaks in the mel bin centred nearest 1 kHz") {
   for (int t = 0; t < fbank.num_frames; ++t) EXPECT(ArgMax(fbank.data.data() + t * fbank.dim, fbank.dim) == nearest);
 
   const engine::Features logmel = engine::ComputeFeatures(tone, engine::EspnetLogMelConfig{});
-  const double melMax = engine::HzToSlaneyMel(8000.0);
-  const int slaneyNearest = static_cast<int>(std::lround(engine::HzToSlaneyMel(1000.0) / melMax * 81.0)) - 1;
+  const double mel_max = engine::HzToSlaneyMel(8000.0);
+  const int slaney_nearest = static_cast<int>(std::lround(engine::HzToSlaneyMel(1000.0) / mel_max * 81.0)) - 1;
   for (int t = 2; t < logmel.num_frames - 2; ++t) {
-    EXPECT(ArgMax(logmel.data.data() + t * logmel.dim, logmel.dim) == slaneyNearest);
+    EXPECT(ArgMax(logmel.data.data() + t * logmel.dim, logmel.dim) == slaney_nearest);
   }
 }
 
@@ -221,10 +221,10 @@ TEST_CASE("features: DC removal cancels a constant signal down to the log floor"
   const std::vector<float> constant(8000, 0.25f);
   engine::KaldiFbankConfig config;
   const engine::Features f = engine::ComputeFeatures(constant, config);
-  for (float v : f.data) EXPECT_NEAR(v, std::log(config.logFloor), 1e-6);
-  config.removeDcOffset = false;
+  for (float v : f.data) EXPECT_NEAR(v, std::log(config.log_floor), 1e-6);
+  config.remove_dc_offset = false;
   const engine::Features kept = engine::ComputeFeatures(constant, config);
-  EXPECT(*std::max_element(kept.data.begin(), kept.data.end()) > std::log(config.logFloor) + 1.0);
+  EXPECT(*std::max_element(kept.data.begin(), kept.data.end()) > std::log(config.log_floor) + 1.0);
 }
 
 TEST_CASE("features: waveform normalisation gives zero mean and unit variance") {
@@ -245,7 +245,7 @@ TEST_CASE("features: frame counts follow Kaldi and torch.stft") {
   EXPECT(engine::KaldiFrameCount(399, kaldi) == 0);
   EXPECT(engine::KaldiFrameCount(400, kaldi) == 1);
   EXPECT(engine::KaldiFrameCount(16000, kaldi) == 98);
-  kaldi.snipEdges = false;
+  kaldi.snip_edges = false;
   EXPECT(engine::KaldiFrameCount(79, kaldi) == 0);
   EXPECT(engine::KaldiFrameCount(80, kaldi) == 1);
   EXPECT(engine::KaldiFrameCount(16000, kaldi) == 100);
@@ -260,15 +260,15 @@ TEST_CASE("features: frame counts follow Kaldi and torch.stft") {
 
 TEST_CASE("features: short audio and bad configs raise their error codes") {
   using engine::ErrorCode;
-  const std::vector<float> shortAudio(300, 0.1f);
-  EXPECT(CodeOf([&] { engine::ComputeFeatures(shortAudio, engine::KaldiFbankConfig{}); }) == ErrorCode::AudioTooShort);
+  const std::vector<float> short_audio(300, 0.1f);
+  EXPECT(CodeOf([&] { engine::ComputeFeatures(short_audio, engine::KaldiFbankConfig{}); }) == ErrorCode::AudioTooShort);
   EXPECT(CodeOf([&] { engine::ComputeFeatures({}, engine::WaveformFrontendConfig{}); }) == ErrorCode::AudioTooShort);
   EXPECT(CodeOf([&] { engine::ComputeFeatures(std::vector<float>(256), engine::EspnetLogMelConfig{}); }) ==
          ErrorCode::AudioTooShort);
   // Very short audio without snip_edges still frames safely (reflection folds repeatedly).
-  engine::KaldiFbankConfig noSnip;
-  noSnip.snipEdges = false;
-  EXPECT(engine::ComputeFeatures(std::vector<float>(81, 0.5f), noSnip).num_frames == 1);
+  engine::KaldiFbankConfig no_snip;
+  no_snip.snip_edges = false;
+  EXPECT(engine::ComputeFeatures(std::vector<float>(81, 0.5f), no_snip).num_frames == 1);
 
   const std::vector<float> audio(16000, 0.0f);
   auto invalid = [&](const engine::FrontendConfig& config) {
@@ -278,13 +278,13 @@ TEST_CASE("features: short audio and bad configs raise their error codes") {
   kaldi.dither = 1.0;
   EXPECT(invalid(kaldi));
   kaldi = {};
-  kaldi.highFreq = -8000.0;
+  kaldi.high_freq = -8000.0;
   EXPECT(invalid(kaldi));
   kaldi = {};
-  kaldi.frameLengthMs = 0.01;
+  kaldi.frame_length_ms = 0.01;
   EXPECT(invalid(kaldi));
   engine::EspnetLogMelConfig espnet;
-  espnet.nFft = 256;
+  espnet.n_fft = 256;
   EXPECT(invalid(espnet));
   espnet = {};
   espnet.fmax = 8000.5;
@@ -296,7 +296,7 @@ TEST_CASE("features: short audio and bad configs raise their error codes") {
   espnet.stddev[5] = -1.0f;
   EXPECT(invalid(espnet));
   EXPECT(invalid(engine::WaveformFrontendConfig{true, 0.0}));
-  std::vector<float> withNan(16000, 0.0f);
-  withNan[10] = std::nanf("");
-  EXPECT(CodeOf([&] { engine::ComputeFeatures(withNan, engine::WaveformFrontendConfig{}); }) == ErrorCode::InvalidInput);
+  std::vector<float> with_nan(16000, 0.0f);
+  with_nan[10] = std::nanf("");
+  EXPECT(CodeOf([&] { engine::ComputeFeatures(with_nan, engine::WaveformFrontendConfig{}); }) == ErrorCode::InvalidInput);
 }

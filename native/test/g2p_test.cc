@@ -74,7 +74,7 @@ TEST_CASE("g2p: text preparation splits on whitespace, strips controls, enforces
   EXPECT(CodeOf([] { PrepareText(" \t\x01\x02 \n"); }) == ErrorCode::InvalidInput);
   EXPECT(CodeOf([] { PrepareText("ok \xC3("); }, &message) == ErrorCode::InvalidInput);
   EXPECT(message.find("UTF-8") != std::string::npos);
-  const std::string atLimit(engine::g2p::kMaxTextChars, 'a');
+  const std::string at_limit(engine::g2p::kMaxTextChars, 'a');
   std::string spaced;
   for (size_t k = 0; k < engine::g2p::kMaxTextChars / 2; ++k) spaced += "a ";
   EXPECT(PrepareText(spaced).words.size() == engine::g2p::kMaxTextChars / 2);
@@ -116,7 +116,7 @@ TEST_CASE("g2p: context words are assigned to input words through merges, splits
   const auto W = [](std::initializer_list<const char*> phones) { return PhoneWord(phones.begin(), phones.end()); };
   // One to one, with context changes (a: eɪ alone, ɐ in context).
   auto out = AssignContextPhones({{W({"eɪ"})}, {W({"k", "æ", "t"})}}, {W({"ɐ"}), W({"k", "æ", "t"})});
-  EXPECT(out.size() == 2 && Join(out[0].phones) == "ɐ" && Join(out[1].phones) == "k æ t" && out[0].inContext);
+  EXPECT(out.size() == 2 && Join(out[0].phones) == "ɐ" && Join(out[1].phones) == "k æ t" && out[0].in_context);
   // "of the" merged into one context word is split by phone alignment.
   out = AssignContextPhones({{W({"ʌ", "v"})}, {W({"ð", "ə"})}, {W({"æ", "p", "əl", "z"})}},
                             {W({"ʌ", "v", "ð", "ɪ"}), W({"æ", "p", "əl", "z"})});
@@ -138,7 +138,7 @@ TEST_CASE("g2p: context words are assigned to input words through merges, splits
   // Too large to align: every word takes its words-alone phones.
   std::vector<std::vector<PhoneWord>> many(3000, {W({"t"})});
   out = AssignContextPhones(many, {});
-  EXPECT(out.size() == 3000 && Join(out[2999].phones) == "t" && !out[0].inContext);
+  EXPECT(out.size() == 3000 && Join(out[2999].phones) == "t" && !out[0].in_context);
 }
 
 TEST_CASE("g2p: IPC frames round-trip and malformed ones are refused") {

@@ -4,7 +4,10 @@
 
 #include <cstdio>
 
+#include "model/ort_env.h"
+
 int main() {
+  engine::ort::OptOutOfTelemetry();  // as the addon does when it loads
   int failed = 0, passed = 0;
   for (const auto& test : testing::Registry()) {
     testing::CurrentFailures() = 0;

@@ -161,7 +161,7 @@ function collapsesTo(labels: readonly number[], blankId: number, targets: readon
   return k === targets.length;
 }
 
-export { seededRandom } from './seeded-random.js';
+export { seededRandom } from '../../bench/seeded-random.js';
 
 export function randomInt(random: () => number, below: number): number {
   return Math.floor(random() * below);

@@ -77,14 +77,12 @@ describe('assess input', () => {
 });
 
 describe('resolveTargetIpa', () => {
-  it('uses target_ipa as given, refuses target_text alone without generateIpa, and uses generateIpa when wired', async () => {
-    expect(await resolveTargetIpa({ target_ipa: 'a b', target_text: 'x' }, {})).toBe('a b');
-    const refused = await rejection(resolveTargetIpa({ target_text: 'hello' }, {}));
-    expect(refused.code).toBe('INVALID_INPUT');
-    expect(refused.message).toMatch(/ipa-generation endpoint.*target_ipa/);
+  it('uses target_ipa as given, else turns target_text into IPA with generateIpa', async () => {
+    expect(await resolveTargetIpa({ target_ipa: 'a b', target_text: 'x' }, { generateIpa: realGenerateIpa })).toBe('a b');
     const expected = (await realGenerateIpa({ text: 'hello', language: 'en-us' })).ipa_phonemes;
     expect(expected).toMatch(/^\/h\//);
     expect(await resolveTargetIpa({ target_text: 'hello', language: 'en-us' }, { generateIpa: realGenerateIpa, engine })).toBe(expected);
+    expect((await rejection(resolveTargetIpa({}, { generateIpa: realGenerateIpa }))).code).toBe('INVALID_INPUT');
   });
 });
 
@@ -92,7 +90,7 @@ describe('assess handler', () => {
   const fetcher = (): AudioFetcher & ReturnType<typeof vi.fn> => vi.fn((uri: string, { signal }: { signal: AbortSignal }) => fetchAudio(uri, { signal, env: {} }));
 
   it('assesses audio_uri and audio_base64 to the contract JSON', async () => {
-    const handler = createAssessHandler({ engine, fetchAudio: fetcher() });
+    const handler = createAssessHandler({ engine, generateIpa: realGenerateIpa, fetchAudio: fetcher() });
     const viaUri = await handler({ audio_uri: DATA_URI, target_ipa: TARGET }, ctx());
     expect(contractViolations(viaUri as never)).toEqual([]);
     const viaBase64 = await handler({ audio_base64: RECORDING.toString('base64'), target_ipa: TARGET, language: 'en-us' }, ctx());
@@ -101,7 +99,7 @@ describe('assess handler', () => {
 
   it('refuses options.aligner "mfa" with INVALID_INPUT, before downloading, where MFA is not configured', async () => {
     const fetchAudioSpy = fetcher();
-    const handler = createAssessHandler({ engine, fetchAudio: fetchAudioSpy });
+    const handler = createAssessHandler({ engine, generateIpa: realGenerateIpa, fetchAudio: fetchAudioSpy });
     const error = await rejection(handler({ audio_uri: 'https://example.invalid/a.wav', target_ipa: TARGET, options: { aligner: 'mfa' } }, ctx()));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toMatch(/"mfa" is not available on this worker: MFA is not configured/);
@@ -110,7 +108,7 @@ describe('assess handler', () => {
 
   it('refuses bad IPA before downloading anything, and caps audio_base64', async () => {
     const fetchAudioSpy = fetcher();
-    const handler = createAssessHandler({ engine, fetchAudio: fetchAudioSpy, maxBytes: 50_000 });
+    const handler = createAssessHandler({ engine, generateIpa: realGenerateIpa, fetchAudio: fetchAudioSpy, maxBytes: 50_000 });
     expect((await rejection(handler({ audio_uri: 'https://example.invalid/a.wav', target_ipa: 'ǂ' }, ctx()))).code).toBe('IPA_INVALID');
     expect(fetchAudioSpy).not.toHaveBeenCalled();
     expect((await rejection(handler({ audio_base64: RECORDING.toString('base64'), target_ipa: TARGET }, ctx()))).code).toBe('AUDIO_TOO_LARGE');
@@ -125,7 +123,7 @@ describe('assess handler', () => {
 
   it('refuses audio over the duration cap (the decoder\'s maxDurationSec)', async () => {
     const short = await load(PLUMBING_MODEL, { maxDurationSec: 2 });
-    const handler = createAssessHandler({ engine: short, fetchAudio: fetcher() });
+    const handler = createAssessHandler({ engine: short, generateIpa: realGenerateIpa, fetchAudio: fetcher() });
     const error = await rejection(handler({ audio_uri: DATA_URI, target_ipa: TARGET }, ctx()));
     expect(error.code).toBe('AUDIO_TOO_LONG');
   });

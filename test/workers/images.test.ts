@@ -76,6 +76,11 @@ describe.each([
     expect(existsSync(join(ROOT, 'models', 'plumbing', 'manifest.json'))).toBe(true);
   });
 
+  it('limits glibc to 2 malloc arenas in the runtime image (more arenas hold more free memory apart; workers/README.md, Memory)', () => {
+    const runtime = text.slice(text.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^ENV [^]*?^\s+MALLOC_ARENA_MAX=2 \\$/m);
+  });
+
   it('builds against ORT_ROOT from the release named by a build arg, with a CUDA + cuDNN runtime base', () => {
     expect(text).toMatch(/^ARG ORT_URL=https:\/\/github\.com\/microsoft\/onnxruntime\/releases\/download\//m);
     expect(text).toMatch(/^ENV ORT_ROOT=\/opt\/onnxruntime$/m);
@@ -89,7 +94,7 @@ describe.each([
 describe('MFA in the images', () => {
   const assess = read('Dockerfile.assess');
   const g2p = read('Dockerfile.g2p');
-  const ROOT_ENV = new Set(['NODE_ENV', 'UV_THREADPOOL_SIZE', 'DEBIAN_FRONTEND', 'ORT_ROOT']);
+  const ROOT_ENV = new Set(['NODE_ENV', 'UV_THREADPOOL_SIZE', 'MALLOC_ARENA_MAX', 'DEBIAN_FRONTEND', 'ORT_ROOT']);
 
   it('Dockerfile.assess installs MFA with micromamba from conda-forge in its own environment and downloads its models at build time', () => {
     expect(assess).toMatch(/^ARG MFA_VERSION=\d+\.\d+\.\d+$/m);

@@ -141,3 +141,56 @@ describe('local server with the runpod-sdk client', () => {
     expect(stillUp.workers.ready).toBe(1);
   });
 });
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+describe('local server memory and shutdown (own process)', () => {
+  it('runs 30 jobs of 9.9 MB inputs in a 256 MB heap: inputs are dropped once their jobs start', { timeout: 120_000 }, async () => {
+    // Each input holds a 9.9M-character two-byte string (~20 MB): a server that kept them would
+    // run out of heap (it did: 80 such bodies took it past 1 GB). Garbage, they are collected.
+    const own = spawnWorker(['--serve', '--port', '0', '--concurrency', '1'], { NODE_OPTIONS: '--max-old-space-size=256' });
+    const url = String((await own.waitForLog((l) => l.message === 'local server listening')).base_url);
+    // A valid job whose input is 9.9 MB: the target padded with spaces (trimmed by the schema).
+    const body = JSON.stringify({ input: { audio_uri: DATA_URI, target_ipa: `${TARGET}${' '.repeat(9_900_000 - DATA_URI.length)}` } });
+    const run = async () => {
+      const { id } = (await (await fetch(`${url}/assess/run`, { method: 'POST', body })).json()) as { id: string };
+      for (;;) {
+        const status = (await (await fetch(`${url}/assess/status-sync/${id}?wait=5000`)).json()) as { status: string };
+        if (status.status !== 'IN_QUEUE' && status.status !== 'IN_PROGRESS') return status.status;
+      }
+    };
+    const statuses = [];
+    for (let i = 0; i < 30; i++) statuses.push(await run());
+    expect(statuses).toEqual(Array(30).fill('COMPLETED'));
+    console.log(`--serve RSS after 30 jobs of 9.9 MB: ${rssMb(own.process.pid!).toFixed(0)} MB`);
+    own.process.kill('SIGTERM');
+    expect(await own.exit).toBe(0);
+  });
+
+  it('on SIGTERM answers the running /runsync with its result and the queued ones with a cancellation, then exits 0', async () => {
+    const own = spawnWorker(['--serve', '--port', '0', '--concurrency', '1'], { AUDIO_FETCH_ALLOW_PRIVATE: '1' });
+    const url = String((await own.waitForLog((l) => l.message === 'local server listening')).base_url);
+    const runsync = (ms: number, name: string) =>
+      fetch(`${url}/assess/runsync`, { method: 'POST', body: JSON.stringify({ input: { audio_uri: slowUri(ms, name), target_ipa: TARGET } }) }).then(
+        async (r) => (await r.json()) as { status: string; error?: string; output?: unknown },
+        (error: Error): { status: string; error?: string; output?: unknown } => ({ status: `connection failed: ${error.message}` }),
+      );
+    const running = runsync(1500, 'drain-running');
+    const health = async () => ((await (await fetch(`${url}/assess/health`)).json()) as { jobs: { inProgress: number; inQueue: number } }).jobs;
+    while ((await health()).inProgress === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const queued = [1, 2, 3].map((i) => runsync(10, `drain-queued-${i}`));
+    while ((await health()).inQueue < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    own.process.kill('SIGTERM');
+    const first = await running;
+    expect(first.status).toBe('COMPLETED');
+    expect(contractViolations(first.output as never)).toEqual([]);
+    for (const answer of await Promise.all(queued)) {
+      expect(answer.status).toBe('CANCELLED');
+      expect(JSON.parse(answer.error!).details).toEqual({ reason: 'server_shutdown' });
+    }
+    expect(await own.exit).toBe(0);
+  });
+});

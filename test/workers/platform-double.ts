@@ -1,9 +1,10 @@
 // Tests only: an HTTP server on 127.0.0.1 playing RunPod's side of the worker protocol
 // (../shared/reference/runpod-protocol.md): job-take (single and batch, held as a long poll),
 // job-done, ping and job-stop. It records every request and every protocol violation it sees,
-// and can be told to fail job-done posts or to stop a job.
+// and can be told to fail job-done posts (planned per job, or a seeded random mix) or to stop a job.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../../bench/seeded-random.js';
 
 export interface DoubleJob {
   id: string;
@@ -11,12 +12,29 @@ export interface DoubleJob {
   [key: string]: unknown;
 }
 
+/**
+ * How the double meets a job-done post: an HTTP status (a 2xx records the result, anything else
+ * does not), 'hang' (no answer until the worker gives up), 'reset' (the connection is dropped),
+ * or a result recorded and then answered with a failure status or a reset (the worker cannot
+ * tell it was recorded, so a retry reports the job twice).
+ */
+export type DoneFault = number | 'hang' | 'reset' | { recorded: true; then: number | 'reset' };
+
 export interface DonePost {
   jobId: string;
-  /** The status the double answered. */
-  answered: number;
+  /** The status the double answered, or how it failed to. */
+  answered: number | 'hang' | 'reset';
+  /** The double kept this result (as the platform would). */
+  recorded: boolean;
   body: { output?: unknown; error?: string; stopPod?: boolean } & Record<string, unknown>;
   time: number;
+}
+
+export interface FaultMix {
+  /** Probability that a post without a planned fault meets one of `faults`. */
+  rate: number;
+  seed: number;
+  faults: DoneFault[];
 }
 
 export interface Ping {
@@ -51,7 +69,8 @@ export class PlatformDouble {
   private jobWaiters = new Set<() => void>();
   private stopRequests: string[] = [];
   private stopWaiters = new Set<() => void>();
-  private failures = new Map<string, number[]>();
+  private failures = new Map<string, DoneFault[]>();
+  private faultMix?: FaultMix & { random: () => number };
   private emptyAnswers = 0;
 
   private constructor(
@@ -68,6 +87,11 @@ export class PlatformDouble {
     const { port } = server.address() as AddressInfo;
     double = new PlatformDouble(server, `http://127.0.0.1:${port}`, options.holdMs ?? 400);
     return double;
+  }
+
+  /** From now on, posts without a planned fault meet a random fault of the mix (undefined: none). */
+  setFaultMix(mix: FaultMix | undefined): void {
+    this.faultMix = mix && { ...mix, random: seededRandom(mix.seed) };
   }
 
   /** The environment the platform gives a worker, pointing at this double. */
@@ -93,9 +117,9 @@ export class PlatformDouble {
     return this.queue.length;
   }
 
-  /** Answers the next job-done posts for this job with these statuses before accepting one. */
-  failJobDone(jobId: string, statuses: number[]): void {
-    this.failures.set(jobId, [...statuses]);
+  /** Meets the next job-done posts for this job with these faults before accepting one. */
+  failJobDone(jobId: string, faults: DoneFault[]): void {
+    this.failures.set(jobId, [...faults]);
   }
 
   /** The next job-stop poll returns this job id. */
@@ -104,13 +128,13 @@ export class PlatformDouble {
     this.wake(this.stopWaiters);
   }
 
-  /** Accepted (2xx-answered) job-done posts for a job. */
+  /** The job-done posts the double recorded for a job. */
   accepted(jobId: string): DonePost[] {
-    return this.dones.filter((d) => d.jobId === jobId && d.answered === 200);
+    return this.dones.filter((d) => d.jobId === jobId && d.recorded);
   }
 
   acceptedCount(): number {
-    return this.dones.filter((d) => d.answered === 200).length;
+    return this.dones.filter((d) => d.recorded).length;
   }
 
   async waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -217,10 +241,21 @@ export class PlatformDouble {
       return void res.writeHead(400).end();
     }
     if (body.error !== undefined && typeof body.error !== 'string') this.violation(`job-done for ${jobId}: error is not a string`);
+    const fault = this.nextFault(jobId);
+    const recorded = fault === undefined || (typeof fault === 'number' && fault < 300) || typeof fault === 'object';
+    const answer = typeof fault === 'object' ? fault.then : (fault ?? 200);
+    this.dones.push({ jobId, answered: answer, recorded, body, time: Date.now() });
+    if (answer === 'hang') return; // never answered: the worker's own timeout ends it
+    if (answer === 'reset') return void req.socket.destroy();
+    res.writeHead(answer, { 'content-type': 'application/json' }).end(answer < 300 ? '{}' : '{"error":"unavailable"}');
+  }
+
+  private nextFault(jobId: string): DoneFault | undefined {
     const planned = this.failures.get(jobId);
-    const answered = planned && planned.length > 0 ? planned.shift()! : 200;
-    this.dones.push({ jobId, answered, body, time: Date.now() });
-    res.writeHead(answered, { 'content-type': 'application/json' }).end(answered === 200 ? '{}' : '{"error":"unavailable"}');
+    if (planned && planned.length > 0) return planned.shift();
+    const mix = this.faultMix;
+    if (mix && mix.random() < mix.rate) return mix.faults[Math.floor(mix.random() * mix.faults.length)];
+    return undefined;
   }
 
   private ping(url: URL, res: http.ServerResponse): void {

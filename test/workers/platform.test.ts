@@ -1,11 +1,11 @@
 // The real assess worker process against the platform double on 127.0.0.1: the whole worker loop
-// end to end (take, batch take, run, job-done, retries, pings, job-stop, SIGTERM).
+// end to end (take, batch take, run, job-done under faults, retries, pings, job-stop, SIGTERM).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractViolations } from '../helpers/contract.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
-import { PlatformDouble, type DoubleJob } from './platform-double.js';
+import { PlatformDouble, type DoneFault, type DoubleJob } from './platform-double.js';
 import { ROOT, spawnWorker, type SpawnedWorker } from './spawn-worker.js';
 
 const RECORDING = readFileSync(join(ROOT, 'examples', '001040067.flac'));
@@ -13,6 +13,9 @@ const DATA_URI = `data:audio/flac;base64,${RECORDING.toString('base64')}`;
 const TARGET = 'leɪlə ɪz ɡʊd æt sɜːfɪŋ';
 /** Jobs in the bulk run; 1000 unless PLATFORM_TEST_JOBS says otherwise. */
 const BULK_JOBS = Number(process.env.PLATFORM_TEST_JOBS ?? 1000);
+
+/** What job-done posts meet in the bulk run: failures before and after the platform recorded the result. */
+const FAULTS: DoneFault[] = [500, 503, 'hang', 'reset', { recorded: true, then: 500 }, { recorded: true, then: 'reset' }];
 
 const assessJob = (id: string, input: Record<string, unknown> = {}): DoubleJob => ({ id, input: { audio_uri: DATA_URI, target_ipa: TARGET, ...input } });
 
@@ -56,7 +59,7 @@ describe('assess worker on the platform double (concurrency 4)', () => {
   beforeAll(async () => {
     platform = await PlatformDouble.start();
     audio = await slowAudioServer();
-    worker = spawnWorker([], { ...platform.env('pod-main', 200), WORKER_CONCURRENCY: '4', AUDIO_FETCH_ALLOW_PRIVATE: '1' });
+    worker = spawnWorker([], { ...platform.env('pod-main', 200), WORKER_CONCURRENCY: '4', WORKER_JOB_DONE_TIMEOUT_MS: '1000', AUDIO_FETCH_ALLOW_PRIVATE: '1' });
     await worker.waitForLog((l) => l.message === 'worker started');
   });
 
@@ -68,22 +71,34 @@ describe('assess worker on the platform double (concurrency 4)', () => {
     await audio.close();
   });
 
-  it(`completes ${BULK_JOBS} jobs, none lost and none reported twice`, { timeout: 300_000 }, async () => {
+  it(`completes ${BULK_JOBS} jobs while 3 % of job-done posts fail, none lost, reported twice only after a recorded-then-failed post`, { timeout: 300_000 }, async () => {
     const ids = Array.from({ length: BULK_JOBS }, (_, i) => `bulk-${String(i).padStart(4, '0')}`);
     const started = Date.now();
+    platform.setFaultMix({ rate: 0.03, seed: 13, faults: FAULTS });
     platform.enqueue(...ids.map((id) => assessJob(id)));
     await platform.waitFor(() => ids.every((id) => platform.accepted(id).length > 0), 280_000, `${BULK_JOBS} results`);
+    platform.setFaultMix(undefined);
     // Pings kept their 200 ms rhythm while four jobs at a time kept the addon busy.
     const finished = Date.now();
     const during = platform.pings.filter((p) => p.time >= started && p.time <= finished).map((p) => p.time);
     console.log(`${BULK_JOBS} jobs in ${finished - started} ms; ${during.length} pings, longest gap ${maxGap([started, ...during, finished])} ms`);
     expect(maxGap([started, ...during, finished])).toBeLessThan(1000);
     // Give any duplicate report time to arrive before counting.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const posts = platform.dones.filter((d) => d.jobId.startsWith('bulk-'));
+    const failed = posts.filter((d) => !d.recorded || d.answered !== 200);
+    const recordedThenFailed = posts.filter((d) => d.recorded && d.answered !== 200);
+    const lost = ids.filter((id) => platform.accepted(id).length === 0);
+    const duplicated = ids.filter((id) => platform.accepted(id).length > 1);
+    console.log(`${posts.length} job-done posts, ${failed.length} failed (${recordedThenFailed.length} after being recorded); ${lost.length} results lost, ${duplicated.length} reported twice`);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(lost).toEqual([]);
     for (const id of ids) {
-      const posts = platform.dones.filter((d) => d.jobId === id);
-      expect(posts, id).toHaveLength(1);
-      expect(posts[0].body.error, id).toBeUndefined();
+      const recorded = platform.accepted(id);
+      // A second report only where the platform recorded a post and then failed to say so.
+      expect(recorded.length - 1, id).toBe(recordedThenFailed.filter((d) => d.jobId === id).length);
+      for (const post of recorded) expect(post.body, id).toEqual(recorded[0].body);
+      expect(recorded[0].body.error, id).toBeUndefined();
     }
     const sample = platform.accepted(ids[0])[0].body.output as Parameters<typeof contractViolations>[0];
     expect(contractViolations(sample)).toEqual([]);
@@ -203,6 +218,20 @@ describe('assess worker shutdown on SIGTERM', () => {
     expect(platform.takes.filter((t) => t.time > signalled + 50)).toEqual([]);
     expect(platform.queued).toBe(20);
     expect(platform.handedOut.filter((j) => j.id.startsWith('term-waiting'))).toEqual([]);
+  });
+
+  it('exits within its grace period when job-done hangs, naming the results it could not deliver', async () => {
+    const worker = spawnWorker([], { ...platform.env('pod-hang', 200), WORKER_CONCURRENCY: '2', WORKER_SHUTDOWN_GRACE_MS: '1500', AUDIO_FETCH_ALLOW_PRIVATE: '1' });
+    await worker.waitForLog((l) => l.message === 'worker started');
+    platform.failJobDone('hang-0', ['hang', 'hang', 'hang']);
+    platform.enqueue(assessJob('hang-0'), assessJob('hang-ok'));
+    await platform.waitFor(() => platform.dones.some((d) => d.jobId === 'hang-0') && platform.accepted('hang-ok').length === 1, 30_000, 'a hanging post');
+    const signalled = Date.now();
+    worker.process.kill('SIGTERM');
+    expect(await worker.exit).toBe(0);
+    // Before, the hanging post held the exit for its 30 s timeout and two retries.
+    expect(Date.now() - signalled).toBeLessThan(3000);
+    expect(worker.logs.find((l) => l.message === 'results that could not be delivered')?.jobs).toEqual(['hang-0']);
   });
 
   it('reports jobs still running when the grace period ends as failed (never drops them)', async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../lib/errors.js';
 import { jobDoneUrl, platformConfigFromEnv, withQuery, workerSettingsFromEnv, type PlatformConfig } from '../../workers/runtime/config.js';
 import { createCachedLookup } from '../../workers/runtime/dns-cache.js';
-import { postJobDone } from '../../workers/runtime/job-done.js';
+import { postJobDone, retryDelayMs } from '../../workers/runtime/job-done.js';
 import { errorBody, errorString, MAX_JOB_DONE_BYTES, serializeJobDone, successBody } from '../../workers/runtime/job-result.js';
 import { runJob } from '../../workers/runtime/job-runner.js';
 import { parseJobsToStop } from '../../workers/runtime/job-stop.js';
@@ -59,7 +59,7 @@ describe('settings from the environment', () => {
     expect(platformConfigFromEnv({ ...ENV, RUNPOD_AI_API_KEY: undefined })!.pingUrl).toBeUndefined();
     expect(platformConfigFromEnv({ ...ENV, RUNPOD_PING_INTERVAL: undefined })!.pingIntervalMs).toBe(10_000);
     expect(withQuery('http://h/p', { a: 1, b: undefined, c: 'x y' })).toBe('http://h/p?a=1&c=x%20y');
-    expect(workerSettingsFromEnv({})).toEqual({ concurrency: 1, shutdownGraceMs: 8000 });
+    expect(workerSettingsFromEnv({})).toEqual({ concurrency: 1, shutdownGraceMs: 8000, jobDoneTimeoutMs: 30_000 });
     expect(workerSettingsFromEnv({ WORKER_CONCURRENCY: '4' }, '2').concurrency).toBe(2);
     expect(() => workerSettingsFromEnv({ WORKER_CONCURRENCY: '0' })).toThrow(/positive integer/);
   });
@@ -114,29 +114,46 @@ describe('job done', () => {
     pingIntervalMs: 1000,
   });
 
-  it('retries 5xx up to 3 attempts, and not a 4xx', async () => {
-    let answer = 503;
-    const server = await startLoopbackServer((_req, res) => res.writeHead(answer).end());
+  const fast = (ms: number) => ({ log, deadline: Date.now() + ms, firstRetryMs: 20 });
+
+  it('retries 5xx, 408 and 429 with growing waits until accepted or the job\'s deadline, and not another 4xx', async () => {
+    expect([1, 2, 3, 4, 10, 20].map((n) => retryDelayMs(n))).toEqual([2000, 3000, 4500, 6750, 30_000, 30_000]);
+    let answers = [503];
+    const server = await startLoopbackServer((_req, res) => res.writeHead(answers.length > 1 ? answers.shift()! : answers[0]).end());
     servers.push(server);
-    expect(await postJobDone(config(server.origin), 'j1', { output: { a: 1 } }, { log, retryDelaysMs: [10, 10] })).toBe(false);
-    expect(server.requests).toHaveLength(3);
-    answer = 413;
-    expect(await postJobDone(config(server.origin), 'j2', { output: { a: 1 } }, { log, retryDelaysMs: [10, 10] })).toBe(false);
-    expect(server.requests).toHaveLength(4);
-    answer = 200;
-    expect(await postJobDone(config(server.origin), 'j3', { output: { a: 1 } }, { log, retryDelaysMs: [10, 10] })).toBe(true);
-    const last = server.requests[4];
+    const started = Date.now();
+    expect(await postJobDone(config(server.origin), 'j1', { output: { a: 1 } }, fast(400))).toBe(false);
+    // 20, 30, 45, 67.5, 101, 152 ms apart: six attempts before the next wait passes 400 ms.
+    expect(server.requests.length).toBe(6);
+    expect(Date.now() - started).toBeLessThan(400);
+    answers = [413];
+    expect(await postJobDone(config(server.origin), 'j2', { output: { a: 1 } }, fast(400))).toBe(false);
+    expect(server.requests).toHaveLength(7);
+    answers = [500, 429, 408, 502, 503, 200];
+    expect(await postJobDone(config(server.origin), 'j3', { output: { a: 1 } }, fast(2000))).toBe(true);
+    expect(server.requests).toHaveLength(13);
+    const last = server.requests[12];
     expect(last.url).toBe('/job-done/w1/j3?gpu=x&isStream=false');
     expect(last.headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded', charset: 'utf-8', 'x-request-id': 'j3', authorization: 'k' });
   });
 
-  it('retries when the platform cannot be reached, then gives up', async () => {
-    const server = await startLoopbackServer((_req, res) => res.end());
-    await server.close();
+  it('retries when the platform cannot be reached or does not answer, then gives up at the deadline or when told to stop', async () => {
+    const closed = await startLoopbackServer((_req, res) => res.end());
+    await closed.close();
     const started = Date.now();
-    expect(await postJobDone(config(server.origin), 'j4', { output: {} }, { log, retryDelaysMs: [50, 50] })).toBe(false);
+    expect(await postJobDone(config(closed.origin), 'j4', { output: {} }, fast(200))).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
-    expect(lines.some((l) => l.includes('could not be posted'))).toBe(true);
+    expect(lines.some((l) => l.includes('could not be posted') && l.includes('deadline'))).toBe(true);
+    // A platform that never answers: each attempt ends at attemptTimeoutMs; the signal ends it all.
+    const silent = await startLoopbackServer(() => {});
+    servers.push(silent);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 500);
+    const before = Date.now();
+    expect(await postJobDone(config(silent.origin), 'j5', { output: {} }, { ...fast(60_000), attemptTimeoutMs: 100, signal: stop.signal })).toBe(false);
+    expect(Date.now() - before).toBeLessThan(1000);
+    expect(silent.requests.length).toBeGreaterThanOrEqual(3);
+    expect(lines.some((l) => l.includes('could not be posted (the worker is shutting down)'))).toBe(true);
   });
 
   it('builds result bodies: output, stopPod, and the error as a JSON string with the contract fields', () => {
@@ -223,7 +240,7 @@ describe('refresh_worker after a fatal error', () => {
         if ((input as { fail?: boolean }).fail) throw new EngineError('MODEL_UNAVAILABLE', 'CUDA device lost');
         return { ok: true };
       };
-      const worker = new PlatformWorker({ handler, config, settings: { concurrency: 1, shutdownGraceMs: 1000 }, log });
+      const worker = new PlatformWorker({ handler, config, settings: { concurrency: 1, shutdownGraceMs: 1000, jobDoneTimeoutMs: 1000 }, log });
       platform.enqueue({ id: 'fine', input: {} }, { id: 'fatal', input: { fail: true } }, { id: 'never', input: {} });
       expect(await worker.run()).toBe(1);
       expect(platform.accepted('fine')[0].body).toEqual({ output: { ok: true } });
@@ -232,6 +249,56 @@ describe('refresh_worker after a fatal error', () => {
       expect(JSON.parse(fatal.error!).code).toBe('MODEL_UNAVAILABLE');
       expect(platform.queued).toBe(1);
       expect(platform.violations).toEqual([]);
+    } finally {
+      await platform.close();
+    }
+  });
+});
+
+describe('results under job-done faults (in-process worker, platform double)', () => {
+  const settings = { concurrency: 2, shutdownGraceMs: 2000, jobDoneTimeoutMs: 150 };
+
+  it('delivers every result through runs of failed posts, reporting a job twice only when a failed answer came after the platform recorded it', async () => {
+    const platform = await PlatformDouble.start({ holdMs: 100 });
+    try {
+      const config = platformConfigFromEnv(platform.env('pod-faults', 100))!;
+      const worker = new PlatformWorker({ handler: async (input) => ({ echo: input }), config, settings, log, firstRetryMs: 20 });
+      // Five failures in a row (runpod-python, and this worker before, gave up after three).
+      platform.failJobDone('persist', [500, 'reset', 'hang', 503, 'reset']);
+      platform.failJobDone('recorded-then-500', [{ recorded: true, then: 500 }]);
+      platform.failJobDone('recorded-then-reset', [{ recorded: true, then: 'reset' }]);
+      platform.enqueue({ id: 'persist', input: 1 }, { id: 'recorded-then-500', input: 2 }, { id: 'recorded-then-reset', input: 3 }, { id: 'plain', input: 4 });
+      const running = worker.run();
+      await platform.waitFor(() => ['persist', 'recorded-then-500', 'recorded-then-reset', 'plain'].every((id) => platform.accepted(id).length > 0), 20_000, 'every result');
+      worker.shutdown('test over');
+      expect(await running).toBe(0);
+      expect(platform.dones.filter((d) => d.jobId === 'persist').map((d) => d.answered)).toEqual([500, 'reset', 'hang', 503, 'reset', 200]);
+      expect(platform.accepted('persist')).toHaveLength(1);
+      expect(platform.accepted('persist')[0].body).toEqual({ output: { echo: 1 } });
+      expect(platform.accepted('recorded-then-500')).toHaveLength(2);
+      expect(platform.accepted('recorded-then-reset')).toHaveLength(2);
+      expect(platform.accepted('plain')).toHaveLength(1);
+      expect(platform.violations).toEqual([]);
+    } finally {
+      await platform.close();
+    }
+  });
+
+  it('ends its shutdown within the grace period when job-done hangs, naming the results it could not deliver', async () => {
+    const platform = await PlatformDouble.start({ holdMs: 100 });
+    try {
+      const config = platformConfigFromEnv(platform.env('pod-hang', 100))!;
+      const worker = new PlatformWorker({ handler: async () => ({ ok: true }), config, settings: { ...settings, shutdownGraceMs: 800, jobDoneTimeoutMs: 30_000 }, log });
+      platform.failJobDone('hung', ['hang', 'hang', 'hang', 'hang']);
+      platform.enqueue({ id: 'hung', input: {} });
+      const running = worker.run();
+      await platform.waitFor(() => platform.dones.some((d) => d.jobId === 'hung'), 5000, 'the first post');
+      const signalled = Date.now();
+      worker.shutdown('SIGTERM');
+      expect(await running).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(1300);
+      const stopped = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'results that could not be delivered' && l.jobs?.includes('hung'));
+      expect(stopped).toBeDefined();
     } finally {
       await platform.close();
     }

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from vocab import phone_count, write_tokens
+from tools.export.vocab import phone_count, write_tokens
 
 FORMAT_VERSION = 1
 

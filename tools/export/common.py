@@ -4,7 +4,7 @@ import argparse
 import os
 import sys
 
-from engine import ROOT
+from tools.export.engine import ROOT
 
 DEFAULT_AUDIO = os.path.join(ROOT, 'examples', '001040067.flac')
 

@@ -26,10 +26,9 @@ import os
 import shutil
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bundle  # noqa: E402
-import common  # noqa: E402
-import vocab  # noqa: E402
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.export import bundle, common, vocab  # noqa: E402
 
 MODEL_ID = 'espnet/powsm_ctc'
 TOLERANCE = 5e-3
@@ -165,9 +164,8 @@ def main():
     import torch
     from espnet2.tasks.s2t_ctc import S2TTask
 
-    import selfcheck
-    import torch_export
-    from audio import load_audio
+    from tools.export import selfcheck, torch_export
+    from tools.export.audio import load_audio
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     snap = common.snapshot(args)

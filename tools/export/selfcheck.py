@@ -7,9 +7,9 @@ import tempfile
 
 import numpy as np
 
-from audio import write_wav_f32
-from bundle import read_manifest, write_manifest
-from engine import engine_log_probs
+from tools.export.audio import write_wav_f32
+from tools.export.bundle import read_manifest, write_manifest
+from tools.export.engine import engine_log_probs
 
 
 def compare(reference, engine):

@@ -23,10 +23,9 @@ import os
 import shutil
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bundle  # noqa: E402
-import common  # noqa: E402
-import vocab  # noqa: E402
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.export import bundle, common, vocab  # noqa: E402
 
 MODEL_ID = 'anyspeech/zipa-small-crctc-500k'
 TOLERANCE = 5e-3
@@ -88,8 +87,8 @@ def main():
     import onnxruntime as ort
     from lhotse import Fbank, FbankConfig
 
-    import selfcheck
-    from audio import load_audio
+    from tools.export import selfcheck
+    from tools.export.audio import load_audio
 
     snap = common.snapshot(args, allow_patterns=[args.onnx_file, args.tokens_file])
     src_onnx = os.path.join(snap, args.onnx_file)

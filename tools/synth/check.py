@@ -31,9 +31,9 @@ import time
 import wave
 from collections import Counter
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import generate  # noqa: E402
-import inventory  # noqa: E402
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.synth import generate, inventory  # noqa: E402
 
 FAILS: list[str] = []
 

@@ -23,9 +23,10 @@ import wave
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import espeak  # noqa: E402
-from espeak import SIL, Token  # noqa: E402
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.synth import espeak  # noqa: E402
+from tools.synth.espeak import SIL, Token  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SO762_TEXT = os.path.join(HERE, '..', '..', '..', 'shared', 'data', 'speechocean762-dev', 'text')

@@ -19,8 +19,9 @@ import os
 import sys
 from collections import Counter, defaultdict
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import espeak  # noqa: E402
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.synth import espeak  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SO762 = os.path.join(HERE, '..', '..', '..', 'shared', 'data', 'speechocean762-dev')

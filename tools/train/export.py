@@ -19,6 +19,7 @@ PER of both.
 """
 import argparse
 import os
+import sys
 
 # Sleep, do not spin, while waiting for another OpenMP thread: on a shared 2-core machine
 # spinning threads made a training step 4-5x slower (measured).
@@ -33,9 +34,11 @@ import numpy as np
 import onnx
 import torch
 
-import data
-from model import build
-from train import Set, edit_distance, greedy
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.train import data  # noqa: E402
+from tools.train.model import build  # noqa: E402
+from tools.train.train import Set, edit_distance, greedy  # noqa: E402
 
 ROOT = data.ROOT
 

@@ -13,6 +13,7 @@ fine-tune a model trained with it, e.g. models/default/global_mvn.json).
 """
 import argparse
 import os
+import sys
 
 # Sleep, do not spin, while waiting for another OpenMP thread: on a shared 2-core machine
 # spinning threads made a training step 4-5x slower (measured).
@@ -21,7 +22,9 @@ import json
 
 import torch
 
-import data
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.train import data  # noqa: E402
 
 
 def main():

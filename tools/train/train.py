@@ -11,6 +11,7 @@ held-out speechocean762 speakers.
 """
 import argparse
 import os
+import sys
 
 # Sleep, do not spin, while waiting for another OpenMP thread: on a shared 2-core machine
 # spinning threads made a training step 4-5x slower (measured).
@@ -24,8 +25,10 @@ import numpy as np
 import torch
 from torch import nn
 
-import data
-from model import build, out_frames
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.train import data  # noqa: E402
+from tools.train.model import build, out_frames  # noqa: E402
 
 
 class Set:
@@ -206,7 +209,7 @@ def main():
     if args.init_onnx:
         # Fine-tune an exported bundle (its checkpoint is not kept): its weights, and the cache
         # must carry its GlobalMVN (prepare.py --mvn-from <bundle>/global_mvn.json).
-        from weights_from_onnx import state_dict_from_onnx
+        from tools.train.weights_from_onnx import state_dict_from_onnx
         model.load_state_dict(state_dict_from_onnx(args.init_onnx, model))
         print(f'initialised from {args.init_onnx}', flush=True)
     model.set_mvn(mvn['mean'], mvn['std'])

@@ -16,7 +16,7 @@ export interface AssessDeps {
   fetchAudio: AudioFetcher;
   /** Size cap for audio_base64 (audio_uri's is the fetcher's). */
   maxBytes?: number;
-  generateIpa?: GenerateIpa;
+  generateIpa: GenerateIpa;
 }
 
 export function createAssessHandler(deps: AssessDeps): Handler {

@@ -1,25 +1,18 @@
 // The target phones' IPA for an assessment: target_ipa as given, or target_text turned into IPA
-// as the ipa-generation endpoint would (its generateIpa, when this build has lib/g2p.js).
+// as the ipa-generation endpoint would (its generateIpa).
 import type { Engine } from '../../lib/engine.js';
 import { EngineError } from '../../lib/errors.js';
 import type { GenerateIpa } from '../g2p/generate-ipa.js';
 import type { AssessRequest } from './schema.js';
 
 export interface ResolveTargetDeps {
-  generateIpa?: GenerateIpa;
+  generateIpa: GenerateIpa;
   engine?: Engine;
 }
 
 export async function resolveTargetIpa(request: Pick<AssessRequest, 'target_ipa' | 'target_text' | 'language'>, deps: ResolveTargetDeps): Promise<string> {
   if (request.target_ipa !== undefined) return request.target_ipa;
   if (request.target_text === undefined) throw new EngineError('INVALID_INPUT', 'No target: give target_ipa (IPA, e.g. "hɛloʊ wɜrld") or target_text');
-  if (!deps.generateIpa) {
-    throw new EngineError(
-      'INVALID_INPUT',
-      'target_text alone is not accepted by this worker yet: text-to-IPA is provided by the ipa-generation endpoint. Send target_ipa, e.g. that endpoint\'s "ipa_phonemes" for your text',
-      { field: 'target_text' },
-    );
-  }
   // The learner's audio is deliberately not passed: the target is the expected pronunciation,
   // which must not bend towards what was said.
   const { ipa_phonemes } = await deps.generateIpa({ text: request.target_text, language: request.language }, { engine: deps.engine });

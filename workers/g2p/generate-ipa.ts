@@ -1,18 +1,7 @@
-// The shape of the text-to-IPA function (lib/g2p.ts generateIpa) that the handlers are given:
-// injected, so the handlers can be tested with any implementation of it.
-import type { AudioInput } from '../../lib/audio-input.js';
-import type { Engine } from '../../lib/engine.js';
-import type { CasingMode } from '../../lib/g2p/casing.js';
+// The text-to-IPA function the handlers are given: lib/g2p.ts's generateIpa, injected so the
+// handlers can be tested with a stand-in that returns only the IPA.
+import type { GenerateIpaInput, GenerateIpaOptions, IpaGeneration } from '../../lib/g2p.js';
 
-export interface GenerateIpaInput {
-  text: string;
-  language?: string;
-  audio?: AudioInput;
-}
+export type GenerateIpaResult = Pick<IpaGeneration, 'ipa_phonemes' | 'phonemes'>;
 
-export interface GenerateIpaResult {
-  ipa_phonemes: string;
-  phonemes: string[];
-}
-
-export type GenerateIpa = (input: GenerateIpaInput, options?: { engine?: Engine; casing?: CasingMode }) => Promise<GenerateIpaResult>;
+export type GenerateIpa = (input: GenerateIpaInput, options?: Pick<GenerateIpaOptions, 'engine' | 'casing'>) => Promise<GenerateIpaResult>;

@@ -1,5 +1,5 @@
-// The ipa-generation job: validates {text, language, audio_uri?, casing?} and calls generateIpa, which is
-// injected (see generate-ipa.ts) so this module and its tests do not depend on lib/g2p.ts.
+// The ipa-generation job: validates {text, language, audio_uri?, casing?} and calls generateIpa,
+// which is injected (see generate-ipa.ts).
 import { z } from 'zod';
 import type { Engine } from '../../lib/engine.js';
 import { CASING_MODES } from '../../lib/g2p/casing.js';

@@ -1,5 +1,5 @@
 // Worker settings from the environment, as the RunPod platform sets them (facts: runpod-python
-// v1.12.0 rp_job.py, rp_http.py, rp_ping.py, http_client.py), plus this runtime's own two.
+// v1.12.0 rp_job.py, rp_http.py, rp_ping.py, http_client.py), plus this runtime's own.
 import { randomUUID } from 'node:crypto';
 
 /** Sent as runpod_version on pings: the runpod-python protocol level this runtime implements. */
@@ -22,11 +22,19 @@ export interface PlatformConfig {
   pingIntervalMs: number;
 }
 
+/** RunPod's default policy.executionTimeout: after it the platform has given up on a job. */
+export const DEFAULT_EXECUTION_TIMEOUT_MS = 600_000;
+
 export interface WorkerSettings {
   /** Jobs run at once: --concurrency or WORKER_CONCURRENCY (default 1). */
   concurrency: number;
-  /** After SIGTERM, how long accepted jobs may run before they are reported failed: WORKER_SHUTDOWN_GRACE_MS (default 8000). */
+  /**
+   * After SIGTERM, the time for everything accepted: jobs finish and their results are posted
+   * within it (jobs still running near its end are reported failed): WORKER_SHUTDOWN_GRACE_MS (default 8000).
+   */
   shutdownGraceMs: number;
+  /** One job-done attempt's limit: WORKER_JOB_DONE_TIMEOUT_MS (default 30000). */
+  jobDoneTimeoutMs: number;
 }
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
@@ -40,6 +48,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv, concurrencyFlag?: 
   return {
     concurrency: positiveInt(concurrencyFlag !== undefined ? '--concurrency' : 'WORKER_CONCURRENCY', concurrencyFlag ?? env.WORKER_CONCURRENCY, 1),
     shutdownGraceMs: positiveInt('WORKER_SHUTDOWN_GRACE_MS', env.WORKER_SHUTDOWN_GRACE_MS, 8000),
+    jobDoneTimeoutMs: positiveInt('WORKER_JOB_DONE_TIMEOUT_MS', env.WORKER_JOB_DONE_TIMEOUT_MS, 30_000),
   };
 }
 

@@ -4,6 +4,10 @@
 //   POST run, runsync[?wait=ms]; GET status/<id>, status-sync/<id>[?wait=ms], stream/<id>;
 //   POST cancel/<id>, retry/<id>, purge-queue; GET health.
 // Any endpoint id and any Authorization are accepted. Webhooks are not called (logged).
+// Bounded: at most maxConnections connections at once (more are refused), request bodies and
+// queued inputs within the queue's byte limit (429 beyond it), a body over the payload limit gets
+// 413 whether its length is declared or it comes chunked. shutdown() drains: running jobs finish
+// and their waiting clients are answered, queued jobs end CANCELLED with a reason, then it closes.
 import http from 'node:http';
 import type { LocalJob, LocalQueue } from './local-queue.js';
 import type { Logger } from './log.js';
@@ -16,6 +20,10 @@ const MIN_SYNC_WAIT_MS = 1000;
 const MAX_SYNC_WAIT_MS = 300_000;
 /** /stream holds an unfinished job this long, so the SDK's immediate re-polls do not spin. */
 const STREAM_HOLD_MS = 1000;
+/** Enough for the 200 concurrent /runsync clients of the load test, each holding a connection. */
+export const DEFAULT_MAX_CONNECTIONS = 512;
+/** How long a shutdown waits for answers to requests in flight once the queue has drained. */
+const ANSWER_WAIT_MS = 5000;
 
 class HttpError extends Error {
   constructor(
@@ -43,23 +51,41 @@ export function statusBody(job: LocalJob): Record<string, unknown> {
   return body;
 }
 
-function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> {
+/**
+ * Reads a request body of at most maxBytes, its bytes reserved in the queue's input budget as
+ * they arrive (the caller hands them on to the job, or releases them). Over maxBytes: 413; over
+ * the queue's budget: 429. Either way the rest of the body is read and dropped (not held), and the
+ * connection stays open, so the client sees the answer rather than a reset; the server's request
+ * timeout bounds a body that never ends.
+ */
+function readBody(req: http.IncomingMessage, maxBytes: number, queue: LocalQueue): Promise<{ text: string; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes) return reject(new HttpError(413, `The payload is over ${maxBytes / 1e6} MB`));
+    const tooLarge = () => new HttpError(413, `The payload is over ${maxBytes / 1e6} MB`);
     const chunks: Buffer[] = [];
     let total = 0;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) return refuse(tooLarge());
     req.on('data', (chunk: Buffer) => {
+      if (total + chunk.length > maxBytes) return refuse(tooLarge());
+      if (!queue.reserveInput(chunk.length)) return refuse(new HttpError(429, 'Too many inputs are waiting to run; retry later'));
       total += chunk.length;
-      if (total > maxBytes) {
-        reject(new HttpError(413, `The payload is over ${maxBytes / 1e6} MB`));
-        req.destroy();
-      } else {
-        chunks.push(chunk);
-      }
+      chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), bytes: total }));
+    req.on('error', (error) => {
+      queue.releaseInput(total);
+      reject(error);
+    });
+
+    function refuse(error: HttpError) {
+      queue.releaseInput(total);
+      total = 0;
+      chunks.length = 0;
+      req.removeAllListeners('data');
+      req.removeAllListeners('end');
+      req.resume();
+      reject(error);
+    }
   });
 }
 
@@ -94,7 +120,15 @@ function waitParam(url: URL): number {
   return Math.min(MAX_SYNC_WAIT_MS, Math.max(MIN_SYNC_WAIT_MS, value));
 }
 
-export function createLocalServer(queue: LocalQueue, log: Logger): http.Server {
+export interface LocalServer extends http.Server {
+  /**
+   * Stops taking connections, lets the queue drain (queued jobs cancelled, running ones given
+   * graceMs), answers the requests in flight, then closes every connection.
+   */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+export function createLocalServer(queue: LocalQueue, log: Logger, options: { maxConnections?: number } = {}): LocalServer {
   const jobOr404 = (id: string): LocalJob => {
     const job = queue.get(id);
     if (!job) throw new HttpError(404, `No job ${id} (unknown, purged, or finished more than 30 minutes ago)`);
@@ -102,9 +136,17 @@ export function createLocalServer(queue: LocalQueue, log: Logger): http.Server {
   };
 
   const submit = async (req: http.IncomingMessage, sync: boolean): Promise<LocalJob> => {
-    const request = parseRunRequest(await readBody(req, sync ? MAX_RUNSYNC_BYTES : MAX_RUN_BYTES));
+    const body = await readBody(req, sync ? MAX_RUNSYNC_BYTES : MAX_RUN_BYTES, queue);
+    let request: RunRequest;
+    try {
+      request = parseRunRequest(body.text);
+      if (queue.isClosed) throw new HttpError(503, 'The server is shutting down');
+    } catch (error) {
+      queue.releaseInput(body.bytes);
+      throw error;
+    }
     if (request.webhook) log.warn('webhook given; the local server does not call webhooks', { webhook: request.webhook });
-    return queue.submit(request.input, { sync, executionTimeoutMs: request.executionTimeoutMs });
+    return queue.submit(request.input, { sync, executionTimeoutMs: request.executionTimeoutMs, reservedBytes: body.bytes });
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
@@ -171,12 +213,48 @@ export function createLocalServer(queue: LocalQueue, log: Logger): http.Server {
     }
   };
 
-  return http.createServer((req, res) => {
+  let draining = false;
+  let inFlight = 0;
+  const answerWaiters = new Set<() => void>();
+  const server = http.createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      for (const wake of [...answerWaiters]) wake();
+    });
+    if (draining) {
+      res.setHeader('connection', 'close');
+      return send(res, 503, { error: 'The server is shutting down' });
+    }
     route(req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) log.error('local server error', { problem: (error as Error).message });
       if (!res.headersSent) send(res, status, { error: (error as Error).message });
       else res.destroy();
     });
-  });
+  }) as LocalServer;
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+
+  const answered = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        answerWaiters.delete(wake);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      answerWaiters.add(wake);
+    });
+
+  server.shutdown = async (graceMs = 10_000) => {
+    draining = true;
+    server.close();
+    server.closeIdleConnections();
+    await queue.close(graceMs);
+    // Clients waiting on jobs that just ended are being answered: give them a moment.
+    const deadline = Date.now() + ANSWER_WAIT_MS;
+    while (inFlight > 0 && Date.now() < deadline) await answered(deadline - Date.now());
+    server.closeAllConnections();
+  };
+  return server;
 }

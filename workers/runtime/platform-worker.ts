@@ -1,8 +1,10 @@
 // The platform loop: take jobs while there are free slots, run each through the handler, post
-// each result, ping, honour per-job stops, and on shutdown (SIGTERM or a fatal error) stop taking,
-// let accepted jobs finish within a grace period, report the rest as failed, then return.
+// each result, ping, honour per-job stops, and on shutdown (SIGTERM or a fatal error) stop taking
+// and give everything accepted one grace period: jobs finish and their results are posted within
+// it, jobs still running near its end are reported failed, and results still unposted at its end
+// are named in the log as lost; then return.
 import { EngineError, toEngineError } from '../../lib/errors.js';
-import type { PlatformConfig, WorkerSettings } from './config.js';
+import { DEFAULT_EXECUTION_TIMEOUT_MS, type PlatformConfig, type WorkerSettings } from './config.js';
 import { startHeartbeat } from './heartbeat.js';
 import { sleep } from './http.js';
 import { postJobDone } from './job-done.js';
@@ -19,14 +21,16 @@ export interface PlatformWorkerOptions {
   settings: WorkerSettings;
   log: Logger;
   isFatal?: RunJobOptions['isFatal'];
-  /** Waits between job-done attempts (default 2 s, 3 s). */
-  retryDelaysMs?: number[];
+  /** The first wait between job-done attempts (default 2 s; see job-done.ts). */
+  firstRetryMs?: number;
 }
 
 interface InFlightJob {
   controller: AbortController;
   /** Stopped through job-stop: nothing is posted for it. */
   stoppedByPlatform: boolean;
+  /** The handler has ended; its result is being posted. */
+  posting: boolean;
   done: Promise<void>;
 }
 
@@ -34,15 +38,23 @@ const THROTTLE_BACKOFF_MS = 5000;
 const ERROR_BACKOFF_MS = 1000;
 const EMPTY_TAKE_MIN_MS = 20;
 const EMPTY_TAKE_PAUSE_MS = 100;
+/** The end of a shutdown's grace kept for posting the failures of jobs still running then: at most 2 s, a quarter of the grace. */
+const POST_RESERVE_MS = 2000;
 
 export class PlatformWorker {
   private readonly inFlight = new Map<string, InFlightJob>();
   private readonly takeAbort = new AbortController();
   private readonly backgroundAbort = new AbortController();
+  /** Aborted when a shutdown's grace is over: no result is posted after that. */
+  private readonly postingAbort = new AbortController();
   private slotWaiters: (() => void)[] = [];
   private stopping = false;
+  /** When the shutdown's grace ends (epoch ms). */
+  private shutdownDeadline = Infinity;
+  private graceTimer?: NodeJS.Timeout;
   private fatal = false;
   private finishedJobs = 0;
+  private readonly undelivered: string[] = [];
 
   constructor(private readonly options: PlatformWorkerOptions) {}
 
@@ -55,7 +67,10 @@ export class PlatformWorker {
   shutdown(reason: string): void {
     if (this.stopping) return;
     this.stopping = true;
-    this.options.log.info('shutting down: no more jobs are taken; accepted jobs finish or are reported', { reason, in_flight: this.inFlight.size });
+    const grace = this.options.settings.shutdownGraceMs;
+    this.shutdownDeadline = Date.now() + grace;
+    this.graceTimer = setTimeout(() => this.postingAbort.abort(new Error('the shutdown grace period is over')), grace);
+    this.options.log.info('shutting down: no more jobs are taken; accepted jobs finish or are reported', { reason, in_flight: this.inFlight.size, grace_ms: grace });
     this.takeAbort.abort(new Error(`shutdown: ${reason}`));
     this.wakeSlotWaiters();
   }
@@ -97,23 +112,27 @@ export class PlatformWorker {
     }
 
     await this.drain();
+    clearTimeout(this.graceTimer);
     heartbeat.stop();
     this.backgroundAbort.abort();
     await stopWatch;
-    log.info('worker stopped', { jobs: this.finishedJobs, fatal: this.fatal });
+    if (this.undelivered.length > 0) log.error('results that could not be delivered', { jobs: this.undelivered });
+    log.info('worker stopped', { jobs: this.finishedJobs, fatal: this.fatal, undelivered: this.undelivered.length });
     return this.fatal ? 1 : 0;
   }
 
   private start(job: Job): void {
-    const { handler, config, log: rootLog, isFatal, retryDelaysMs } = this.options;
+    const { handler, config, settings, log: rootLog, isFatal, firstRetryMs } = this.options;
     if (this.inFlight.has(job.id)) {
       rootLog.warn('job-take returned a job already running here; ignoring the duplicate', { requestId: job.id });
       return;
     }
     const log = rootLog.forJob(job.id);
     const controller = new AbortController();
-    const entry: InFlightJob = { controller, stoppedByPlatform: false, done: Promise.resolve() };
+    const entry: InFlightJob = { controller, stoppedByPlatform: false, posting: false, done: Promise.resolve() };
     this.inFlight.set(job.id, entry);
+    // After its execution timeout the platform has given up on the job: no point posting later.
+    const deadline = Date.now() + DEFAULT_EXECUTION_TIMEOUT_MS;
     entry.done = (async () => {
       const started = performance.now();
       log.info('job started');
@@ -136,7 +155,9 @@ export class PlatformWorker {
       const ms = Math.round(performance.now() - started);
       if (outcome.kind === 'output') log.info('job completed', { ms });
       else log.warn('job failed', { ms, code: outcome.kind === 'error' ? outcome.error.code : 'INTERNAL', message: outcome.kind === 'error' ? outcome.error.message : String(outcome.reason) });
-      await postJobDone(config, job.id, body, { log, retryDelaysMs });
+      entry.posting = true;
+      const posted = await postJobDone(config, job.id, body, { log, deadline, signal: this.postingAbort.signal, attemptTimeoutMs: settings.jobDoneTimeoutMs, firstRetryMs });
+      if (!posted) this.undelivered.push(job.id);
       if (replaceWorker) {
         this.fatal = true;
         log.error('the worker is to be replaced (refresh_worker / stopPod) after this job');
@@ -168,18 +189,26 @@ export class PlatformWorker {
     for (const wake of waiters) wake();
   }
 
-  /** Lets accepted jobs finish within the grace period, then aborts the rest, which are reported failed. */
+  /**
+   * Lets accepted jobs finish and post within the grace period. Jobs still running when only the
+   * posting reserve is left are aborted and reported failed; at the end of the grace, posts still
+   * under way are abandoned (postingAbort) and their jobs listed as undelivered.
+   */
   private async drain(): Promise<void> {
     const { settings, log } = this.options;
     if (this.inFlight.size === 0) return;
     const all = () => Promise.allSettled([...this.inFlight.values()].map((e) => e.done));
+    const reserve = Math.min(POST_RESERVE_MS, settings.shutdownGraceMs / 4);
     const allDone = new AbortController();
-    await Promise.race([all().then(() => allDone.abort()), sleep(settings.shutdownGraceMs, allDone.signal)]);
-    if (this.inFlight.size > 0) {
-      log.warn('shutdown grace period over; reporting the unfinished jobs as failed', { jobs: this.inFlightIds(), grace_ms: settings.shutdownGraceMs });
+    void all().then(() => allDone.abort());
+    await sleep(this.shutdownDeadline - reserve - Date.now(), allDone.signal);
+    const running = [...this.inFlight.entries()].filter(([, e]) => !e.posting && !e.controller.signal.aborted);
+    if (running.length > 0) {
+      log.warn('shutdown grace period nearly over; reporting the unfinished jobs as failed', { jobs: running.map(([id]) => id), grace_ms: settings.shutdownGraceMs });
       const reason = new EngineError('INTERNAL', 'The worker shut down before the job finished; submit the job again', { reason: 'worker_shutdown' });
-      for (const entry of this.inFlight.values()) if (!entry.controller.signal.aborted) entry.controller.abort(reason);
+      for (const [, entry] of running) entry.controller.abort(reason);
     }
+    // Every post ends by the deadline: postingAbort cuts the ones still under way then.
     await all();
   }
 }

@@ -29,16 +29,6 @@ const usage = (name: string) => `Usage: node dist/workers/${name}/main.js [mode]
                              serve RunPod's endpoint API locally at http://HOST:PORT/v2/<endpoint>/
   --concurrency N            jobs run at once (default: WORKER_CONCURRENCY or 1)`;
 
-const MAX_COMMAND_LINE_BYTES = 16_000;
-
-function commandLineBytes(): number {
-  try {
-    return readFileSync('/proc/self/cmdline').length;
-  } catch {
-    return process.argv.reduce((n, arg) => n + Buffer.byteLength(arg) + 1, 0);
-  }
-}
-
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -53,7 +43,7 @@ function parse(argv: string[]) {
   }).values;
 }
 
-async function serve(handler: Handler, def: WorkerDefinition, options: { port: number; host: string; concurrency: number; log: Logger }): Promise<number> {
+async function serve(handler: Handler, def: WorkerDefinition, options: { port: number; host: string; concurrency: number; graceMs: number; log: Logger }): Promise<number> {
   const { log } = options;
   const queue = new LocalQueue(handler, { concurrency: options.concurrency, log, isFatal: def.isFatal });
   const server = createLocalServer(queue, log);
@@ -67,14 +57,13 @@ async function serve(handler: Handler, def: WorkerDefinition, options: { port: n
   log.info('local server listening', { port, host: options.host, base_url: `http://${host}:${port}/v2`, concurrency: options.concurrency });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      log.info('local server stopping', { signal });
-      server.close();
-      server.closeAllConnections();
-      void queue.close().then(resolve);
+      log.info('local server stopping: queued jobs are cancelled, running ones finish and are answered', { signal, grace_ms: options.graceMs });
+      void server.shutdown(options.graceMs).then(resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  log.info('local server stopped');
   return 0;
 }
 
@@ -113,19 +102,13 @@ async function main(def: WorkerDefinition, argv: string[], env: NodeJS.ProcessEn
       return 1;
     }
   }
-  if (commandLineBytes() > MAX_COMMAND_LINE_BYTES) {
-    // ONNX Runtime reads /proc/self/cmdline while creating its environment and overflows its
-    // thread's stack on command lines over ~30 KB (a crash, not an error): refuse them first.
-    process.stderr.write(`The command line is over ${MAX_COMMAND_LINE_BYTES / 1000} KB; put a large test input in ./test_input.json instead of --test-input.\n`);
-    return 1;
-  }
   const loadStarted = performance.now();
   const handler = await def.createHandler({ env, log });
   log.info('worker ready', { worker: def.name, load_ms: Math.round(performance.now() - loadStarted) });
 
   if (testPayload !== undefined) return runTestInput(handler, testPayload, { log, write: (text) => process.stdout.write(text), isFatal: def.isFatal });
   if (args.serve) {
-    return serve(handler, def, { port, host: args.host ?? '127.0.0.1', concurrency: settings.concurrency, log });
+    return serve(handler, def, { port, host: args.host ?? '127.0.0.1', concurrency: settings.concurrency, graceMs: settings.shutdownGraceMs, log });
   }
   const worker = new PlatformWorker({ handler, config: platform!, settings, log, isFatal: def.isFatal });
   process.once('SIGTERM', () => worker.shutdown('SIGTERM'));

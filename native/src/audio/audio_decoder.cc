@@ -6,6 +6,7 @@
 
 #include "audio/byte_source.h"
 #include "audio/ffmpeg_decoder.h"
+#include "audio/mono_downmixer.h"
 #include "audio/resampler.h"
 #include "audio/sndfile_decoder.h"
 #include "audio/temp_file.h"
@@ -50,7 +51,15 @@ DecodedAudio Decode(ByteSource& source, const DecodeOptions& options, const std:
 }  // namespace
 
 const char* DecoderKindName(DecoderKind kind) {
-  return kind == DecoderKind::Ffmpeg ? "ffmpeg" : "libsndfile";
+  switch (kind) {
+    case DecoderKind::Ffmpeg:
+      return "ffmpeg";
+    case DecoderKind::Raw:
+      return "raw";
+    case DecoderKind::Libsndfile:
+      break;
+  }
+  return "libsndfile";
 }
 
 DecodedAudio DecodeFile(const std::string& path, const DecodeOptions& options) {
@@ -66,6 +75,17 @@ DecodedAudio DecodeBuffer(const std::vector<uint8_t>& bytes, const DecodeOptions
     const TempFile file(bytes);
     return DecodeWithFfmpeg(options.ffmpeg_path, file.path(), options.max_duration_sec);
   });
+}
+
+DecodedAudio DecodeSamples(const std::vector<float>& samples, int sample_rate, const DecodeOptions& options) {
+  ValidateOptions(options);
+  if (sample_rate <= 0) throw Error(ErrorCode::InvalidInput, "sampleRate must be a whole number of Hz above 0.");
+  if (samples.empty()) ThrowUndecodable("the audio has no samples");
+  // The same path as a decoded file's samples: duration limit, non-finite samples to 0,
+  // resampling, clamping.
+  MonoDownmixer mono(sample_rate, 1, options.max_duration_sec);
+  mono.Append(samples.data(), samples.size());
+  return Finish(mono.Take(), DecoderKind::Raw);
 }
 
 }  // namespace engine::audio

@@ -21,4 +21,9 @@ namespace engine::audio {
 DecodedAudio DecodeFile(const std::string& path, const DecodeOptions& options);
 DecodedAudio DecodeBuffer(const std::vector<uint8_t>& bytes, const DecodeOptions& options);
 
+// Mono samples the caller already has, at any whole sample rate, treated exactly as a decoded
+// file's: AUDIO_TOO_LONG beyond the limit, AUDIO_UNDECODABLE when empty, non-finite samples
+// replaced by 0, resampled to 16 kHz and clamped to [-1, 1]. INVALID_INPUT for a rate <= 0.
+DecodedAudio DecodeSamples(const std::vector<float>& samples, int sample_rate, const DecodeOptions& options);
+
 }  // namespace engine::audio

@@ -15,7 +15,8 @@ struct DecodeOptions {
   std::string ffmpeg_path = "ffmpeg";
 };
 
-enum class DecoderKind { Libsndfile, Ffmpeg };
+// Raw: samples given by the caller (DecodeSamples), not decoded from a file.
+enum class DecoderKind { Libsndfile, Ffmpeg, Raw };
 
 const char* DecoderKindName(DecoderKind kind);
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "audio/unique_fd.h"
+#include "common/unique_fd.h"
 
 namespace engine::audio {
 

@@ -1,4 +1,4 @@
-// Runs a program without a shell and streams its standard output.
+// Runs a program without a shell (common/process.h) and streams its standard output.
 #pragma once
 
 #include <cstddef>

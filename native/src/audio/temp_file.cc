@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "audio/unique_fd.h"
+#include "common/unique_fd.h"
 #include "common/error.h"
 
 namespace engine::audio {

@@ -2,10 +2,12 @@
 #include <napi.h>
 
 #include "binding/stages.h"
+#include "model/ort_env.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  engine::ort::OptOutOfTelemetry();  // before any model loads: see model/ort_env.h
   binding::InitAudio(env, exports);
   binding::InitFeatures(env, exports);
   binding::InitModel(env, exports);

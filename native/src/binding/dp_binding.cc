@@ -1,87 +1,59 @@
 // JS bindings of the edit-distance stage.
 #include <napi.h>
 
-#include <cmath>
 #include <cstring>
-#include <string>
 #include <utility>
 #include <vector>
 
+#include "binding/args.h"
 #include "binding/async_task.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
-#include "binding/typed_array_args.h"
 #include "dp/edit_distance.h"
 
 namespace binding {
 namespace {
 
-[[noreturn]] void Invalid(Napi::Env env, const char* fn, const std::string& message) {
-  ThrowJsError(env, "INVALID_INPUT", std::string(fn) + ": " + message);
-}
-
-engine::SymbolSequence SequenceArg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name) {
-  const Napi::Int32Array array =
-      RequireTypedArray<int32_t>(info.Env(), info[index], std::string(fn) + ": " + name + " must be an Int32Array");
+engine::SymbolSequence ReadSequence(const Arg& arg) {
+  const Napi::Int32Array array = arg.TypedArray<int32_t>();
   return {array.Data(), array.ElementLength()};
-}
-
-double NumberProperty(Napi::Env env, const Napi::Object& object, const char* key, const char* fn) {
-  const Napi::Value value = object.Get(key);
-  if (!value.IsNumber()) Invalid(env, fn, std::string("costs.") + key + " must be a number");
-  return value.As<Napi::Number>().DoubleValue();
 }
 
 // Reads the costs object; the substitution view points into JS memory. Value checks
 // (ranges, finiteness, matrix size) are the core's.
-engine::EditCosts CostsArg(const Napi::CallbackInfo& info, const char* fn) {
-  const Napi::Env env = info.Env();
-  if (!info[2].IsObject()) Invalid(env, fn, "costs must be an object");
-  const Napi::Object object = info[2].As<Napi::Object>();
+engine::EditCosts ReadCosts(const Arg& arg) {
   engine::EditCosts costs;
-  const double numSymbols = NumberProperty(env, object, "numSymbols", fn);
-  if (!(numSymbols >= 1 && numSymbols <= engine::kMaxEditSymbols) || std::trunc(numSymbols) != numSymbols) {
-    Invalid(env, fn, "costs.numSymbols must be an integer in [1, " + std::to_string(engine::kMaxEditSymbols) + "]");
-  }
-  costs.numSymbols = static_cast<int32_t>(numSymbols);
-  costs.insertion = NumberProperty(env, object, "insertion", fn);
-  costs.deletion = NumberProperty(env, object, "deletion", fn);
-  const Napi::Value substitution = object.Get("substitution");
-  if (!substitution.IsUndefined() && !substitution.IsNull()) {
-    const Napi::Float32Array matrix = RequireTypedArray<float>(
-        env, substitution, std::string(fn) + ": costs.substitution must be a Float32Array when present");
+  costs.num_symbols = static_cast<int32_t>(arg["numSymbols"].Integer(1, engine::kMaxEditSymbols));
+  costs.insertion = arg["insertion"].Number();
+  costs.deletion = arg["deletion"].Number();
+  const Arg substitution = arg["substitution"];
+  if (!substitution.IsUndefined() && !substitution.Value().IsNull()) {
+    const Napi::Float32Array matrix = substitution.TypedArray<float>();
     // An empty array may have no data pointer, which the core would read as "no matrix".
-    if (matrix.ElementLength() == 0) Invalid(env, fn, "costs.substitution must have numSymbols^2 entries");
+    if (matrix.ElementLength() == 0) substitution.Invalid("numSymbols^2 values long");
     costs.substitution = matrix.Data();
-    costs.substitutionSize = matrix.ElementLength();
+    costs.substitution_size = matrix.ElementLength();
   }
   return costs;
-}
-
-template <typename TypedArray, typename T>
-TypedArray ToTypedArray(Napi::Env env, const std::vector<T>& values) {
-  TypedArray array = TypedArray::New(env, values.size());
-  if (!values.empty()) std::memcpy(array.Data(), values.data(), values.size() * sizeof(T));
-  return array;
 }
 
 // The three arrays share one ArrayBuffer (one allocation instead of three):
 // [targetIndices | actualIndices | types].
 Napi::Object ToJs(Napi::Env env, const engine::EditResult& result) {
   const size_t count = result.types.size();
-  const size_t indexBytes = count * sizeof(int32_t);
-  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, 2 * indexBytes + count);
+  const size_t index_bytes = count * sizeof(int32_t);
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, 2 * index_bytes + count);
   auto* bytes = static_cast<uint8_t*>(buffer.Data());
   if (count > 0) {
-    std::memcpy(bytes, result.targetIndices.data(), indexBytes);
-    std::memcpy(bytes + indexBytes, result.actualIndices.data(), indexBytes);
-    std::memcpy(bytes + 2 * indexBytes, result.types.data(), count);
+    std::memcpy(bytes, result.target_indices.data(), index_bytes);
+    std::memcpy(bytes + index_bytes, result.actual_indices.data(), index_bytes);
+    std::memcpy(bytes + 2 * index_bytes, result.types.data(), count);
   }
   Napi::Object object = Napi::Object::New(env);
   object.Set("distance", Napi::Number::New(env, result.distance));
-  object.Set("types", Napi::Uint8Array::New(env, count, buffer, 2 * indexBytes));
+  object.Set("types", Napi::Uint8Array::New(env, count, buffer, 2 * index_bytes));
   object.Set("targetIndices", Napi::Int32Array::New(env, count, buffer, 0));
-  object.Set("actualIndices", Napi::Int32Array::New(env, count, buffer, indexBytes));
+  object.Set("actualIndices", Napi::Int32Array::New(env, count, buffer, index_bytes));
   return object;
 }
 
@@ -92,12 +64,12 @@ struct OwnedEditInput {
   std::vector<float> substitution;
   engine::EditCosts costs;
 
-  OwnedEditInput(engine::SymbolSequence targetView, engine::SymbolSequence actualView, const engine::EditCosts& view)
-      : target(targetView.data, targetView.data + targetView.size),
-        actual(actualView.data, actualView.data + actualView.size),
+  OwnedEditInput(engine::SymbolSequence target_view, engine::SymbolSequence actual_view, const engine::EditCosts& view)
+      : target(target_view.data, target_view.data + target_view.size),
+        actual(actual_view.data, actual_view.data + actual_view.size),
         costs(view) {
     if (view.substitution != nullptr) {
-      substitution.assign(view.substitution, view.substitution + view.substitutionSize);
+      substitution.assign(view.substitution, view.substitution + view.substitution_size);
     }
   }
 
@@ -109,20 +81,18 @@ struct OwnedEditInput {
 };
 
 Napi::Value EditDistance(const Napi::CallbackInfo& info) {
-  const char* fn = "editDistance";
-  const engine::SymbolSequence target = SequenceArg(info, 0, fn, "target");
-  const engine::SymbolSequence actual = SequenceArg(info, 1, fn, "actual");
-  OwnedEditInput input(target, actual, CostsArg(info, fn));
+  const Args args(info, "editDistance");
+  OwnedEditInput input(ReadSequence(args(0, "target")), ReadSequence(args(1, "actual")), ReadCosts(args(2, "costs")));
   return RunAsync(
       info.Env(), [input = std::move(input)] { return input.Compute(); },
       [](Napi::Env env, const engine::EditResult& result) { return ToJs(env, result); });
 }
 
 Napi::Value EditDistanceSync(const Napi::CallbackInfo& info) {
-  const char* fn = "editDistanceSync";
-  const engine::SymbolSequence target = SequenceArg(info, 0, fn, "target");
-  const engine::SymbolSequence actual = SequenceArg(info, 1, fn, "actual");
-  const engine::EditCosts costs = CostsArg(info, fn);
+  const Args args(info, "editDistanceSync");
+  const engine::SymbolSequence target = ReadSequence(args(0, "target"));
+  const engine::SymbolSequence actual = ReadSequence(args(1, "actual"));
+  const engine::EditCosts costs = ReadCosts(args(2, "costs"));
   // Synchronous: the JS arrays outlive the call, so the core reads them in place.
   return TranslateErrors(info.Env(), [&] {
     return ToJs(info.Env(), engine::ComputeEditDistance(target, actual, costs));
@@ -132,8 +102,8 @@ Napi::Value EditDistanceSync(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitDp(Napi::Env env, Napi::Object exports) {
-  exports.Set("editDistance", Napi::Function::New(env, EditDistance, "editDistance"));
-  exports.Set("editDistanceSync", Napi::Function::New(env, EditDistanceSync, "editDistanceSync"));
+  Export(env, exports, {{"editDistance", EditDistance},
+                        {"editDistanceSync", EditDistanceSync}});
 }
 
 }  // namespace binding

@@ -1,128 +1,72 @@
 #include "binding/frontend_config.h"
 
-#include <cmath>
 #include <string>
-#include <vector>
 
 #include "binding/js_error.h"
-#include "binding/typed_array_args.h"
 
 namespace binding {
-
 namespace {
 
-[[noreturn]] void ThrowField(Napi::Env env, const std::string& field, const std::string& expected) {
-  ThrowJsError(env, "INVALID_INPUT", "frontend." + field + " must be " + expected);
-}
+// Integers in configs: far beyond any real frame size or filter count, far within int.
+constexpr int64_t kMaxConfigInt = 1000000000;
 
-double RequireNumber(Napi::Env env, const Napi::Object& obj, const char* field) {
-  const Napi::Value value = obj.Get(field);
-  if (!value.IsNumber()) ThrowField(env, field, "a number");
-  return value.As<Napi::Number>().DoubleValue();
-}
-
-int RequireInt(Napi::Env env, const Napi::Object& obj, const char* field) {
-  const double value = RequireNumber(env, obj, field);
-  if (!std::isfinite(value) || std::trunc(value) != value || std::fabs(value) > 1e9) {
-    ThrowField(env, field, "an integer");
-  }
-  return static_cast<int>(value);
-}
-
-bool RequireBool(Napi::Env env, const Napi::Object& obj, const char* field) {
-  const Napi::Value value = obj.Get(field);
-  if (!value.IsBoolean()) ThrowField(env, field, "a boolean");
-  return value.As<Napi::Boolean>().Value();
-}
-
-std::string RequireString(Napi::Env env, const Napi::Object& obj, const char* field) {
-  const Napi::Value value = obj.Get(field);
-  if (!value.IsString()) ThrowField(env, field, "a string");
-  return value.As<Napi::String>().Utf8Value();
-}
+int Int(const Arg& arg) { return static_cast<int>(arg.Integer(-kMaxConfigInt, kMaxConfigInt)); }
 
 // Absent (undefined) gives an empty vector; otherwise a Float32Array is required.
-std::vector<float> OptionalFloat32Array(Napi::Env env, const Napi::Object& obj, const char* field) {
-  const Napi::Value value = obj.Get(field);
-  if (value.IsUndefined()) return {};
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    ThrowField(env, field, "a Float32Array when present");
-  }
-  return CopyOf(value.As<Napi::Float32Array>());
-}
+std::vector<float> OptionalFloats(const Arg& arg) { return arg.IsUndefined() ? std::vector<float>{} : arg.Copy<float>(); }
 
-engine::WaveformFrontendConfig ParseWaveform(Napi::Env env, const Napi::Object& obj) {
+engine::WaveformFrontendConfig ReadWaveform(const Arg& arg) {
   engine::WaveformFrontendConfig c;
-  c.normalize = RequireBool(env, obj, "normalize");
-  c.epsilon = RequireNumber(env, obj, "epsilon");
+  c.normalize = arg["normalize"].Boolean();
+  c.epsilon = arg["epsilon"].Number();
   return c;
 }
 
-engine::EspnetLogMelConfig ParseEspnetLogMel(Napi::Env env, const Napi::Object& obj) {
+engine::EspnetLogMelConfig ReadEspnetLogMel(const Arg& arg) {
   engine::EspnetLogMelConfig c;
-  c.nFft = RequireInt(env, obj, "nFft");
-  c.winLength = RequireInt(env, obj, "winLength");
-  c.hopLength = RequireInt(env, obj, "hopLength");
-  c.nMels = RequireInt(env, obj, "nMels");
-  c.fmin = RequireNumber(env, obj, "fmin");
-  c.fmax = RequireNumber(env, obj, "fmax");
-  c.center = RequireBool(env, obj, "center");
-  c.logFloor = RequireNumber(env, obj, "logFloor");
-  c.mean = OptionalFloat32Array(env, obj, "mean");
-  c.stddev = OptionalFloat32Array(env, obj, "std");
+  c.n_fft = Int(arg["nFft"]);
+  c.win_length = Int(arg["winLength"]);
+  c.hop_length = Int(arg["hopLength"]);
+  c.n_mels = Int(arg["nMels"]);
+  c.fmin = arg["fmin"].Number();
+  c.fmax = arg["fmax"].Number();
+  c.center = arg["center"].Boolean();
+  c.log_floor = arg["logFloor"].Number();
+  c.mean = OptionalFloats(arg["mean"]);
+  c.stddev = OptionalFloats(arg["std"]);
   return c;
 }
 
-engine::KaldiFbankConfig ParseKaldiFbank(Napi::Env env, const Napi::Object& obj) {
+engine::KaldiFbankConfig ReadKaldiFbank(const Arg& arg) {
   engine::KaldiFbankConfig c;
-  c.numMelBins = RequireInt(env, obj, "numMelBins");
-  c.frameLengthMs = RequireNumber(env, obj, "frameLengthMs");
-  c.frameShiftMs = RequireNumber(env, obj, "frameShiftMs");
-  c.dither = RequireNumber(env, obj, "dither");
-  c.preemphasis = RequireNumber(env, obj, "preemphasis");
-  const std::string scope = RequireString(env, obj, "preemphasisScope");
-  if (scope == "frame") {
-    c.preemphasisScope = engine::PreemphasisScope::Frame;
-  } else if (scope == "signal") {
-    c.preemphasisScope = engine::PreemphasisScope::Signal;
-  } else {
-    ThrowField(env, "preemphasisScope", "'frame' or 'signal'");
-  }
-  c.removeDcOffset = RequireBool(env, obj, "removeDcOffset");
-  const std::string window = RequireString(env, obj, "window");
-  if (window == "povey") {
-    c.window = engine::KaldiWindowType::Povey;
-  } else if (window == "hann") {
-    c.window = engine::KaldiWindowType::Hann;
-  } else if (window == "hamming") {
-    c.window = engine::KaldiWindowType::Hamming;
-  } else {
-    ThrowField(env, "window", "'povey', 'hann' or 'hamming'");
-  }
-  c.snipEdges = RequireBool(env, obj, "snipEdges");
-  c.lowFreq = RequireNumber(env, obj, "lowFreq");
-  c.highFreq = RequireNumber(env, obj, "highFreq");
-  c.logFloor = RequireNumber(env, obj, "logFloor");
+  c.num_mel_bins = Int(arg["numMelBins"]);
+  c.frame_length_ms = arg["frameLengthMs"].Number();
+  c.frame_shift_ms = arg["frameShiftMs"].Number();
+  c.dither = arg["dither"].Number();
+  c.preemphasis = arg["preemphasis"].Number();
+  c.preemphasis_scope = arg["preemphasisScope"].Choice<engine::PreemphasisScope>(
+      {{"frame", engine::PreemphasisScope::Frame}, {"signal", engine::PreemphasisScope::Signal}});
+  c.remove_dc_offset = arg["removeDcOffset"].Boolean();
+  c.window = arg["window"].Choice<engine::KaldiWindowType>(
+      {{"povey", engine::KaldiWindowType::Povey}, {"hann", engine::KaldiWindowType::Hann}, {"hamming", engine::KaldiWindowType::Hamming}});
+  c.snip_edges = arg["snipEdges"].Boolean();
+  c.low_freq = arg["lowFreq"].Number();
+  c.high_freq = arg["highFreq"].Number();
+  c.log_floor = arg["logFloor"].Number();
   return c;
 }
 
 }  // namespace
 
-engine::FrontendConfig ParseFrontendConfig(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsObject()) ThrowJsError(env, "INVALID_INPUT", "frontend must be an object");
-  const Napi::Object obj = value.As<Napi::Object>();
-  const std::string type = RequireString(env, obj, "type");
+engine::FrontendConfig ReadFrontendConfig(const Arg& arg) {
+  enum class Type { Waveform, EspnetLogMel, KaldiFbank };
+  const Type type = arg["type"].Choice<Type>(
+      {{"waveform", Type::Waveform}, {"espnet_logmel", Type::EspnetLogMel}, {"kaldi_fbank", Type::KaldiFbank}});
   engine::FrontendConfig config;
-  if (type == "waveform") {
-    config = ParseWaveform(env, obj);
-  } else if (type == "espnet_logmel") {
-    config = ParseEspnetLogMel(env, obj);
-  } else if (type == "kaldi_fbank") {
-    config = ParseKaldiFbank(env, obj);
-  } else {
-    ThrowField(env, "type", "'waveform', 'espnet_logmel' or 'kaldi_fbank'");
-  }
-  TranslateErrors(env, [&config] { engine::ValidateFrontendConfig(config); });
+  if (type == Type::Waveform) config = ReadWaveform(arg);
+  if (type == Type::EspnetLogMel) config = ReadEspnetLogMel(arg);
+  if (type == Type::KaldiFbank) config = ReadKaldiFbank(arg);
+  TranslateErrors(arg.Env(), [&config] { engine::ValidateFrontendConfig(config); });
   return config;
 }
 

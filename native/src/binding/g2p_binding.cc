@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "binding/args.h"
 #include "binding/async_task.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
@@ -12,12 +13,6 @@
 
 namespace binding {
 namespace {
-
-std::string StringArg(const Napi::CallbackInfo& info, size_t index, const char* fn, const char* name) {
-  if (!info[index].IsString()) ThrowJsError(info.Env(), "INVALID_INPUT", std::string(fn) + ": " + name + " must be a string");
-  // napi_get_value_string_utf8 copies embedded NULs and writes lone surrogates as U+FFFD.
-  return info[index].As<Napi::String>().Utf8Value();
-}
 
 Napi::Value G2pLanguages(const Napi::CallbackInfo& info) {
   return TranslateErrors(info.Env(), [&]() -> Napi::Value {
@@ -45,8 +40,10 @@ Napi::Value G2pInfo(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value G2pTextToIpa(const Napi::CallbackInfo& info) {
-  std::string text = StringArg(info, 0, "g2pTextToIpa", "text");
-  std::string language = StringArg(info, 1, "g2pTextToIpa", "language");
+  const Args args(info, "g2pTextToIpa");
+  // napi_get_value_string_utf8 copies embedded NULs and writes lone surrogates as U+FFFD.
+  std::string text = args(0, "text").String();
+  std::string language = args(1, "language").String();
   return RunAsync(
       info.Env(),
       [text = std::move(text), language = std::move(language)] {
@@ -65,7 +62,7 @@ Napi::Value G2pTextToIpa(const Napi::CallbackInfo& info) {
           Napi::Array phones = Napi::Array::New(env, word.phones.size());
           for (size_t p = 0; p < word.phones.size(); ++p) phones.Set(static_cast<uint32_t>(p), word.phones[p]);
           entry.Set("phones", phones);
-          entry.Set("inContext", word.inContext);
+          entry.Set("inContext", word.in_context);
           words.Set(static_cast<uint32_t>(k), entry);
         }
         out.Set("words", words);
@@ -76,9 +73,9 @@ Napi::Value G2pTextToIpa(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitG2p(Napi::Env env, Napi::Object exports) {
-  exports.Set("g2pLanguages", Napi::Function::New(env, G2pLanguages, "g2pLanguages"));
-  exports.Set("g2pInfo", Napi::Function::New(env, G2pInfo, "g2pInfo"));
-  exports.Set("g2pTextToIpa", Napi::Function::New(env, G2pTextToIpa, "g2pTextToIpa"));
+  Export(env, exports, {{"g2pLanguages", G2pLanguages},
+                        {"g2pInfo", G2pInfo},
+                        {"g2pTextToIpa", G2pTextToIpa}});
 }
 
 }  // namespace binding

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "binding/args.h"
 #include "binding/async_task.h"
-#include "binding/js_error.h"
 #include "binding/stages.h"
 #include "text/sentencepiece_tokenizer.h"
 
@@ -21,13 +21,9 @@ using TokenizerHandle = std::shared_ptr<const engine::SentencePieceTokenizer>;
 constexpr napi_type_tag kTokenizerTag = {0x3b7e91c04d2a5f68ULL, 0x9c15e2a7b80f4d33ULL};
 
 Napi::Value Load(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) {
-    ThrowJsError(env, "INVALID_INPUT", "sentencepieceLoad: path must be a string");
-  }
-  std::string path = info[0].As<Napi::String>().Utf8Value();
+  std::string path = Args(info, "sentencepieceLoad")(0, "path").String();
   return RunAsync(
-      env, [path = std::move(path)] { return TokenizerHandle(std::make_shared<engine::SentencePieceTokenizer>(path)); },
+      info.Env(), [path = std::move(path)] { return TokenizerHandle(std::make_shared<engine::SentencePieceTokenizer>(path)); },
       [](Napi::Env env, TokenizerHandle& tokenizer) {
         // The External owns a copy of the handle, freed when JavaScript lets go of it.
         auto external = Napi::External<TokenizerHandle>::New(
@@ -38,16 +34,15 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Encode(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsExternal() ||
-      !info[0].As<Napi::External<TokenizerHandle>>().CheckTypeTag(&kTokenizerTag)) {
-    ThrowJsError(env, "INVALID_INPUT", "sentencepieceEncode: the first argument must come from sentencepieceLoad()");
+  const Args args(info, "sentencepieceEncode");
+  const Arg model = args(0, "model");
+  if (!model.Value().IsExternal() || !model.Value().As<Napi::External<TokenizerHandle>>().CheckTypeTag(&kTokenizerTag)) {
+    model.Invalid("a model from sentencepieceLoad()");
   }
-  if (!info[1].IsString()) ThrowJsError(env, "INVALID_INPUT", "sentencepieceEncode: text must be a string");
-  TokenizerHandle tokenizer = *info[0].As<Napi::External<TokenizerHandle>>().Data();
-  std::string text = info[1].As<Napi::String>().Utf8Value();
+  TokenizerHandle tokenizer = *model.Value().As<Napi::External<TokenizerHandle>>().Data();
+  std::string text = args(1, "text").String();
   return RunAsync(
-      env, [tokenizer = std::move(tokenizer), text = std::move(text)] { return tokenizer->Encode(text); },
+      info.Env(), [tokenizer = std::move(tokenizer), text = std::move(text)] { return tokenizer->Encode(text); },
       [](Napi::Env env, std::vector<std::string>& pieces) {
         Napi::Array array = Napi::Array::New(env, pieces.size());
         for (uint32_t i = 0; i < pieces.size(); ++i) array.Set(i, pieces[i]);
@@ -58,8 +53,8 @@ Napi::Value Encode(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitText(Napi::Env env, Napi::Object exports) {
-  exports.Set("sentencepieceLoad", Napi::Function::New(env, Load, "sentencepieceLoad"));
-  exports.Set("sentencepieceEncode", Napi::Function::New(env, Encode, "sentencepieceEncode"));
+  Export(env, exports, {{"sentencepieceLoad", Load},
+                        {"sentencepieceEncode", Encode}});
 }
 
 }  // namespace binding

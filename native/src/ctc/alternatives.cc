@@ -18,13 +18,13 @@ double LogAdd(double a, double b) {
   return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
 }
 
-void CheckLabels(TargetSequence labels, const LogProbMatrix& logProbs, int64_t blankId, const char* name) {
+void CheckLabels(TargetSequence labels, const LogProbMatrix& log_probs, int64_t blank_id, const char* name) {
   for (size_t i = 0; i < labels.size; ++i) {
     const int64_t label = labels.data[i];
-    if (label < 0 || static_cast<uint64_t>(label) >= logProbs.vocabSize || label == blankId) {
+    if (label < 0 || static_cast<uint64_t>(label) >= log_probs.vocab_size || label == blank_id) {
       throw Error(ErrorCode::InvalidInput, std::string("ctcAlternatives: ") + name + "[" + std::to_string(i) +
                                                "] = " + std::to_string(label) + " is the blank or outside [0, vocabSize = " +
-                                               std::to_string(logProbs.vocabSize) + ")");
+                                               std::to_string(log_probs.vocab_size) + ")");
     }
   }
 }
@@ -48,12 +48,12 @@ struct States {
   size_t count() const { return 2 * targets.size + 1; }
   size_t label(size_t s) const { return s % 2 == 0 ? blank : static_cast<size_t>(targets.data[s / 2]); }
   // Whether a path may go from state s - 2 straight to s (two different labels, no blank between).
-  bool canSkipInto(size_t s) const { return s % 2 == 1 && s >= 3 && targets.data[s / 2] != targets.data[s / 2 - 1]; }
+  bool can_skip_into(size_t s) const { return s % 2 == 1 && s >= 3 && targets.data[s / 2] != targets.data[s / 2 - 1]; }
 };
 
 // alpha(t, s): log-probability of frames 0..t over paths that end in state s at t.
 Trellis Forward(const LogProbMatrix& lp, const States& st) {
-  const size_t frames = lp.numFrames;
+  const size_t frames = lp.num_frames;
   const size_t states = st.count();
   Trellis alpha(frames, states);
   alpha.at(0, 0) = lp.Frame(0)[st.blank];
@@ -63,7 +63,7 @@ Trellis Forward(const LogProbMatrix& lp, const States& st) {
     for (size_t s = 0; s < states; ++s) {
       double v = alpha.at(t - 1, s);
       if (s >= 1) v = LogAdd(v, alpha.at(t - 1, s - 1));
-      if (st.canSkipInto(s)) v = LogAdd(v, alpha.at(t - 1, s - 2));
+      if (st.can_skip_into(s)) v = LogAdd(v, alpha.at(t - 1, s - 2));
       alpha.at(t, s) = v == kNegInf ? kNegInf : v + frame[st.label(s)];
     }
   }
@@ -73,7 +73,7 @@ Trellis Forward(const LogProbMatrix& lp, const States& st) {
 // entering(t, s): log-probability of frames t..T-1 over paths that are in state s at t and
 // end in an accepting state (the last label or the last blank).
 Trellis Backward(const LogProbMatrix& lp, const States& st) {
-  const size_t frames = lp.numFrames;
+  const size_t frames = lp.num_frames;
   const size_t states = st.count();
   Trellis entering(frames, states);
   for (size_t s = states - 2; s < states; ++s) entering.at(frames - 1, s) = lp.Frame(frames - 1)[st.label(s)];
@@ -82,7 +82,7 @@ Trellis Backward(const LogProbMatrix& lp, const States& st) {
     for (size_t s = 0; s < states; ++s) {
       double v = entering.at(t + 1, s);
       if (s + 1 < states) v = LogAdd(v, entering.at(t + 1, s + 1));
-      if (s + 2 < states && st.canSkipInto(s + 2)) v = LogAdd(v, entering.at(t + 1, s + 2));
+      if (s + 2 < states && st.can_skip_into(s + 2)) v = LogAdd(v, entering.at(t + 1, s + 2));
       entering.at(t, s) = v == kNegInf ? kNegInf : v + frame[st.label(s)];
     }
   }
@@ -91,15 +91,15 @@ Trellis Backward(const LogProbMatrix& lp, const States& st) {
 
 }  // namespace
 
-CtcEditAlternatives CtcAlternatives(const LogProbMatrix& lp, int64_t blankId, TargetSequence targets,
+CtcEditAlternatives CtcAlternatives(const LogProbMatrix& lp, int64_t blank_id, TargetSequence targets,
                                     TargetSequence candidates) {
-  ValidateLogProbs(lp, blankId, "ctcAlternatives");
+  ValidateLogProbs(lp, blank_id, "ctcAlternatives");
   if (targets.size == 0) throw Error(ErrorCode::InvalidInput, "ctcAlternatives: targets must not be empty");
-  CheckLabels(targets, lp, blankId, "targets");
-  CheckLabels(candidates, lp, blankId, "candidates");
+  CheckLabels(targets, lp, blank_id, "targets");
+  CheckLabels(candidates, lp, blank_id, "candidates");
   const size_t L = targets.size;
-  const size_t T = lp.numFrames;
-  const States st{targets, static_cast<size_t>(blankId)};
+  const size_t T = lp.num_frames;
+  const States st{targets, static_cast<size_t>(blank_id)};
   const size_t S = st.count();
   if (T > 0 && S > kMaxTrellisCells / T) {
     throw Error(ErrorCode::InvalidInput, "ctcAlternatives: " + std::to_string(T) + " frames x " + std::to_string(S) +
@@ -107,16 +107,16 @@ CtcEditAlternatives CtcAlternatives(const LogProbMatrix& lp, int64_t blankId, Ta
   }
 
   CtcEditAlternatives out;
-  out.numCandidates = candidates.size;
+  out.num_candidates = candidates.size;
   out.deletion.assign(L, kNegInf);
   out.substitution.assign(L * candidates.size, kNegInf);
   if (T == 0) {
-    out.logLikelihood = kNegInf;
+    out.log_likelihood = kNegInf;
     return out;
   }
   const Trellis alpha = Forward(lp, st);
   const Trellis entering = Backward(lp, st);
-  out.logLikelihood = LogAdd(alpha.at(T - 1, S - 1), alpha.at(T - 1, S - 2));
+  out.log_likelihood = LogAdd(alpha.at(T - 1, S - 1), alpha.at(T - 1, S - 2));
   auto label = [&](size_t i) { return static_cast<size_t>(targets.data[i]); };
 
   for (size_t i = 0; i < L; ++i) {
@@ -125,8 +125,8 @@ CtcEditAlternatives CtcAlternatives(const LogProbMatrix& lp, int64_t blankId, Ta
     // leave into the suffix lattice. grow = log sum over a <= b of [enter(a) + lp(a..b, q)].
     for (size_t c = 0; c < candidates.size; ++c) {
       const size_t q = static_cast<size_t>(candidates.data[c]);
-      const bool skipFromPrevious = i >= 1 && label(i - 1) != q;
-      const bool skipToNext = i + 1 < L && label(i + 1) != q;
+      const bool skip_from_previous = i >= 1 && label(i - 1) != q;
+      const bool skip_to_next = i + 1 < L && label(i + 1) != q;
       double grow = kNegInf;
       double total = kNegInf;
       for (size_t b = 0; b < T; ++b) {
@@ -135,7 +135,7 @@ CtcEditAlternatives CtcAlternatives(const LogProbMatrix& lp, int64_t blankId, Ta
           enter = i == 0 ? 0.0 : kNegInf;
         } else {
           enter = alpha.at(b - 1, si - 1);
-          if (skipFromPrevious) enter = LogAdd(enter, alpha.at(b - 1, si - 2));
+          if (skip_from_previous) enter = LogAdd(enter, alpha.at(b - 1, si - 2));
         }
         grow = LogAdd(grow, enter);
         if (grow == kNegInf) continue;
@@ -145,7 +145,7 @@ CtcEditAlternatives CtcAlternatives(const LogProbMatrix& lp, int64_t blankId, Ta
           leave = i == L - 1 ? 0.0 : kNegInf;
         } else {
           leave = entering.at(b + 1, si + 1);
-          if (skipToNext) leave = LogAdd(leave, entering.at(b + 1, si + 2));
+          if (skip_to_next) leave = LogAdd(leave, entering.at(b + 1, si + 2));
         }
         if (leave != kNegInf) total = LogAdd(total, grow + leave);
       }

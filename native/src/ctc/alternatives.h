@@ -22,19 +22,19 @@ namespace engine {
 
 struct CtcEditAlternatives {
   // log P(target | frames).
-  double logLikelihood = 0.0;
+  double log_likelihood = 0.0;
   // deletion[i]: log P(target without phone i | frames).
   std::vector<double> deletion;
-  // substitution[i * numCandidates + c]: log P(target with phone i := candidates[c] | frames);
-  // equal to logLikelihood where candidates[c] is target i itself.
+  // substitution[i * num_candidates + c]: log P(target with phone i := candidates[c] | frames);
+  // equal to log_likelihood where candidates[c] is target i itself.
   std::vector<double> substitution;
-  size_t numCandidates = 0;
+  size_t num_candidates = 0;
 };
 
 // Throws engine::Error(InvalidInput) for bad log-probabilities (ValidateLogProbs), empty
 // targets, or a target or candidate that is the blank or outside the vocabulary, and for a
 // trellis over 2^28 frames x states. Infeasible sequences (too few frames) are -infinity.
-CtcEditAlternatives CtcAlternatives(const LogProbMatrix& logProbs, int64_t blankId, TargetSequence targets,
+CtcEditAlternatives CtcAlternatives(const LogProbMatrix& log_probs, int64_t blank_id, TargetSequence targets,
                                     TargetSequence candidates);
 
 }  // namespace engine

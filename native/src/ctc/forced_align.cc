@@ -17,28 +17,28 @@ constexpr size_t kMaxTrellisCells = size_t{1} << 28;
 
 enum Move : uint8_t { kStay = 0, kAdvance = 1, kSkip = 2 };
 
-void ValidateTargets(TargetSequence targets, const LogProbMatrix& logProbs, int64_t blankId) {
+void ValidateTargets(TargetSequence targets, const LogProbMatrix& log_probs, int64_t blank_id) {
   if (targets.size == 0) throw Error(ErrorCode::InvalidInput, "ctcForcedAlign: targets must not be empty");
   for (size_t i = 0; i < targets.size; ++i) {
     const int64_t label = targets.data[i];
-    if (label < 0 || static_cast<uint64_t>(label) >= logProbs.vocabSize || label == blankId) {
+    if (label < 0 || static_cast<uint64_t>(label) >= log_probs.vocab_size || label == blank_id) {
       throw Error(ErrorCode::InvalidInput, "ctcForcedAlign: targets[" + std::to_string(i) + "] = " +
                                                std::to_string(label) + " is the blank or outside [0, vocabSize = " +
-                                               std::to_string(logProbs.vocabSize) + ")");
+                                               std::to_string(log_probs.vocab_size) + ")");
     }
   }
   size_t repeats = 0;
   for (size_t i = 1; i < targets.size; ++i) repeats += targets.data[i] == targets.data[i - 1] ? 1 : 0;
-  if (logProbs.numFrames < targets.size + repeats) {
+  if (log_probs.num_frames < targets.size + repeats) {
     throw Error(ErrorCode::AudioTooShort,
-                "ctcForcedAlign: audio too short: " + std::to_string(logProbs.numFrames) + " frames, but " +
+                "ctcForcedAlign: audio too short: " + std::to_string(log_probs.num_frames) + " frames, but " +
                     std::to_string(targets.size) + " target phones with " + std::to_string(repeats) +
                     " adjacent repeats need at least " + std::to_string(targets.size + repeats) + " frames");
   }
   const size_t states = 2 * targets.size + 1;
-  if (logProbs.numFrames > static_cast<size_t>(std::numeric_limits<int32_t>::max()) ||
-      logProbs.numFrames > kMaxTrellisCells / states) {
-    throw Error(ErrorCode::InvalidInput, "ctcForcedAlign: " + std::to_string(logProbs.numFrames) + " frames x " +
+  if (log_probs.num_frames > static_cast<size_t>(std::numeric_limits<int32_t>::max()) ||
+      log_probs.num_frames > kMaxTrellisCells / states) {
+    throw Error(ErrorCode::InvalidInput, "ctcForcedAlign: " + std::to_string(log_probs.num_frames) + " frames x " +
                                              std::to_string(states) + " states exceed the " +
                                              std::to_string(kMaxTrellisCells) + "-cell limit");
   }
@@ -48,16 +48,16 @@ void ValidateTargets(TargetSequence targets, const LogProbMatrix& logProbs, int6
 // backtrace.
 class Trellis {
  public:
-  Trellis(const LogProbMatrix& logProbs, size_t blank, TargetSequence targets)
-      : logProbs_(logProbs),
+  Trellis(const LogProbMatrix& log_probs, size_t blank, TargetSequence targets)
+      : log_probs_(log_probs),
         states_(2 * targets.size + 1),
         labels_(states_, blank),
-        canSkip_(states_, 0),
-        moves_(logProbs.numFrames * states_) {
+        can_skip_(states_, 0),
+        moves_(log_probs.num_frames * states_) {
     for (size_t k = 0; k < targets.size; ++k) {
       const size_t state = 2 * k + 1;
       labels_[state] = static_cast<size_t>(targets.data[k]);
-      canSkip_[state] = k > 0 && targets.data[k] != targets.data[k - 1];
+      can_skip_[state] = k > 0 && targets.data[k] != targets.data[k - 1];
     }
   }
 
@@ -68,15 +68,15 @@ class Trellis {
     std::vector<double> current(states_, unreachable);
     previous[0] = Emission(0, 0);
     previous[1] = Emission(0, 1);
-    for (size_t t = 1; t < logProbs_.numFrames; ++t) {
+    for (size_t t = 1; t < log_probs_.num_frames; ++t) {
       Step(t, previous.data(), current.data());
       previous.swap(current);
     }
     size_t state = states_ - 1;
     if (previous[states_ - 2] > previous[state]) state = states_ - 2;
 
-    std::vector<size_t> path(logProbs_.numFrames);
-    for (size_t t = logProbs_.numFrames; t-- > 0;) {
+    std::vector<size_t> path(log_probs_.num_frames);
+    for (size_t t = log_probs_.num_frames; t-- > 0;) {
       path[t] = state;
       state -= moves_[t * states_ + state];
     }
@@ -87,11 +87,11 @@ class Trellis {
 
  private:
   double Emission(size_t t, size_t state) const {
-    return std::max(static_cast<double>(logProbs_.Frame(t)[labels_[state]]), kImpossibleLogProb);
+    return std::max(static_cast<double>(log_probs_.Frame(t)[labels_[state]]), kImpossibleLogProb);
   }
 
   void Step(size_t t, const double* previous, double* current) {
-    const float* frame = logProbs_.Frame(t);
+    const float* frame = log_probs_.Frame(t);
     uint8_t* moves = moves_.data() + t * states_;
     for (size_t s = 0; s < states_; ++s) {
       double best = previous[s];
@@ -100,7 +100,7 @@ class Trellis {
         best = previous[s - 1];
         move = kAdvance;
       }
-      if (canSkip_[s] && previous[s - 2] > best) {
+      if (can_skip_[s] && previous[s - 2] > best) {
         best = previous[s - 2];
         move = kSkip;
       }
@@ -109,42 +109,42 @@ class Trellis {
     }
   }
 
-  const LogProbMatrix& logProbs_;
+  const LogProbMatrix& log_probs_;
   size_t states_;
   std::vector<size_t> labels_;
-  std::vector<uint8_t> canSkip_;
+  std::vector<uint8_t> can_skip_;
   std::vector<uint8_t> moves_;  // frame-major: how each state was entered at each frame
 };
 
 }  // namespace
 
-ForcedAlignment CtcForcedAlign(const LogProbMatrix& logProbs, int64_t blankId, TargetSequence targets) {
-  ValidateLogProbs(logProbs, blankId, "ctcForcedAlign");
-  ValidateTargets(targets, logProbs, blankId);
+ForcedAlignment CtcForcedAlign(const LogProbMatrix& log_probs, int64_t blank_id, TargetSequence targets) {
+  ValidateLogProbs(log_probs, blank_id, "ctcForcedAlign");
+  ValidateTargets(targets, log_probs, blank_id);
 
-  Trellis trellis(logProbs, static_cast<size_t>(blankId), targets);
+  Trellis trellis(log_probs, static_cast<size_t>(blank_id), targets);
   const std::vector<size_t> path = trellis.BestPath();
 
   ForcedAlignment alignment;
-  alignment.startFrames.assign(targets.size, 0);
-  alignment.endFrames.assign(targets.size, 0);
+  alignment.start_frames.assign(targets.size, 0);
+  alignment.end_frames.assign(targets.size, 0);
   std::vector<double> sums(targets.size, 0.0);
-  double pathLogProb = 0.0;
+  double path_log_prob = 0.0;
   for (size_t t = 0; t < path.size(); ++t) {
-    const double logProb = logProbs.Frame(t)[trellis.Label(path[t])];
-    pathLogProb += logProb;
+    const double log_prob = log_probs.Frame(t)[trellis.Label(path[t])];
+    path_log_prob += log_prob;
     if (path[t] % 2 == 0) continue;  // blank
     const size_t k = path[t] / 2;
-    if (t == 0 || path[t - 1] != path[t]) alignment.startFrames[k] = static_cast<int32_t>(t);
-    alignment.endFrames[k] = static_cast<int32_t>(t + 1);
-    sums[k] += logProb;
+    if (t == 0 || path[t - 1] != path[t]) alignment.start_frames[k] = static_cast<int32_t>(t);
+    alignment.end_frames[k] = static_cast<int32_t>(t + 1);
+    sums[k] += log_prob;
   }
-  alignment.meanLogProbs.resize(targets.size);
+  alignment.mean_log_probs.resize(targets.size);
   for (size_t k = 0; k < targets.size; ++k) {
-    const int32_t frames = alignment.endFrames[k] - alignment.startFrames[k];
-    alignment.meanLogProbs[k] = static_cast<float>(sums[k] / frames);
+    const int32_t frames = alignment.end_frames[k] - alignment.start_frames[k];
+    alignment.mean_log_probs[k] = static_cast<float>(sums[k] / frames);
   }
-  alignment.pathLogProb = pathLogProb;
+  alignment.path_log_prob = path_log_prob;
   return alignment;
 }
 

@@ -26,18 +26,18 @@ struct TargetSequence {
 };
 
 struct ForcedAlignment {
-  // Per target: the frames [startFrames[k], endFrames[k]) the path spends in its state
+  // Per target: the frames [start_frames[k], end_frames[k]) the path spends in its state
   // (at least one frame each), and the mean log-probability of the target over them.
-  std::vector<int32_t> startFrames;
-  std::vector<int32_t> endFrames;
-  std::vector<float> meanLogProbs;
+  std::vector<int32_t> start_frames;
+  std::vector<int32_t> end_frames;
+  std::vector<float> mean_log_probs;
   // Sum over all frames of the log-probability of the path's label.
-  double pathLogProb = 0.0;
+  double path_log_prob = 0.0;
 };
 
 // Throws engine::Error: InvalidInput for bad log-probabilities (see ValidateLogProbs), empty
 // targets, a target equal to the blank or outside the vocabulary, or a trellis over 2^28
-// frames x states; AudioTooShort when numFrames < L + R.
-ForcedAlignment CtcForcedAlign(const LogProbMatrix& logProbs, int64_t blankId, TargetSequence targets);
+// frames x states; AudioTooShort when num_frames < L + R.
+ForcedAlignment CtcForcedAlign(const LogProbMatrix& log_probs, int64_t blank_id, TargetSequence targets);
 
 }  // namespace engine

@@ -20,33 +20,33 @@ double LogAdd(double a, double b) {
 
 }  // namespace
 
-double CtcLogLikelihood(const LogProbMatrix& logProbs, int64_t blankId, TargetSequence labels) {
-  ValidateLogProbs(logProbs, blankId, "ctcLogLikelihood");
+double CtcLogLikelihood(const LogProbMatrix& log_probs, int64_t blank_id, TargetSequence labels) {
+  ValidateLogProbs(log_probs, blank_id, "ctcLogLikelihood");
   for (size_t i = 0; i < labels.size; ++i) {
     const int64_t label = labels.data[i];
-    if (label < 0 || static_cast<uint64_t>(label) >= logProbs.vocabSize || label == blankId) {
+    if (label < 0 || static_cast<uint64_t>(label) >= log_probs.vocab_size || label == blank_id) {
       throw Error(ErrorCode::InvalidInput, "ctcLogLikelihood: labels[" + std::to_string(i) + "] = " +
                                                std::to_string(label) + " is the blank or outside [0, vocabSize = " +
-                                               std::to_string(logProbs.vocabSize) + ")");
+                                               std::to_string(log_probs.vocab_size) + ")");
     }
   }
-  const size_t frames = logProbs.numFrames;
+  const size_t frames = log_probs.num_frames;
   const size_t states = 2 * labels.size + 1;
   if (frames == 0) return labels.size == 0 ? 0.0 : kNegInf;
   size_t repeats = 0;
   for (size_t i = 1; i < labels.size; ++i) repeats += labels.data[i] == labels.data[i - 1] ? 1 : 0;
   if (frames < labels.size + repeats) return kNegInf;
 
-  const size_t blank = static_cast<size_t>(blankId);
+  const size_t blank = static_cast<size_t>(blank_id);
   auto label = [&](size_t s) { return s % 2 == 0 ? blank : static_cast<size_t>(labels.data[s / 2]); };
-  auto canSkip = [&](size_t s) { return s % 2 == 1 && s >= 3 && labels.data[s / 2] != labels.data[s / 2 - 1]; };
+  auto can_skip = [&](size_t s) { return s % 2 == 1 && s >= 3 && labels.data[s / 2] != labels.data[s / 2 - 1]; };
 
   std::vector<double> previous(states, kNegInf);
   std::vector<double> current(states, kNegInf);
-  previous[0] = logProbs.Frame(0)[blank];
-  if (states > 1) previous[1] = logProbs.Frame(0)[label(1)];
+  previous[0] = log_probs.Frame(0)[blank];
+  if (states > 1) previous[1] = log_probs.Frame(0)[label(1)];
   for (size_t t = 1; t < frames; ++t) {
-    const float* frame = logProbs.Frame(t);
+    const float* frame = log_probs.Frame(t);
     // Only states that can still reach the end in the frames left, and that the start can
     // reach by now, matter: states in [first, last].
     const size_t remaining = frames - 1 - t;
@@ -56,7 +56,7 @@ double CtcLogLikelihood(const LogProbMatrix& logProbs, int64_t blankId, TargetSe
     for (size_t s = first; s <= last; ++s) {
       double v = previous[s];
       if (s >= 1) v = LogAdd(v, previous[s - 1]);
-      if (canSkip(s)) v = LogAdd(v, previous[s - 2]);
+      if (can_skip(s)) v = LogAdd(v, previous[s - 2]);
       current[s] = v == kNegInf ? kNegInf : v + static_cast<double>(frame[label(s)]);
     }
     previous.swap(current);

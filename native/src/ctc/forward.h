@@ -7,7 +7,7 @@
 // the whole utterance.
 //
 // An empty label sequence is the all-blank labelling. A sequence the frames cannot hold
-// (numFrames < L + R) has log-probability -infinity; so do zero-probability paths.
+// (num_frames < L + R) has log-probability -infinity; so do zero-probability paths.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,6 @@ namespace engine {
 
 // Throws engine::Error(InvalidInput) for bad log-probabilities (ValidateLogProbs) or a label
 // equal to the blank or outside the vocabulary.
-double CtcLogLikelihood(const LogProbMatrix& logProbs, int64_t blankId, TargetSequence labels);
+double CtcLogLikelihood(const LogProbMatrix& log_probs, int64_t blank_id, TargetSequence labels);
 
 }  // namespace engine

@@ -19,7 +19,7 @@ namespace engine {
 
 // One LPR per target. Inputs must be the ones `alignment` was computed from. A vocabulary with
 // no competitor (only blank and the target) gives +infinity.
-std::vector<float> LogPosteriorRatios(const LogProbMatrix& logProbs, int64_t blankId, TargetSequence targets,
+std::vector<float> LogPosteriorRatios(const LogProbMatrix& log_probs, int64_t blank_id, TargetSequence targets,
                                       const ForcedAlignment& alignment);
 
 }  // namespace engine

@@ -1,4 +1,4 @@
-// A read-only view of row-major numFrames x vocabSize CTC log-probabilities.
+// A read-only view of row-major num_frames x vocab_size CTC log-probabilities.
 #pragma once
 
 #include <cstddef>
@@ -9,15 +9,15 @@ namespace engine {
 struct LogProbMatrix {
   const float* data = nullptr;
   size_t size = 0;  // number of floats at data
-  size_t numFrames = 0;
-  size_t vocabSize = 0;
+  size_t num_frames = 0;
+  size_t vocab_size = 0;
 
-  const float* Frame(size_t t) const { return data + t * vocabSize; }
+  const float* Frame(size_t t) const { return data + t * vocab_size; }
 };
 
-// Throws engine::Error(InvalidInput) unless vocabSize >= 1, blankId is in [0, vocabSize),
-// size == numFrames * vocabSize and no value is NaN or +infinity (-infinity, a zero
+// Throws engine::Error(InvalidInput) unless vocab_size >= 1, blank_id is in [0, vocab_size),
+// size == num_frames * vocab_size and no value is NaN or +infinity (-infinity, a zero
 // probability, is allowed). `caller` prefixes the messages.
-void ValidateLogProbs(const LogProbMatrix& logProbs, int64_t blankId, const char* caller);
+void ValidateLogProbs(const LogProbMatrix& log_probs, int64_t blank_id, const char* caller);
 
 }  // namespace engine

@@ -19,20 +19,20 @@ constexpr uint32_t kNegativeZeroBits = 0x80000000u;
 
 bool IsValidCost(double cost) { return std::isfinite(cost) && cost >= 0.0; }
 
-void ValidateSequence(SymbolSequence sequence, int32_t numSymbols, const char* name) {
+void ValidateSequence(SymbolSequence sequence, int32_t num_symbols, const char* name) {
   for (size_t i = 0; i < sequence.size; ++i) {
     const int32_t symbol = sequence.data[i];
-    if (symbol < 0 || symbol >= numSymbols) {
+    if (symbol < 0 || symbol >= num_symbols) {
       Invalid(std::string("editDistance: ") + name + "[" + std::to_string(i) + "] = " + std::to_string(symbol) +
-              " is outside [0, numSymbols = " + std::to_string(numSymbols) + ")");
+              " is outside [0, numSymbols = " + std::to_string(num_symbols) + ")");
     }
   }
 }
 
 void ValidateSubstitution(const EditCosts& costs) {
-  const size_t expected = static_cast<size_t>(costs.numSymbols) * static_cast<size_t>(costs.numSymbols);
-  if (costs.substitutionSize != expected) {
-    Invalid("editDistance: substitution has " + std::to_string(costs.substitutionSize) +
+  const size_t expected = static_cast<size_t>(costs.num_symbols) * static_cast<size_t>(costs.num_symbols);
+  if (costs.substitution_size != expected) {
+    Invalid("editDistance: substitution has " + std::to_string(costs.substitution_size) +
             " entries, expected numSymbols^2 = " + std::to_string(expected));
   }
   // Finite and >= 0 (or -0) by bit pattern: integer compares, no early exit, so it vectorizes.
@@ -42,37 +42,37 @@ void ValidateSubstitution(const EditCosts& costs) {
     std::memcpy(&bits, &costs.substitution[i], sizeof bits);
     invalid |= static_cast<uint32_t>(bits > kLargestFiniteFloatBits) & static_cast<uint32_t>(bits != kNegativeZeroBits);
   }
-  const bool allValid = invalid == 0;
-  if (!allValid) Invalid("editDistance: substitution costs must be finite and non-negative");
+  const bool all_valid = invalid == 0;
+  if (!all_valid) Invalid("editDistance: substitution costs must be finite and non-negative");
 }
 
 void Validate(SymbolSequence target, SymbolSequence actual, const EditCosts& costs) {
-  if (costs.numSymbols < 1 || costs.numSymbols > kMaxEditSymbols) {
+  if (costs.num_symbols < 1 || costs.num_symbols > kMaxEditSymbols) {
     Invalid("editDistance: numSymbols must be in [1, " + std::to_string(kMaxEditSymbols) + "], got " +
-            std::to_string(costs.numSymbols));
+            std::to_string(costs.num_symbols));
   }
   if (!IsValidCost(costs.insertion) || !IsValidCost(costs.deletion)) {
     Invalid("editDistance: insertion and deletion costs must be finite and non-negative");
   }
   if (costs.substitution != nullptr) ValidateSubstitution(costs);
-  const size_t paddedTarget = target.size + 8;
-  const size_t paddedActual = actual.size + 8;
-  if (target.size > kMaxEditCells || actual.size > kMaxEditCells || paddedTarget > kMaxEditCells / paddedActual) {
+  const size_t padded_target = target.size + 8;
+  const size_t padded_actual = actual.size + 8;
+  if (target.size > kMaxEditCells || actual.size > kMaxEditCells || padded_target > kMaxEditCells / padded_actual) {
     Invalid("editDistance: sequences too long (" + std::to_string(target.size) + " x " +
             std::to_string(actual.size) + " cells; at most " + std::to_string(kMaxEditCells) + ")");
   }
-  ValidateSequence(target, costs.numSymbols, "target");
-  ValidateSequence(actual, costs.numSymbols, "actual");
+  ValidateSequence(target, costs.num_symbols, "target");
+  ValidateSequence(actual, costs.num_symbols, "actual");
 }
 
 class OpRecorder {
  public:
   OpRecorder(SymbolSequence target, SymbolSequence actual, const EditCosts& costs)
       : target_(target), actual_(actual), costs_(costs) {
-    const size_t maxOps = target.size + actual.size;
-    result_.types.reserve(maxOps);
-    result_.targetIndices.reserve(maxOps);
-    result_.actualIndices.reserve(maxOps);
+    const size_t max_ops = target.size + actual.size;
+    result_.types.reserve(max_ops);
+    result_.target_indices.reserve(max_ops);
+    result_.actual_indices.reserve(max_ops);
   }
 
   // Ops are recorded from the end; i and j are the 1-based DP cell the op leads to.
@@ -85,8 +85,8 @@ class OpRecorder {
 
   EditResult Finish() {
     std::reverse(result_.types.begin(), result_.types.end());
-    std::reverse(result_.targetIndices.begin(), result_.targetIndices.end());
-    std::reverse(result_.actualIndices.begin(), result_.actualIndices.end());
+    std::reverse(result_.target_indices.begin(), result_.target_indices.end());
+    std::reverse(result_.actual_indices.begin(), result_.actual_indices.end());
     double distance = 0.0;
     for (size_t k = 0; k < result_.types.size(); ++k) distance += OpCost(k);
     result_.distance = distance;
@@ -94,10 +94,10 @@ class OpRecorder {
   }
 
  private:
-  void Add(EditOp op, size_t targetIndex, size_t actualIndex) {
+  void Add(EditOp op, size_t target_index, size_t actual_index) {
     result_.types.push_back(static_cast<uint8_t>(op));
-    result_.targetIndices.push_back(static_cast<int32_t>(targetIndex));
-    result_.actualIndices.push_back(static_cast<int32_t>(actualIndex));
+    result_.target_indices.push_back(static_cast<int32_t>(target_index));
+    result_.actual_indices.push_back(static_cast<int32_t>(actual_index));
   }
 
   double OpCost(size_t k) const {
@@ -108,9 +108,9 @@ class OpRecorder {
       case EditOp::Substitute: break;
     }
     if (costs_.substitution == nullptr) return 1.0;
-    const size_t t = static_cast<size_t>(target_.data[result_.targetIndices[k]]);
-    const size_t a = static_cast<size_t>(actual_.data[result_.actualIndices[k]]);
-    return static_cast<double>(costs_.substitution[t * static_cast<size_t>(costs_.numSymbols) + a]);
+    const size_t t = static_cast<size_t>(target_.data[result_.target_indices[k]]);
+    const size_t a = static_cast<size_t>(actual_.data[result_.actual_indices[k]]);
+    return static_cast<double>(costs_.substitution[t * static_cast<size_t>(costs_.num_symbols) + a]);
   }
 
   SymbolSequence target_;

@@ -1,6 +1,6 @@
 // Weighted Levenshtein alignment of a target symbol sequence against an actual one.
 //
-// Costs: substituting target symbol t by actual symbol a costs substitution[t * numSymbols + a]
+// Costs: substituting target symbol t by actual symbol a costs substitution[t * num_symbols + a]
 // (1 when no matrix is given); equal symbols always match at cost 0; deleting a target
 // symbol costs `deletion`; inserting an actual symbol costs `insertion`.
 //
@@ -30,10 +30,10 @@ struct SymbolSequence {
 };
 
 struct EditCosts {
-  int32_t numSymbols = 0;
-  // numSymbols x numSymbols, row = target symbol, column = actual symbol; nullptr = all 1.
+  int32_t num_symbols = 0;
+  // num_symbols x num_symbols, row = target symbol, column = actual symbol; nullptr = all 1.
   const float* substitution = nullptr;
-  size_t substitutionSize = 0;
+  size_t substitution_size = 0;
   double insertion = 1.0;
   double deletion = 1.0;
 };
@@ -41,14 +41,14 @@ struct EditCosts {
 struct EditResult {
   double distance = 0.0;
   std::vector<uint8_t> types;  // EditOp values, in sequence order
-  // Match/substitute: both indices. Delete: targetIndex, and actualIndex = the actual position
-  // where the symbol would have been. Insert: actualIndex, and targetIndex = the target index
+  // Match/substitute: both indices. Delete: target_index, and actual_index = the actual position
+  // where the symbol would have been. Insert: actual_index, and target_index = the target index
   // before which it occurred (target length when trailing).
-  std::vector<int32_t> targetIndices;
-  std::vector<int32_t> actualIndices;
+  std::vector<int32_t> target_indices;
+  std::vector<int32_t> actual_indices;
 };
 
-// Largest accepted numSymbols (a phone inventory is far smaller).
+// Largest accepted num_symbols (a phone inventory is far smaller).
 constexpr int32_t kMaxEditSymbols = 1 << 16;
 // Largest accepted (target.size + 8) * (actual.size + 8): the alignment table holds 8 bytes
 // per cell of a slightly padded target x actual grid.

@@ -22,19 +22,19 @@ class ReducedCosts {
   ReducedCosts(SymbolSequence target, SymbolSequence actual, const EditCosts& costs);
 
   // Row for target position i (0-based); SentinelRow() is all +infinity.
-  int32_t TargetRow(size_t i) const { return targetRows_[i]; }
+  int32_t TargetRow(size_t i) const { return target_rows_[i]; }
   int32_t SentinelRow() const { return rows_; }
   // Column for actual position j (0-based); SentinelColumn() is +infinity in every row.
-  int32_t ActualColumn(size_t j) const { return actualColumns_[j]; }
+  int32_t ActualColumn(size_t j) const { return actual_columns_[j]; }
   int32_t SentinelColumn() const { return columns_; }
   const double* Row(int32_t row) const { return table_.data() + static_cast<size_t>(row) * RowSize(); }
 
   // r(i, j) for 1-based DP coordinates, i, j >= 1.
-  double At(size_t i, size_t j) const { return Row(targetRows_[i - 1])[actualColumns_[j - 1]]; }
+  double At(size_t i, size_t j) const { return Row(target_rows_[i - 1])[actual_columns_[j - 1]]; }
 
  private:
-  std::vector<int32_t> targetRows_;
-  std::vector<int32_t> actualColumns_;
+  std::vector<int32_t> target_rows_;
+  std::vector<int32_t> actual_columns_;
   int32_t rows_ = 0;
   int32_t columns_ = 0;
   size_t RowSize() const { return static_cast<size_t>(columns_) + 1; }

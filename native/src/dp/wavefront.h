@@ -72,8 +72,8 @@ WavefrontTable WavefrontTable::Fill(const ReducedCosts& costs, size_t n, size_t 
 
   for (size_t i0 = 0; i0 < n; i0 += kLanes) {
     const size_t rows = std::min(kLanes, n - i0);
-    const double* laneCosts[kLanes];
-    for (size_t k = 0; k < kLanes; ++k) laneCosts[k] = costs.Row(k < rows ? costs.TargetRow(i0 + k) : costs.SentinelRow());
+    const double* lane_costs[kLanes];
+    for (size_t k = 0; k < kLanes; ++k) lane_costs[k] = costs.Row(k < rows ? costs.TargetRow(i0 + k) : costs.SentinelRow());
     Pair current[kPairs];   // value of each lane at the previous step (its left neighbour)
     Pair diagonal[kPairs];  // "up" inputs of the previous step = this step's diagonal inputs
     for (size_t p = 0; p < kPairs; ++p) current[p] = diagonal[p] = Pair::Both(infinity);
@@ -86,7 +86,7 @@ WavefrontTable WavefrontTable::Fill(const ReducedCosts& costs, size_t n, size_t 
       for (size_t p = 1; p < kPairs; ++p) up[p] = Pair::Straddle(current[p - 1], current[p]);
       for (size_t p = 0; p < kPairs; ++p) {
         const std::ptrdiff_t k = static_cast<std::ptrdiff_t>(2 * p);
-        const Pair reduced = Pair::Gather(laneCosts[2 * p] + column[-k], laneCosts[2 * p + 1] + column[-k - 1]);
+        const Pair reduced = Pair::Gather(lane_costs[2 * p] + column[-k], lane_costs[2 * p + 1] + column[-k - 1]);
         current[p] = Pair::Min(Pair::Min(current[p], diagonal[p] + reduced), up[p]);
         current[p].Store(out + s * kLanes + 2 * p);
         diagonal[p] = up[p];

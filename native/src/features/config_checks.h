@@ -13,8 +13,8 @@ inline void RequireConfig(bool ok, const std::string& message) {
 }
 
 // Log floors must be positive so log(max(x, floor)) is always finite.
-inline void RequireLogFloor(double logFloor) {
-  RequireConfig(std::isfinite(logFloor) && logFloor > 0.0, "logFloor must be a finite number > 0");
+inline void RequireLogFloor(double log_floor) {
+  RequireConfig(std::isfinite(log_floor) && log_floor > 0.0, "logFloor must be a finite number > 0");
 }
 
 // Bounds on sizes keep a hostile config from requesting absurd allocations.

@@ -30,20 +30,20 @@ RealFft::RealFft(std::size_t size) : size_(size), half_(size / 2) {
   if (size < 2 || !IsPowerOfTwo(size)) {
     throw Error(ErrorCode::InvalidInput, "FFT size must be a power of two >= 2, got " + std::to_string(size));
   }
-  std::size_t log2Half = 0;
-  while ((std::size_t{1} << log2Half) < half_) ++log2Half;
-  bitReversed_.resize(half_);
+  std::size_t log2_half = 0;
+  while ((std::size_t{1} << log2_half) < half_) ++log2_half;
+  bit_reversed_.resize(half_);
   for (std::size_t i = 0; i < half_; ++i) {
     std::size_t reversed = 0;
-    for (std::size_t b = 0; b < log2Half; ++b) {
-      if (i & (std::size_t{1} << b)) reversed |= std::size_t{1} << (log2Half - 1 - b);
+    for (std::size_t b = 0; b < log2_half; ++b) {
+      if (i & (std::size_t{1} << b)) reversed |= std::size_t{1} << (log2_half - 1 - b);
     }
-    bitReversed_[i] = reversed;
+    bit_reversed_[i] = reversed;
   }
   twiddles_.resize(half_ / 2);
   for (std::size_t j = 0; j < half_ / 2; ++j) twiddles_[j] = UnitRoot(j, half_);
-  splitTwiddles_.resize(half_ + 1);
-  for (std::size_t k = 0; k <= half_; ++k) splitTwiddles_[k] = UnitRoot(k, size_);
+  split_twiddles_.resize(half_ + 1);
+  for (std::size_t k = 0; k <= half_; ++k) split_twiddles_[k] = UnitRoot(k, size_);
   work_.resize(half_);
   spectrum_.resize(half_ + 1);
 }
@@ -51,10 +51,10 @@ RealFft::RealFft(std::size_t size) : size_(size), half_(size / 2) {
 // Iterative decimation-in-time radix-2 transform of work_ (already bit-reversed).
 void RealFft::ComplexTransformInPlace() {
   for (std::size_t span = 1; span < half_; span <<= 1) {
-    const std::size_t twiddleStride = half_ / (2 * span);
+    const std::size_t twiddle_stride = half_ / (2 * span);
     for (std::size_t start = 0; start < half_; start += 2 * span) {
       for (std::size_t j = 0; j < span; ++j) {
-        const std::complex<double> odd = work_[start + j + span] * twiddles_[j * twiddleStride];
+        const std::complex<double> odd = work_[start + j + span] * twiddles_[j * twiddle_stride];
         const std::complex<double> even = work_[start + j];
         work_[start + j] = even + odd;
         work_[start + j + span] = even - odd;
@@ -66,17 +66,17 @@ void RealFft::ComplexTransformInPlace() {
 void RealFft::Forward(const double* input, std::complex<double>* spectrum) {
   // Pack even samples as real parts and odd samples as imaginary parts: z[m] = x[2m] + i x[2m+1].
   for (std::size_t m = 0; m < half_; ++m) {
-    work_[bitReversed_[m]] = {input[2 * m], input[2 * m + 1]};
+    work_[bit_reversed_[m]] = {input[2 * m], input[2 * m + 1]};
   }
   ComplexTransformInPlace();
   // Split: E[k] = (Z[k] + conj(Z[M-k])) / 2 is the even-sample DFT, O[k] = (Z[k] - conj(Z[M-k])) / 2i
   // the odd-sample DFT, and X[k] = E[k] + W^k O[k] with W = exp(-2 pi i / n); Z is M-periodic.
   for (std::size_t k = 0; k <= half_; ++k) {
     const std::complex<double> zk = work_[k % half_];
-    const std::complex<double> zMirror = std::conj(work_[(half_ - k) % half_]);
-    const std::complex<double> even = 0.5 * (zk + zMirror);
-    const std::complex<double> odd = std::complex<double>(0.0, -0.5) * (zk - zMirror);
-    spectrum[k] = even + splitTwiddles_[k] * odd;
+    const std::complex<double> z_mirror = std::conj(work_[(half_ - k) % half_]);
+    const std::complex<double> even = 0.5 * (zk + z_mirror);
+    const std::complex<double> odd = std::complex<double>(0.0, -0.5) * (zk - z_mirror);
+    spectrum[k] = even + split_twiddles_[k] * odd;
   }
 }
 

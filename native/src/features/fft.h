@@ -20,10 +20,10 @@ class RealFft {
   explicit RealFft(std::size_t size);
 
   std::size_t size() const { return size_; }
-  std::size_t numBins() const { return size_ / 2 + 1; }
+  std::size_t num_bins() const { return size_ / 2 + 1; }
 
   // X[k] = sum_n input[n] exp(-2 pi i k n / size) for k = 0 .. size/2.
-  // input holds size() values, spectrum receives numBins() values.
+  // input holds size() values, spectrum receives num_bins() values.
   void Forward(const double* input, std::complex<double>* spectrum);
 
   // |X[k]|^2 for k = 0 .. size/2.
@@ -34,9 +34,9 @@ class RealFft {
 
   std::size_t size_;
   std::size_t half_;                               // complex transform size
-  std::vector<std::size_t> bitReversed_;           // permutation for half_
+  std::vector<std::size_t> bit_reversed_;           // permutation for half_
   std::vector<std::complex<double>> twiddles_;     // exp(-2 pi i j / half_), j < half_/2
-  std::vector<std::complex<double>> splitTwiddles_;  // exp(-2 pi i k / size_), k <= half_
+  std::vector<std::complex<double>> split_twiddles_;  // exp(-2 pi i k / size_), k <= half_
   std::vector<std::complex<double>> work_;
   std::vector<std::complex<double>> spectrum_;
 };

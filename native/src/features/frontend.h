@@ -28,18 +28,18 @@ struct WaveformFrontendConfig {
 };
 
 // ESPnet DefaultFrontend (POWSM): torch.stft(n_fft, win_length, hop_length, periodic Hann centred in
-// n_fft, center with reflect padding), |X|^2, librosa Slaney mel filterbank, log(max(x, logFloor)),
+// n_fft, center with reflect padding), |X|^2, librosa Slaney mel filterbank, log(max(x, log_floor)),
 // then optional GlobalMVN (x - mean) / std per mel bin.
 struct EspnetLogMelConfig {
-  int nFft = 512;          // power of two, >= winLength
-  int winLength = 400;
-  int hopLength = 160;
-  int nMels = 80;
+  int n_fft = 512;          // power of two, >= win_length
+  int win_length = 400;
+  int hop_length = 160;
+  int n_mels = 80;
   double fmin = 0.0;
   double fmax = 8000.0;    // <= Nyquist
-  bool center = true;      // frames = N / hop + 1; else 1 + (N - nFft) / hop
-  double logFloor = 1e-10;
-  // GlobalMVN (JS fields mean / std): both empty, or both nMels long with every stddev > 0.
+  bool center = true;      // frames = N / hop + 1; else 1 + (N - n_fft) / hop
+  double log_floor = 1e-10;
+  // GlobalMVN (JS fields mean / std): both empty, or both n_mels long with every stddev > 0.
   std::vector<float> mean;
   std::vector<float> stddev;
 };
@@ -53,20 +53,20 @@ enum class PreemphasisScope { Frame, Signal };
 
 // Kaldi compute-fbank / torchaudio.compliance.kaldi.fbank / lhotse Fbank with power spectrum, no energy.
 struct KaldiFbankConfig {
-  int numMelBins = 80;
-  double frameLengthMs = 25.0;
-  double frameShiftMs = 10.0;
+  int num_mel_bins = 80;
+  double frame_length_ms = 25.0;
+  double frame_shift_ms = 10.0;
   double dither = 0.0;     // must be 0: the engine is deterministic
   double preemphasis = 0.97;
-  PreemphasisScope preemphasisScope = PreemphasisScope::Frame;
-  bool removeDcOffset = true;
+  PreemphasisScope preemphasis_scope = PreemphasisScope::Frame;
+  bool remove_dc_offset = true;
   KaldiWindowType window = KaldiWindowType::Povey;
   // true: only frames that fit, 1 + (N - len) / shift; false: (N + shift / 2) / shift frames with
   // the signal reflected at its edges.
-  bool snipEdges = true;
-  double lowFreq = 20.0;
-  double highFreq = 0.0;   // <= 0 means Nyquist + highFreq
-  double logFloor = 1.1920928955078125e-07;  // FLT_EPSILON, Kaldi's floor
+  bool snip_edges = true;
+  double low_freq = 20.0;
+  double high_freq = 0.0;   // <= 0 means Nyquist + high_freq
+  double log_floor = 1.1920928955078125e-07;  // FLT_EPSILON, Kaldi's floor
 };
 
 using FrontendConfig = std::variant<WaveformFrontendConfig, EspnetLogMelConfig, KaldiFbankConfig>;

@@ -39,13 +39,13 @@ int MsToSamples(double ms) {
 
 double ResolvedHighFreq(const KaldiFbankConfig& c) {
   const double nyquist = kFeatureSampleRate / 2.0;
-  return c.highFreq <= 0.0 ? nyquist + c.highFreq : c.highFreq;
+  return c.high_freq <= 0.0 ? nyquist + c.high_freq : c.high_freq;
 }
 
 // The signal frames are cut from: the samples, or their whole-signal pre-emphasis.
 std::vector<double> FramingSource(const std::vector<float>& samples, const KaldiFbankConfig& c) {
   std::vector<double> source(samples.begin(), samples.end());
-  if (c.preemphasisScope == PreemphasisScope::Signal && c.preemphasis != 0.0 && !source.empty()) {
+  if (c.preemphasis_scope == PreemphasisScope::Signal && c.preemphasis != 0.0 && !source.empty()) {
     for (std::size_t n = source.size() - 1; n > 0; --n) source[n] -= c.preemphasis * source[n - 1];
     source[0] -= c.preemphasis * source[0];
   }
@@ -54,36 +54,36 @@ std::vector<double> FramingSource(const std::vector<float>& samples, const Kaldi
 
 }  // namespace
 
-int KaldiFrameLengthSamples(const KaldiFbankConfig& c) { return MsToSamples(c.frameLengthMs); }
-int KaldiFrameShiftSamples(const KaldiFbankConfig& c) { return MsToSamples(c.frameShiftMs); }
+int KaldiFrameLengthSamples(const KaldiFbankConfig& c) { return MsToSamples(c.frame_length_ms); }
+int KaldiFrameShiftSamples(const KaldiFbankConfig& c) { return MsToSamples(c.frame_shift_ms); }
 
 void ValidateKaldiFbankConfig(const KaldiFbankConfig& c) {
-  RequireConfig(c.numMelBins >= 1 && c.numMelBins <= kMaxMelBins,
+  RequireConfig(c.num_mel_bins >= 1 && c.num_mel_bins <= kMaxMelBins,
                 "numMelBins must be in [1, " + std::to_string(kMaxMelBins) + "]");
-  const double maxMs = 1000.0 * kMaxFftSize / kFeatureSampleRate;
-  RequireConfig(std::isfinite(c.frameLengthMs) && c.frameLengthMs > 0.0 && c.frameLengthMs <= maxMs,
-                "frameLengthMs must be in (0, " + std::to_string(maxMs) + "]");
+  const double max_ms = 1000.0 * kMaxFftSize / kFeatureSampleRate;
+  RequireConfig(std::isfinite(c.frame_length_ms) && c.frame_length_ms > 0.0 && c.frame_length_ms <= max_ms,
+                "frameLengthMs must be in (0, " + std::to_string(max_ms) + "]");
   RequireConfig(KaldiFrameLengthSamples(c) >= 2, "frameLengthMs must cover at least 2 samples");
-  RequireConfig(std::isfinite(c.frameShiftMs) && c.frameShiftMs > 0.0 && c.frameShiftMs <= maxMs,
-                "frameShiftMs must be in (0, " + std::to_string(maxMs) + "]");
+  RequireConfig(std::isfinite(c.frame_shift_ms) && c.frame_shift_ms > 0.0 && c.frame_shift_ms <= max_ms,
+                "frameShiftMs must be in (0, " + std::to_string(max_ms) + "]");
   RequireConfig(KaldiFrameShiftSamples(c) >= 1, "frameShiftMs must cover at least 1 sample");
   RequireConfig(c.dither == 0.0, "dither must be 0 (the engine is deterministic)");
   RequireConfig(std::isfinite(c.preemphasis) && c.preemphasis >= 0.0 && c.preemphasis <= 1.0,
                 "preemphasis must be in [0, 1]");
   const double nyquist = kFeatureSampleRate / 2.0;
   const double high = ResolvedHighFreq(c);
-  RequireConfig(std::isfinite(c.lowFreq) && c.lowFreq >= 0.0 && c.lowFreq < nyquist,
+  RequireConfig(std::isfinite(c.low_freq) && c.low_freq >= 0.0 && c.low_freq < nyquist,
                 "lowFreq must be in [0, Nyquist)");
-  RequireConfig(std::isfinite(c.highFreq) && high > c.lowFreq && high <= nyquist,
+  RequireConfig(std::isfinite(c.high_freq) && high > c.low_freq && high <= nyquist,
                 "highFreq must resolve (<= 0 means Nyquist + highFreq) to a value in (lowFreq, Nyquist]");
-  RequireLogFloor(c.logFloor);
+  RequireLogFloor(c.log_floor);
 }
 
-std::size_t KaldiFrameCount(std::size_t numSamples, const KaldiFbankConfig& c) {
+std::size_t KaldiFrameCount(std::size_t num_samples, const KaldiFbankConfig& c) {
   const std::size_t length = static_cast<std::size_t>(KaldiFrameLengthSamples(c));
   const std::size_t shift = static_cast<std::size_t>(KaldiFrameShiftSamples(c));
-  if (c.snipEdges) return numSamples < length ? 0 : 1 + (numSamples - length) / shift;
-  return (numSamples + shift / 2) / shift;
+  if (c.snip_edges) return num_samples < length ? 0 : 1 + (num_samples - length) / shift;
+  return (num_samples + shift / 2) / shift;
 }
 
 Features ComputeKaldiFbank(const std::vector<float>& samples, const KaldiFbankConfig& c) {
@@ -94,48 +94,48 @@ Features ComputeKaldiFbank(const std::vector<float>& samples, const KaldiFbankCo
   }
   const int length = KaldiFrameLengthSamples(c);
   const int shift = KaldiFrameShiftSamples(c);
-  const std::size_t frameLength = static_cast<std::size_t>(length);
-  const std::size_t paddedSize = NextPowerOfTwo(frameLength);
+  const std::size_t frame_length = static_cast<std::size_t>(length);
+  const std::size_t padded_size = NextPowerOfTwo(frame_length);
   const std::vector<double> window = SymmetricWindow(ToWindowType(c.window), length);
-  const MelFilterbank melBank = KaldiMelFilterbank(c.numMelBins, static_cast<int>(paddedSize), kFeatureSampleRate,
-                                                   c.lowFreq, ResolvedHighFreq(c));
-  RealFft fft(paddedSize);
+  const MelFilterbank mel_bank = KaldiMelFilterbank(c.num_mel_bins, static_cast<int>(padded_size), kFeatureSampleRate,
+                                                   c.low_freq, ResolvedHighFreq(c));
+  RealFft fft(padded_size);
   const std::vector<double> source = FramingSource(samples, c);
-  const std::ptrdiff_t numSamples = static_cast<std::ptrdiff_t>(source.size());
-  const bool framePreemphasis = c.preemphasisScope == PreemphasisScope::Frame && c.preemphasis != 0.0;
+  const std::ptrdiff_t num_samples = static_cast<std::ptrdiff_t>(source.size());
+  const bool frame_preemphasis = c.preemphasis_scope == PreemphasisScope::Frame && c.preemphasis != 0.0;
 
-  std::vector<double> frame(paddedSize, 0.0);  // samples past frameLength stay 0 (zero padding)
-  std::vector<double> power(fft.numBins());
-  std::vector<double> energies(static_cast<std::size_t>(c.numMelBins));
+  std::vector<double> frame(padded_size, 0.0);  // samples past frame_length stay 0 (zero padding)
+  std::vector<double> power(fft.num_bins());
+  std::vector<double> energies(static_cast<std::size_t>(c.num_mel_bins));
   Features features;
   features.num_frames = static_cast<int>(num_frames);
-  features.dim = c.numMelBins;
+  features.dim = c.num_mel_bins;
   features.data.resize(num_frames * energies.size());
 
   for (std::size_t t = 0; t < num_frames; ++t) {
     // Kaldi's FirstSampleOfFrame: without snip_edges frames are centred on t * shift + shift / 2.
-    const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t) * shift + (c.snipEdges ? 0 : shift / 2 - length / 2);
-    for (std::size_t i = 0; i < frameLength; ++i) {
+    const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t) * shift + (c.snip_edges ? 0 : shift / 2 - length / 2);
+    for (std::size_t i = 0; i < frame_length; ++i) {
       std::ptrdiff_t index = start + static_cast<std::ptrdiff_t>(i);
-      if (index < 0 || index >= numSamples) index = ReflectWithEdge(index, numSamples);
+      if (index < 0 || index >= num_samples) index = ReflectWithEdge(index, num_samples);
       frame[i] = source[static_cast<std::size_t>(index)];
     }
-    if (c.removeDcOffset) {
+    if (c.remove_dc_offset) {
       double sum = 0.0;
-      for (std::size_t i = 0; i < frameLength; ++i) sum += frame[i];
-      const double mean = sum / static_cast<double>(frameLength);
-      for (std::size_t i = 0; i < frameLength; ++i) frame[i] -= mean;
+      for (std::size_t i = 0; i < frame_length; ++i) sum += frame[i];
+      const double mean = sum / static_cast<double>(frame_length);
+      for (std::size_t i = 0; i < frame_length; ++i) frame[i] -= mean;
     }
-    if (framePreemphasis) {
-      for (std::size_t i = frameLength - 1; i > 0; --i) frame[i] -= c.preemphasis * frame[i - 1];
+    if (frame_preemphasis) {
+      for (std::size_t i = frame_length - 1; i > 0; --i) frame[i] -= c.preemphasis * frame[i - 1];
       frame[0] -= c.preemphasis * frame[0];
     }
-    for (std::size_t i = 0; i < frameLength; ++i) frame[i] *= window[i];
+    for (std::size_t i = 0; i < frame_length; ++i) frame[i] *= window[i];
     fft.PowerSpectrum(frame.data(), power.data());
-    melBank.Apply(power.data(), energies.data());
+    mel_bank.Apply(power.data(), energies.data());
     float* row = features.data.data() + t * energies.size();
     for (std::size_t m = 0; m < energies.size(); ++m) {
-      row[m] = static_cast<float>(std::log(std::max(energies[m], c.logFloor)));
+      row[m] = static_cast<float>(std::log(std::max(energies[m], c.log_floor)));
     }
   }
   return features;

@@ -14,10 +14,10 @@ void ValidateKaldiFbankConfig(const KaldiFbankConfig& config);
 int KaldiFrameLengthSamples(const KaldiFbankConfig& config);
 int KaldiFrameShiftSamples(const KaldiFbankConfig& config);
 
-// Kaldi's NumFrames: snipEdges 1 + (N - len) / shift (0 when N < len), else (N + shift / 2) / shift.
-std::size_t KaldiFrameCount(std::size_t numSamples, const KaldiFbankConfig& config);
+// Kaldi's NumFrames: snip_edges 1 + (N - len) / shift (0 when N < len), else (N + shift / 2) / shift.
+std::size_t KaldiFrameCount(std::size_t num_samples, const KaldiFbankConfig& config);
 
-// num_frames x numMelBins. Throws AudioTooShort when KaldiFrameCount is 0.
+// num_frames x num_mel_bins. Throws AudioTooShort when KaldiFrameCount is 0.
 Features ComputeKaldiFbank(const std::vector<float>& samples, const KaldiFbankConfig& config);
 
 }  // namespace engine

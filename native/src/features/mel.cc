@@ -21,7 +21,7 @@ MelFilter TrimToSupport(const std::vector<double>& dense) {
   while (first < dense.size() && dense[first] == 0.0) ++first;
   std::size_t last = dense.size();
   while (last > first && dense[last - 1] == 0.0) --last;
-  filter.firstBin = static_cast<int>(first);
+  filter.first_bin = static_cast<int>(first);
   filter.weights.assign(dense.begin() + static_cast<std::ptrdiff_t>(first),
                         dense.begin() + static_cast<std::ptrdiff_t>(last));
   return filter;
@@ -41,69 +41,69 @@ double SlaneyMelToHz(double mel) {
 
 double HzToKaldiMel(double hz) { return 1127.0 * std::log(1.0 + hz / 700.0); }
 
-MelFilterbank::MelFilterbank(std::vector<MelFilter> filters, int numFftBins)
-    : filters_(std::move(filters)), numFftBins_(numFftBins) {}
+MelFilterbank::MelFilterbank(std::vector<MelFilter> filters, int num_fft_bins)
+    : filters_(std::move(filters)), num_fft_bins_(num_fft_bins) {}
 
 void MelFilterbank::Apply(const double* power, double* energies) const {
   for (std::size_t m = 0; m < filters_.size(); ++m) {
     const MelFilter& filter = filters_[m];
-    const double* bins = power + filter.firstBin;
+    const double* bins = power + filter.first_bin;
     double sum = 0.0;
     for (std::size_t k = 0; k < filter.weights.size(); ++k) sum += filter.weights[k] * bins[k];
     energies[m] = sum;
   }
 }
 
-MelFilterbank SlaneyMelFilterbank(int numMels, int nFft, double sampleRate, double fmin, double fmax) {
-  const int numBins = nFft / 2 + 1;
-  const double melMin = HzToSlaneyMel(fmin);
-  const double melMax = HzToSlaneyMel(fmax);
-  std::vector<double> cornersHz(static_cast<std::size_t>(numMels) + 2);
-  for (std::size_t i = 0; i < cornersHz.size(); ++i) {
-    const double mel = melMin + (melMax - melMin) * static_cast<double>(i) / static_cast<double>(numMels + 1);
-    cornersHz[i] = SlaneyMelToHz(mel);
+MelFilterbank SlaneyMelFilterbank(int num_mels, int n_fft, double sample_rate, double fmin, double fmax) {
+  const int num_bins = n_fft / 2 + 1;
+  const double mel_min = HzToSlaneyMel(fmin);
+  const double mel_max = HzToSlaneyMel(fmax);
+  std::vector<double> corners_hz(static_cast<std::size_t>(num_mels) + 2);
+  for (std::size_t i = 0; i < corners_hz.size(); ++i) {
+    const double mel = mel_min + (mel_max - mel_min) * static_cast<double>(i) / static_cast<double>(num_mels + 1);
+    corners_hz[i] = SlaneyMelToHz(mel);
   }
   std::vector<MelFilter> filters;
-  filters.reserve(static_cast<std::size_t>(numMels));
-  std::vector<double> dense(static_cast<std::size_t>(numBins));
-  for (std::size_t m = 0; m < static_cast<std::size_t>(numMels); ++m) {
-    const double lower = cornersHz[m], center = cornersHz[m + 1], upper = cornersHz[m + 2];
-    const double areaNorm = 2.0 / (upper - lower);
-    for (int k = 0; k < numBins; ++k) {
-      const double hz = static_cast<double>(k) * sampleRate / static_cast<double>(nFft);
+  filters.reserve(static_cast<std::size_t>(num_mels));
+  std::vector<double> dense(static_cast<std::size_t>(num_bins));
+  for (std::size_t m = 0; m < static_cast<std::size_t>(num_mels); ++m) {
+    const double lower = corners_hz[m], center = corners_hz[m + 1], upper = corners_hz[m + 2];
+    const double area_norm = 2.0 / (upper - lower);
+    for (int k = 0; k < num_bins; ++k) {
+      const double hz = static_cast<double>(k) * sample_rate / static_cast<double>(n_fft);
       const double rising = (hz - lower) / (center - lower);
       const double falling = (upper - hz) / (upper - center);
-      dense[static_cast<std::size_t>(k)] = std::max(0.0, std::min(rising, falling)) * areaNorm;
+      dense[static_cast<std::size_t>(k)] = std::max(0.0, std::min(rising, falling)) * area_norm;
     }
     filters.push_back(TrimToSupport(dense));
   }
-  return MelFilterbank(std::move(filters), numBins);
+  return MelFilterbank(std::move(filters), num_bins);
 }
 
-MelFilterbank KaldiMelFilterbank(int numMels, int paddedSize, double sampleRate, double lowFreq, double highFreq) {
-  const int numBins = paddedSize / 2 + 1;
-  const double binWidthHz = sampleRate / static_cast<double>(paddedSize);
-  const double melLow = HzToKaldiMel(lowFreq);
-  const double melHigh = HzToKaldiMel(highFreq);
-  const double melDelta = (melHigh - melLow) / static_cast<double>(numMels + 1);
+MelFilterbank KaldiMelFilterbank(int num_mels, int padded_size, double sample_rate, double low_freq, double high_freq) {
+  const int num_bins = padded_size / 2 + 1;
+  const double bin_width_hz = sample_rate / static_cast<double>(padded_size);
+  const double mel_low = HzToKaldiMel(low_freq);
+  const double mel_high = HzToKaldiMel(high_freq);
+  const double mel_delta = (mel_high - mel_low) / static_cast<double>(num_mels + 1);
   std::vector<MelFilter> filters;
-  filters.reserve(static_cast<std::size_t>(numMels));
-  std::vector<double> dense(static_cast<std::size_t>(numBins));
-  for (int m = 0; m < numMels; ++m) {
-    const double left = melLow + m * melDelta;
-    const double center = melLow + (m + 1) * melDelta;
-    const double right = melLow + (m + 2) * melDelta;
+  filters.reserve(static_cast<std::size_t>(num_mels));
+  std::vector<double> dense(static_cast<std::size_t>(num_bins));
+  for (int m = 0; m < num_mels; ++m) {
+    const double left = mel_low + m * mel_delta;
+    const double center = mel_low + (m + 1) * mel_delta;
+    const double right = mel_low + (m + 2) * mel_delta;
     std::fill(dense.begin(), dense.end(), 0.0);
-    // Kaldi weighs bins 0 .. paddedSize/2 - 1 only: the Nyquist bin stays 0.
-    for (int k = 0; k < paddedSize / 2; ++k) {
-      const double mel = HzToKaldiMel(binWidthHz * k);
+    // Kaldi weighs bins 0 .. padded_size/2 - 1 only: the Nyquist bin stays 0.
+    for (int k = 0; k < padded_size / 2; ++k) {
+      const double mel = HzToKaldiMel(bin_width_hz * k);
       if (mel > left && mel < right) {
         dense[static_cast<std::size_t>(k)] = mel <= center ? (mel - left) / (center - left) : (right - mel) / (right - center);
       }
     }
     filters.push_back(TrimToSupport(dense));
   }
-  return MelFilterbank(std::move(filters), numBins);
+  return MelFilterbank(std::move(filters), num_bins);
 }
 
 }  // namespace engine

@@ -1,11 +1,7 @@
 #include "g2p/espeak_g2p.h"
 
 #include <dlfcn.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,8 +15,6 @@
 #include "g2p/ipc.h"
 #include "g2p/text_input.h"
 #include "g2p/word_alignment.h"
-
-extern char** environ;
 
 namespace engine::g2p {
 namespace {
@@ -52,14 +46,14 @@ std::string HelperPath() {
 [[noreturn]] void ThrowInternal(const std::string& message) { throw Error(ErrorCode::Internal, message); }
 
 // The reply's fields after "ok"; an "error" reply becomes an engine::Error.
-ipc::FrameReader OkReply(const std::string& reply, std::string* crashMessage = nullptr) {
+ipc::FrameReader OkReply(const std::string& reply, std::string* crash_message = nullptr) {
   ipc::FrameReader reader(reply);
   const std::string_view status = reader.Next();
   if (status == "ok") return reader;
   const std::string kind(reader.Next());
   const std::string message(reader.Next());
-  if ((kind == "crash" || kind == "timeout") && crashMessage) {
-    *crashMessage = message;
+  if ((kind == "crash" || kind == "timeout") && crash_message) {
+    *crash_message = message;
     return ipc::FrameReader("");
   }
   if (kind == "crash" || kind == "timeout") throw Error(ErrorCode::InvalidInput, message);
@@ -87,7 +81,7 @@ EspeakG2p::EspeakG2p() {
   try {
     ipc::FrameReader reader = OkReply(reply);
     version_ = reader.Next();
-    dataPath_ = reader.Next();
+    data_path_ = reader.Next();
     std::map<std::string, Language> best;
     for (uint32_t v = 0, voices = reader.NextU32(); v < voices; ++v) {
       const std::string identifier(reader.Next());
@@ -118,58 +112,24 @@ void EspeakG2p::StartHelperLocked() {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
     ThrowInternal(std::string("socketpair: ") + std::strerror(errno));
   }
-  audio::UniqueFd ours(pair[0]);
-  audio::UniqueFd theirs(pair[1]);
-  // The helper's end must not be descriptor 3 already (dup2 onto itself would keep close-on-exec).
-  if (theirs.get() <= 3) {
-    const int moved = ::fcntl(theirs.get(), F_DUPFD_CLOEXEC, 4);
-    if (moved < 0) ThrowInternal(std::string("fcntl: ") + std::strerror(errno));
-    theirs.Reset(moved);
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attributes;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attributes);
-  const bool keepStderr = std::getenv("PRONUNCIATION_ENGINE_G2P_STDERR") != nullptr;
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  UniqueFd ours(pair[0]);
+  UniqueFd theirs(pair[1]);
+  MoveAbove(theirs, 3);  // it becomes the helper's descriptor 3
   // espeak-ng prints warnings ("Full dictionary is not installed for ...") that must not reach
   // the CLI's stderr, where errors are JSON.
-  if (!keepStderr) posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-  posix_spawn_file_actions_addclosefrom_np(&actions, 4);
-#endif
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  std::string fdArg = "3";
-  char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--fd"), fdArg.data(), nullptr};
-  pid_t pid = -1;
-  const int error = ::posix_spawn(&pid, path.c_str(), &actions, &attributes, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (error != 0) {
-    ThrowInternal("cannot start the espeak-ng helper " + path + ": " + std::strerror(error) +
+  const bool keep_stderr = std::getenv("PRONUNCIATION_ENGINE_G2P_STDERR") != nullptr;
+  const Spawned spawned = Spawn({path, "--fd", "3"}, {-1, keep_stderr ? STDERR_FILENO : -1, theirs.get()});
+  if (spawned.error != 0) {
+    ThrowInternal("cannot start the espeak-ng helper " + path + ": " + std::strerror(spawned.error) +
                   " (build it with the addon, or set PRONUNCIATION_ENGINE_G2P_HELPER)");
   }
-  pid_ = pid;
+  helper_ = ChildProcess(spawned.pid);
   channel_ = std::move(ours);
 }
 
 void EspeakG2p::StopHelperLocked() {
   channel_.Reset();
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    int status;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  pid_ = -1;
+  helper_.Kill();
 }
 
 std::string EspeakG2p::CallLocked(const std::string& request) {
@@ -193,7 +153,7 @@ std::string EspeakG2p::CallLocked(const std::string& request) {
 
 pid_t EspeakG2p::HelperPidForTesting() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return pid_;
+  return helper_.pid();
 }
 
 const Language& EspeakG2p::Resolve(std::string_view code) const {
@@ -260,7 +220,7 @@ G2pResult EspeakG2p::TextToIpa(std::string_view text, std::string_view language)
   G2pResult result{resolved.code, resolved.voice, {}};
   for (size_t k = 0; k < assigned.size(); ++k) {
     if (assigned[k].phones.empty()) continue;
-    result.words.push_back(G2pWord{prepared.words[k], k, assigned[k].phones, assigned[k].inContext});
+    result.words.push_back(G2pWord{prepared.words[k], k, assigned[k].phones, assigned[k].in_context});
   }
   if (result.words.empty()) {
     throw Error(ErrorCode::InvalidInput, "text has no words that espeak-ng can pronounce in \"" + resolved.code +

@@ -31,7 +31,8 @@
 #include <string_view>
 #include <vector>
 
-#include "audio/unique_fd.h"
+#include "common/process.h"
+#include "common/unique_fd.h"
 #include "g2p/espeak_ipa.h"
 
 namespace engine::g2p {
@@ -48,7 +49,7 @@ struct G2pWord {
   std::string text;  // the input word, punctuation included
   size_t index = 0;  // its index among the whitespace-delimited words of the text
   PhoneWord phones;
-  bool inContext = true;  // false: translated alone (see word_alignment.h)
+  bool in_context = true;  // false: translated alone (see word_alignment.h)
 };
 
 struct G2pResult {
@@ -71,7 +72,7 @@ class EspeakG2p {
   // each with the voice of lowest priority value for it.
   const std::vector<Language>& Languages() const { return languages_; }
   const std::string& Version() const { return version_; }
-  const std::string& DataPath() const { return dataPath_; }
+  const std::string& DataPath() const { return data_path_; }
 
   // The language for a code: case-insensitive, "_" read as "-". UnsupportedLanguage otherwise.
   const Language& Resolve(std::string_view code) const;
@@ -92,12 +93,12 @@ class EspeakG2p {
   void StartHelperLocked();
   void StopHelperLocked();
 
-  std::mutex mutex_;  // guards the helper: pid_, channel_
-  pid_t pid_ = -1;
-  audio::UniqueFd channel_;
+  std::mutex mutex_;  // guards the helper: helper_, channel_
+  ChildProcess helper_;
+  UniqueFd channel_;
   std::vector<Language> languages_;
   std::string version_;
-  std::string dataPath_;
+  std::string data_path_;
 };
 
 }  // namespace engine::g2p

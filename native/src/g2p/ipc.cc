@@ -36,8 +36,8 @@ void WaitReady(int fd, short events, std::optional<Clock::time_point> deadline) 
   }
 }
 
-// Reads exactly size bytes; returns false on end of file before the first byte when allowEof.
-bool ReadExact(int fd, char* data, size_t size, std::optional<Clock::time_point> deadline, bool allowEof) {
+// Reads exactly size bytes; returns false on end of file before the first byte when allow_eof.
+bool ReadExact(int fd, char* data, size_t size, std::optional<Clock::time_point> deadline, bool allow_eof) {
   size_t done = 0;
   while (done < size) {
     WaitReady(fd, POLLIN, deadline);
@@ -47,7 +47,7 @@ bool ReadExact(int fd, char* data, size_t size, std::optional<Clock::time_point>
       throw ChannelError(std::string("read: ") + std::strerror(errno));
     }
     if (n == 0) {
-      if (done == 0 && allowEof) return false;
+      if (done == 0 && allow_eof) return false;
       throw ChannelError("the peer closed the connection in the middle of a frame");
     }
     done += static_cast<size_t>(n);

@@ -24,19 +24,19 @@ PreparedText PrepareText(std::string_view utf8) {
   PreparedText out;
   size_t chars = 0;
   std::string word;
-  size_t wordChars = 0;
-  const auto finishWord = [&] {
+  size_t word_chars = 0;
+  const auto finish_word = [&] {
     if (word.empty()) return;
-    if (wordChars > kMaxWordChars) {
+    if (word_chars > kMaxWordChars) {
       throw Error(ErrorCode::InvalidInput,
-                  "word " + std::to_string(out.words.size() + 1) + " of the text is " + std::to_string(wordChars) +
+                  "word " + std::to_string(out.words.size() + 1) + " of the text is " + std::to_string(word_chars) +
                       " characters long; words may have at most " + std::to_string(kMaxWordChars) + " characters");
     }
     if (!out.text.empty()) out.text.push_back(' ');
     out.text += word;
     out.words.push_back(std::move(word));
     word.clear();
-    wordChars = 0;
+    word_chars = 0;
   };
   size_t pos = 0;
   while (pos < utf8.size()) {
@@ -52,13 +52,13 @@ PreparedText PrepareText(std::string_view utf8) {
                       "); split it into parts of at most that length and convert each part");
     }
     if (IsWhitespace(cp)) {
-      finishWord();
+      finish_word();
     } else if (!IsRemovedControl(cp)) {
       AppendUtf8(word, cp);
-      ++wordChars;
+      ++word_chars;
     }
   }
-  finishWord();
+  finish_word();
   if (out.words.empty()) {
     throw Error(ErrorCode::InvalidInput, "text is empty (nothing but whitespace and control characters); give words to convert");
   }

@@ -94,27 +94,27 @@ std::vector<AssignedWord> AssignContextPhones(const std::vector<std::vector<Phon
   const size_t band = (p > m ? p - m : m - p) + kBandSlack;
   const size_t width = 2 * band + 1;
   // Banded storage: cell (a, b) with |a - b| <= band lives at a * width + (b + band - a).
-  const bool tooLarge = (p + 1) > kMaxCells / width;
-  const auto inBand = [&](size_t a, size_t b) { return (a > b ? a - b : b - a) <= band; };
+  const bool too_large = (p + 1) > kMaxCells / width;
+  const auto in_band = [&](size_t a, size_t b) { return (a > b ? a - b : b - a) <= band; };
   const auto idx = [&](size_t a, size_t b) { return a * width + (b + band - a); };
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  std::vector<double> cost(tooLarge ? 0 : (p + 1) * width, kInf);
+  std::vector<double> cost(too_large ? 0 : (p + 1) * width, kInf);
   std::vector<uint8_t> from(cost.size(), 0xFF);
   const auto concat = [](const std::vector<Ids>& words, size_t start, size_t count) {
     Ids out;
     for (size_t k = start; k < start + count; ++k) out.insert(out.end(), words[k].begin(), words[k].end());
     return out;
   };
-  if (!tooLarge) cost[idx(0, 0)] = 0;
-  for (size_t a = 0; a <= p && !tooLarge; ++a) {
-    const size_t bFirst = a > band ? a - band : 0;
-    const size_t bLast = std::min(m, a + band);
-    for (size_t b = bFirst; b <= bLast; ++b) {
+  if (!too_large) cost[idx(0, 0)] = 0;
+  for (size_t a = 0; a <= p && !too_large; ++a) {
+    const size_t b_first = a > band ? a - band : 0;
+    const size_t b_last = std::min(m, a + band);
+    for (size_t b = b_first; b <= b_last; ++b) {
       const double here = cost[idx(a, b)];
       if (here == kInf) continue;
       for (uint8_t s = 0; s < std::size(kSteps); ++s) {
         const size_t na = a + static_cast<size_t>(kSteps[s].i), nb = b + static_cast<size_t>(kSteps[s].j);
-        if (na > p || nb > m || !inBand(na, nb)) continue;
+        if (na > p || nb > m || !in_band(na, nb)) continue;
         double step;
         if (kSteps[s].j == 0) {
           step = static_cast<double>(x[a].size()) + 1;
@@ -134,7 +134,7 @@ std::vector<AssignedWord> AssignContextPhones(const std::vector<std::vector<Phon
   }
 
   std::vector<AssignedWord> out(isolated.size());
-  const bool aligned = !tooLarge && inBand(p, m) && cost[idx(p, m)] != kInf;
+  const bool aligned = !too_large && in_band(p, m) && cost[idx(p, m)] != kInf;
   if (aligned) {
     // Backtrack into groups, then assign them in order.
     std::vector<std::pair<size_t, size_t>> starts;  // (a, b) where each group starts
@@ -148,17 +148,17 @@ std::vector<AssignedWord> AssignContextPhones(const std::vector<std::vector<Phon
     }
     std::reverse(starts.begin(), starts.end());
     std::reverse(steps.begin(), steps.end());
-    std::vector<size_t> orphanOwner(steps.size(), SIZE_MAX);
+    std::vector<size_t> orphan_owner(steps.size(), SIZE_MAX);
     // The input word an unmatched context word joins: the owner of the group before it, else after it.
-    size_t lastOwner = SIZE_MAX;
+    size_t last_owner = SIZE_MAX;
     for (size_t g = 0; g < steps.size(); ++g) {
-      if (kSteps[steps[g]].i > 0) lastOwner = owner[starts[g].first + static_cast<size_t>(kSteps[steps[g]].i) - 1];
-      else orphanOwner[g] = lastOwner;
+      if (kSteps[steps[g]].i > 0) last_owner = owner[starts[g].first + static_cast<size_t>(kSteps[steps[g]].i) - 1];
+      else orphan_owner[g] = last_owner;
     }
-    size_t nextOwner = SIZE_MAX;
+    size_t next_owner = SIZE_MAX;
     for (size_t g = steps.size(); g-- > 0;) {
-      if (kSteps[steps[g]].i > 0) nextOwner = owner[starts[g].first];
-      else if (orphanOwner[g] == SIZE_MAX) orphanOwner[g] = nextOwner;
+      if (kSteps[steps[g]].i > 0) next_owner = owner[starts[g].first];
+      else if (orphan_owner[g] == SIZE_MAX) orphan_owner[g] = next_owner;
     }
     const auto give = [&](size_t word, int32_t phone) {
       out[word].phones.push_back(names[static_cast<size_t>(phone)]);
@@ -169,8 +169,8 @@ std::vector<AssignedWord> AssignContextPhones(const std::vector<std::vector<Phon
       if (nj == 0) continue;
       const Ids phones = concat(e, b, nj);
       if (ni == 0) {
-        if (orphanOwner[g] == SIZE_MAX) continue;  // no input word at all
-        for (int32_t phone : phones) give(orphanOwner[g], phone);
+        if (orphan_owner[g] == SIZE_MAX) continue;  // no input word at all
+        for (int32_t phone : phones) give(orphan_owner[g], phone);
         continue;
       }
       if (owner[a] == owner[a + ni - 1]) {
@@ -178,14 +178,14 @@ std::vector<AssignedWord> AssignContextPhones(const std::vector<std::vector<Phon
         continue;
       }
       // A context word shared by several input words: split it by a phone alignment.
-      std::vector<size_t> phoneOwner;
-      for (size_t k = a; k < a + ni; ++k) phoneOwner.insert(phoneOwner.end(), x[k].size(), owner[k]);
+      std::vector<size_t> phone_owner;
+      for (size_t k = a; k < a + ni; ++k) phone_owner.insert(phone_owner.end(), x[k].size(), owner[k]);
       const std::vector<int64_t> source = AlignPhones(concat(x, a, ni), phones);
       size_t current = owner[a];
       std::vector<size_t> assigned(phones.size());
       // Insertions take the owner of the phone before them (the first input word at the start).
       for (size_t k = 0; k < phones.size(); ++k) {
-        if (source[k] >= 0) current = std::max(current, phoneOwner[static_cast<size_t>(source[k])]);
+        if (source[k] >= 0) current = std::max(current, phone_owner[static_cast<size_t>(source[k])]);
         assigned[k] = current;
       }
       for (size_t k = 0; k < phones.size(); ++k) give(assigned[k], phones[k]);
@@ -194,7 +194,7 @@ std::vector<AssignedWord> AssignContextPhones(const std::vector<std::vector<Phon
   if (!aligned) {
     for (size_t k = 0; k < isolated.size(); ++k) {
       for (const PhoneWord& word : isolated[k]) out[k].phones.insert(out[k].phones.end(), word.begin(), word.end());
-      out[k].inContext = false;
+      out[k].in_context = false;
     }
   }
   return out;

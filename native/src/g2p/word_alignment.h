@@ -30,7 +30,7 @@ namespace engine::g2p {
 struct AssignedWord {
   PhoneWord phones;
   // False when the alignment was not made (too large) and every word took its words-alone phones.
-  bool inContext = true;
+  bool in_context = true;
 };
 
 // isolated[k]: the espeak words of input word k translated alone (possibly none);

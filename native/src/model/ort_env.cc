@@ -1,15 +1,12 @@
 #include "model/ort_env.h"
 
+#include <cstdlib>
+
 #include "model/ort_handles.h"
 
 namespace engine::ort {
 namespace {
 
-// ONNX Runtime leaks a few bytes inside CreateEnv (a bare CreateEnv + ReleaseEnv shows it).
-// This function keeps its own frame so native/test/lsan.supp can suppress exactly that.
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline))
-#endif
 Ptr<OrtEnv> CreateProcessWideOrtEnv() {
   OrtEnv* env = nullptr;
   OrtStatus* status = Api().CreateEnv(ORT_LOGGING_LEVEL_ERROR, "pronunciation-engine", &env);
@@ -19,6 +16,8 @@ Ptr<OrtEnv> CreateProcessWideOrtEnv() {
 }
 
 }  // namespace
+
+void OptOutOfTelemetry() { ::setenv("ORT_DISABLE_TELEMETRY", "1", /*overwrite=*/0); }
 
 std::shared_ptr<OrtEnv> SharedEnv() {
   static const std::shared_ptr<OrtEnv> env(CreateProcessWideOrtEnv().release(), Deleter<OrtEnv>());

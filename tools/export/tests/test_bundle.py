@@ -2,24 +2,15 @@
 self-check (pass, fail, refusal) with tiny real ONNX models. No torch needed (CI runs these)."""
 import json
 import os
-import sys
 import tempfile
 import unittest
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-import bundle  # noqa: E402
-import powsm_ctc  # noqa: E402
-import selfcheck  # noqa: E402
-import tiny  # noqa: E402
-import vocab  # noqa: E402
-import wav2vec2_espeak  # noqa: E402
-import zipa_ctc  # noqa: E402
-from audio import load_audio, write_wav_f32  # noqa: E402
-from engine import EngineRunError, engine_log_probs  # noqa: E402
+from tools.export import bundle, powsm_ctc, selfcheck, vocab, wav2vec2_espeak, zipa_ctc
+from tools.export.audio import load_audio, write_wav_f32
+from tools.export.engine import EngineRunError, engine_log_probs
+from tools.export.tests import tiny
 
 W2V_VOCAB = {'<pad>': 0, '<s>': 1, '</s>': 2, '<unk>': 3, '|': 4, 'h': 5, 'ə': 6, 'l': 7, 'oʊ': 8, 'ɛ': 9}
 POWSM_TOKENS = ['<blank>', '<unk>', '<na>', '<eng>', '<unk_lang>', '<pr>', '<asr>', '/h/', '/ə/', '/l/', '/oʊ/',

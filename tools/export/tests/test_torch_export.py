@@ -8,8 +8,7 @@ import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-from engine import ROOT, EngineRunError, engine_log_probs  # noqa: E402
+from tools.export.engine import ROOT, EngineRunError, engine_log_probs
 
 try:
     import torch  # noqa: F401

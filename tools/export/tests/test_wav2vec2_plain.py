@@ -4,14 +4,11 @@ and that padding + attention_mask gives each item the output it gets unpadded.
 
   /usr/bin/python3 -m unittest tools/export/tests/test_wav2vec2_plain.py    (run by test/export-tools.test.ts)
 """
-import os
-import sys
 import unittest
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, WeightNormConv1d, conv_output_lengths, init_random  # noqa: E402
+from tools.export.wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, WeightNormConv1d, conv_output_lengths, init_random
 
 # Padded vs unpadded logits may differ by float rounding only (different matmul shapes);
 # logits here are O(1), so 1e-4 absolute is tight enough to catch any leak through padding.

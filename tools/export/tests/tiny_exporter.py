@@ -5,11 +5,9 @@ included. --perturb-frontend writes a pre-emphasis the reference did not use (th
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-import common  # noqa: E402
-import zipa_ctc  # noqa: E402
-import bundle  # noqa: E402
+if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from tools.export import bundle, common, zipa_ctc  # noqa: E402
 
 TOKENS = ['<blk>', 'a', 'b', 'c', 'd', 'e']
 
@@ -21,9 +19,8 @@ def main():
     import torch
     import torchaudio.compliance.kaldi as kaldi
 
-    import selfcheck
-    import torch_export
-    from audio import load_audio
+    from tools.export import selfcheck, torch_export
+    from tools.export.audio import load_audio
 
     torch.manual_seed(0)
 

@@ -69,11 +69,11 @@ std::string Translate(const std::string& text) {
   return out;
 }
 
-std::string Languages(const std::string& version, const std::string& dataPath) {
+std::string Languages(const std::string& version, const std::string& data_path) {
   std::vector<const espeak_VOICE*> voices;
   for (const espeak_VOICE** v = espeak_ListVoices(nullptr); v && *v; ++v) voices.push_back(*v);
   FrameBuilder frame;
-  frame.Add("ok").Add(version).Add(dataPath).AddU32(static_cast<uint32_t>(voices.size()));
+  frame.Add("ok").Add(version).Add(data_path).AddU32(static_cast<uint32_t>(voices.size()));
   for (const espeak_VOICE* voice : voices) {
     frame.Add(voice->identifier ? voice->identifier : "").Add(voice->name ? voice->name : "");
     std::vector<std::pair<uint32_t, std::string>> languages;
@@ -180,16 +180,16 @@ int main(int argc, char** argv) {
   espeak_ng_ClearErrorContext(&context);
   const char* path = nullptr;
   const std::string version = espeak_Info(&path);
-  const std::string dataPath = path ? path : "";
-  std::string initError;
+  const std::string data_path = path ? path : "";
+  std::string init_error;
   if (status != ENS_OK) {
-    initError = "espeak-ng could not be initialised with data from \"" + dataPath + "\": " + StatusMessage(status) +
+    init_error = "espeak-ng could not be initialised with data from \"" + data_path + "\": " + StatusMessage(status) +
                 " (install espeak-ng-data, or set ESPEAK_DATA_PATH to the directory that holds espeak-ng-data)";
   } else if ((status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr)) != ENS_OK) {
-    initError = "espeak-ng output initialisation failed: " + StatusMessage(status);
+    init_error = "espeak-ng output initialisation failed: " + StatusMessage(status);
   }
 
-  std::string currentVoice;
+  std::string current_voice;
   for (;;) {
     std::optional<std::string> request;
     try {
@@ -202,19 +202,19 @@ int main(int argc, char** argv) {
     try {
       FrameReader reader(*request);
       const std::string type(reader.Next());
-      if (!initError.empty()) {
-        reply = Error("init", initError);
+      if (!init_error.empty()) {
+        reply = Error("init", init_error);
       } else if (type == "languages") {
-        reply = Languages(version, dataPath);
+        reply = Languages(version, data_path);
       } else if (type == "translate") {
         const std::string voice(reader.Next());
         const std::string text(reader.Next());
-        if (voice != currentVoice) {
-          currentVoice.clear();
+        if (voice != current_voice) {
+          current_voice.clear();
           status = espeak_ng_SetVoiceByName(voice.c_str());
-          if (status == ENS_OK) currentVoice = voice;
+          if (status == ENS_OK) current_voice = voice;
         }
-        reply = currentVoice == voice ? TranslateInFork(channel, text)
+        reply = current_voice == voice ? TranslateInFork(channel, text)
                                       : Error("voice", "espeak-ng could not load voice \"" + voice + "\": " + StatusMessage(status));
       } else {
         reply = Error("protocol", "unknown request \"" + type + "\"");

@@ -1,4 +1,4 @@
-/** Deterministic PRNG (mulberry32), uniform in [0, 1): the same seed gives the same stream. */
+/** Deterministic PRNG (mulberry32), uniform in [0, 1): the same seed gives the same stream. Shared by the benchmarks and the tests. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace engine::audio {
+namespace engine {
 
 class UniqueFd {
  public:
@@ -31,4 +31,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace engine::audio
+}  // namespace engine

@@ -1,0 +1,1 @@
+"""Exporters: production CTC models to engine bundles, each checked through the engine (README.md)."""

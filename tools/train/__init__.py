@@ -1,0 +1,1 @@
+"""Training and exporting the bundled model (README.md)."""
