@@ -43,7 +43,7 @@ describe('docs/api-contract.md', () => {
     const result = await engine.assess({ audio: join(ROOT, 'examples', '001040067.flac'), targetIpa: 'leɪlə ɪz ɡʊd æt sɜːfɪŋ' });
     await engine.dispose();
     expect(missing(keysOf(result))).toEqual([]);
-    for (const type of ['AssessmentResult', 'PhoneResult', 'WordResult', 'ScoringInfo', 'FluencyResult', 'Operation', 'SampleSpan']) {
+    for (const type of ['AssessmentResult', 'PhoneResult', 'WordResult', 'ScoringInfo', 'FluencyResult', 'Operation', 'SampleSpan', 'AlignmentInfo', 'MfaAlignmentInfo', 'MfaNearestPhone']) {
       expect(missing(declared(type)), type).toEqual([]);
     }
   });
