@@ -4,7 +4,9 @@
 // pronunciation-engine logprobs <audio> [--model DIR] (--json | --f32 FILE)
 // pronunciation-engine ipa "<text>" [--lang en-us] [--casing auto|words|letters] [--audio FILE] [--model DIR] | ipa --languages
 // pronunciation-engine web [--port P] [--host H] [--model DIR]
+// pronunciation-engine --version
 import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { load } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
@@ -19,6 +21,7 @@ const USAGE = `Usage:
   pronunciation-engine ipa "<text>" [--lang en-us] [--casing auto|words|letters] [--audio FILE [--model DIR] [--provider cpu|cuda]]
   pronunciation-engine ipa --languages
   pronunciation-engine web [--port 8080] [--host 127.0.0.1] [--model DIR] [--provider cpu|cuda]
+  pronunciation-engine --version
 
 <audio> is a file path (WAV, FLAC, OGG, Opus, MP3; WebM and MP4 through ffmpeg).
 --model defaults to the bundled model (models/default). Prints the contract JSON;
@@ -59,9 +62,16 @@ async function main(argv: string[]): Promise<number> {
       aligner: { type: 'string' },
       'strict-aligner': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
     },
   });
   const [command, audio, ...extra] = positionals;
+  if (values.version) {
+    // The package refers to itself by name, through its exports map.
+    const { version } = createRequire(import.meta.url)('pronunciation-engine/package.json') as { version: string };
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
@@ -144,6 +154,12 @@ async function ipaCommand(
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return 0;
 }
+
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

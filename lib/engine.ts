@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cancellable, validateCallOptions, type CallOptions } from './abort.js';
 import { decodeAudio, type AudioInput, type LoadedAudio } from './audio-input.js';
 import { buildAssessment, wordRanges, type CalibratedScores } from './assessment.js';
 import { Batcher } from './batcher.js';
@@ -26,6 +27,7 @@ import { SAMPLE_RATE } from './types.js';
 import type { AlignerName, AssessmentResult, Recognition, RecognizedPhone, SampleSpan, ScoringInfo, StageTimings } from './types.js';
 
 export type { LoadOptions, BatchingOptions, CudaOptions } from './load-options.js';
+export type { CallOptions } from './abort.js';
 
 export interface AssessInput {
   audio: AudioInput;
@@ -63,7 +65,11 @@ export function defaultModelDir(): string {
 
 export class Engine {
   readonly manifest: ModelManifest;
-  private readonly model: NativeModel;
+  /** The ONNX Runtime session; null once dispose() has released it. */
+  private model: NativeModel | null;
+  /** Calls not yet settled, which dispose() waits for. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private disposing: Promise<void> | undefined;
   private readonly options: Required<Pick<LoadOptions, 'ffmpegPath' | 'maxDurationSec'>>;
   private readonly inventory: ReadonlySet<string>;
   private readonly substitutionCosts: SubstitutionCosts;
@@ -94,7 +100,7 @@ export class Engine {
     const batching = options.batching;
     this.batcher =
       batching && batching.maxBatch > 1
-        ? new Batcher<Float32Array, InferenceResult>(batching, (items) => model.inferBatch(items), (samples) => model.infer(samples))
+        ? new Batcher<Float32Array, InferenceResult>(batching, (items) => this.session().inferBatch(items), (samples) => this.session().infer(samples))
         : undefined;
     this.options = {
       ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
@@ -123,7 +129,10 @@ export class Engine {
 
   static async load(modelDir: string, options: LoadOptions = {}): Promise<Engine> {
     validateLoadOptions(options);
-    const manifest = await loadManifest(modelDir);
+    return cancellable(`load(${modelDir})`, { signal: options.signal, timeoutMs: options.timeoutMs }, () => Engine.loadNow(modelDir, options));
+  }
+
+  private static async loadNow(modelDir: string, options: LoadOptions): Promise<Engine> {    const manifest = await loadManifest(modelDir);
     const onnxPath = options.precision === 'fp16' ? manifest.onnxPathFp16 : manifest.onnxPath;
     if (!onnxPath) {
       throw new EngineError(
@@ -155,12 +164,53 @@ export class Engine {
     return [...this.inventory];
   }
 
-  async recognize(audio: AudioInput): Promise<Recognition> {
-    return (await this.recognizeDetailed(audio)).recognition;
+  /** The recognised phones. `options`: an AbortSignal and/or a timeout (ABORTED, TIMEOUT). */
+  recognize(audio: AudioInput, options?: CallOptions): Promise<Recognition> {
+    return this.call('recognize()', options, async (checkpoint) => (await this.recognizeDetailed(audio, checkpoint)).recognition);
   }
 
-  async assess(input: AssessInput): Promise<AssessmentResult> {
-    return (await this.assessDetailed(input)).result;
+  /** The assessment (the contract's result). `options`: an AbortSignal and/or a timeout (ABORTED, TIMEOUT). */
+  assess(input: AssessInput, options?: CallOptions): Promise<AssessmentResult> {
+    return this.call('assess()', options, async (checkpoint) => (await this.assessDetailed(input, {}, checkpoint)).result);
+  }
+
+  /**
+   * Releases the ONNX Runtime session (and stops the MFA helpers) once the calls already made have settled; later calls
+   * reject with MODEL_UNAVAILABLE. The native session is freed when the addon's model object is
+   * collected, which nothing of this engine keeps alive after dispose().
+   */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      await Promise.allSettled([...this.inFlight]);
+      await this.mfa?.close();
+      const model = this.model;
+      this.model = null;
+      (model as (NativeModel & { release?: () => void }) | null)?.release?.();
+    })();
+    return this.disposing;
+  }
+
+  /** True once dispose() was called. */
+  get disposed(): boolean {
+    return this.disposing !== undefined;
+  }
+
+  private session(): NativeModel {
+    if (this.model === null) throw disposedError();
+    return this.model;
+  }
+
+  /** Runs a public call: refused after dispose(), cancellable, and tracked for dispose(). */
+  private call<T>(what: string, options: CallOptions | undefined, work: (checkpoint: () => void) => Promise<T>): Promise<T> {
+    const run = (async () => {
+      const callOptions = validateCallOptions(options, what);
+      if (this.disposing) throw disposedError();
+      return cancellable(what, callOptions, work);
+    })();
+    this.inFlight.add(run);
+    const forget = () => this.inFlight.delete(run);
+    run.then(forget, forget);
+    return run;
   }
 
   /**
@@ -168,19 +218,22 @@ export class Engine {
    * `inputs`: per-call values of constant inputs (a manifest task's prefix and prompt,
    * lib/model-tasks.ts); such a call runs alone, never batched.
    */
-  async logProbs(audio: AudioInput, inputs?: InputOverrides): Promise<InferenceResult> {
-    try {
-      const { decoded } = await this.decode(audio);
-      return await (inputs ? this.model.infer(decoded.samples, inputs) : this.infer(decoded.samples));
-    } catch (error) {
-      throw toEngineError(error);
-    }
+  logProbs(audio: AudioInput, inputs?: InputOverrides, options?: CallOptions): Promise<InferenceResult> {
+    return this.call('logProbs()', options, async () => {
+      try {
+        const { decoded } = await this.decode(audio);
+        return await (inputs ? this.session().infer(decoded.samples, inputs) : this.infer(decoded.samples));
+      } catch (error) {
+        throw toEngineError(error);
+      }
+    });
   }
 
   /** assess() plus per-stage timings (used by the benchmark) and the scorer's inputs (tools/scorer). */
   async assessDetailed(
     input: AssessInput,
     options: { scoringInputs?: boolean } = {},
+    checkpoint: () => void = () => {},
   ): Promise<{ result: AssessmentResult; timings: StageTimings; scoringInputs?: ScoringInputs }> {
     if (!input || typeof input !== 'object') throw new EngineError('INVALID_INPUT', 'assess() takes {audio, targetIpa}');
     if (typeof input.targetIpa !== 'string' || input.targetIpa.trim() === '') {
@@ -188,7 +241,8 @@ export class Engine {
     }
     const aligner = this.alignerFor(input.aligner);
     const target = parseTargetIpa(input.targetIpa, this.inventory);
-    const { recognition, inference, geometry, timings, speech, samples } = await this.recognizeDetailed(input.audio);
+    const { recognition, inference, geometry, timings, speech, samples } = await this.recognizeDetailed(input.audio, checkpoint);
+    checkpoint();
     checkLengthFitsTarget(speech, geometry.durationSamples / SAMPLE_RATE, target.phones.length);
     // MFA runs in its own process while the CTC alignment, comparison, verification and scoring run here.
     const mfaRun: Promise<MfaOutcome> | undefined =
@@ -199,6 +253,7 @@ export class Engine {
       let t = performance.now();
       const targetIds = Int32Array.from(target.phones, (p) => vocabulary.idByPhone.get(p)!);
       const alignment = await addon.ctcForcedAlign(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, targetIds);
+      checkpoint();
       const targetSpans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, inference.numFrames, geometry);
       timings.alignmentMs = performance.now() - t;
 
@@ -331,7 +386,7 @@ export class Engine {
 
   /** One recording's inference: through the batcher when batching is on, else its own run. */
   private infer(samples: Float32Array): Promise<InferenceResult> {
-    return this.batcher ? this.batcher.submit(samples) : this.model.infer(samples);
+    return this.batcher ? this.batcher.submit(samples) : this.session().infer(samples);
   }
 
   private async decode(audio: AudioInput): Promise<{ decoded: LoadedAudio; speech: SpeechActivity }> {
@@ -347,7 +402,7 @@ export class Engine {
     return { decoded, speech };
   }
 
-  private async recognizeDetailed(audio: AudioInput): Promise<{
+  private async recognizeDetailed(audio: AudioInput, checkpoint: () => void = () => {}): Promise<{
     recognition: Recognition;
     inference: InferenceResult;
     geometry: FrameGeometry;
@@ -359,8 +414,10 @@ export class Engine {
       let t = performance.now();
       const { decoded, speech } = await this.decode(audio);
       const decodeMs = performance.now() - t;
+      checkpoint();
 
       const inference = await this.infer(decoded.samples);
+      checkpoint();
 
       t = performance.now();
       const { vocabulary } = this.manifest;
@@ -434,6 +491,10 @@ function checkLengthFitsTarget(speech: SpeechActivity, audioSec: number, targetP
       details,
     );
   }
+}
+
+function disposedError(): EngineError {
+  return new EngineError('MODEL_UNAVAILABLE', 'This engine was disposed (engine.dispose()); load the model again');
 }
 
 /** Loads a model bundle (a directory with manifest.json); defaults to the bundled model. */

@@ -15,6 +15,9 @@ export const ERROR_CODES = [
   'MODEL_UNAVAILABLE',
   'ALIGNMENT_FAILED',
   'INTERNAL',
+  // Additions to the contract: a call cancelled by its caller's AbortSignal, or over its timeoutMs.
+  'ABORTED',
+  'TIMEOUT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

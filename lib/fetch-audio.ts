@@ -508,7 +508,10 @@ async function fetchS3(uri: string, options: FetchAudioOptions, limits: Limits):
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const deadline = setTimeout(() => abort.abort(fetchFailed(`Fetching ${where} took too long`, { reason: 'total_timeout' })), remaining(limits));
   try {
-    const sdk = await import('@aws-sdk/client-s3');
+    // An optional peer dependency: only s3:// URIs need it (the worker images install it).
+    const sdk = await import('@aws-sdk/client-s3').catch(() => {
+      throw fetchFailed(`Fetching ${where} needs the optional package @aws-sdk/client-s3: npm install @aws-sdk/client-s3`, { reason: 'sdk_missing' });
+    });
     let response;
     try {
       const client = await s3ClientFor(options, sdk);

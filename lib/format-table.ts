@@ -13,6 +13,7 @@ export function formatAssessment(result: AssessmentResult): string {
   const calibrated = result.scoring.method === 'calibrated';
   lines.push(`score   ${result.score.toFixed(3)} (${calibrated ? `calibrated: ${result.scoring.scorer}, ${result.scoring.strictness}` : 'edit distance'}; edit score ${result.edit_score.toFixed(3)})`);
   lines.push(`complete ${result.completeness.toFixed(2)}, ${result.fluency.phones_per_sec.toFixed(1)} phones/s, ${result.fluency.pause_count} pause(s)${result.fluency.score === undefined ? '' : `, fluency ${result.fluency.score.toFixed(2)}`}`);
+  lines.push(`flags   ${result.flags.length > 0 ? result.flags.join(', ') : 'none'}`);
   lines.push(`target  ${result.target_ipa}`);
   lines.push(`judged  ${result.actual_ipa}`);
   if (result.recognized_ipa !== result.actual_ipa) lines.push(`heard   ${result.recognized_ipa}`);

@@ -1,4 +1,4 @@
-export { load, Engine, defaultModelDir, type LoadOptions, type BatchingOptions, type CudaOptions, type AssessInput } from './engine.js';
+export { load, Engine, defaultModelDir, type LoadOptions, type BatchingOptions, type CudaOptions, type AssessInput, type CallOptions } from './engine.js';
 export { EngineError, ERROR_CODES, type ErrorCode, type ContractError } from './errors.js';
 export { parseTargetIpa, type ParsedIpa } from './ipa.js';
 export { loadManifest, type ModelManifest, type Vocabulary } from './manifest.js';

@@ -58,6 +58,10 @@ export interface LoadOptions {
   aligner?: 'ctc' | 'mfa';
   /** MFA settings (lib/mfa/options.ts); giving them makes aligner 'mfa' available per call. */
   mfa?: MfaOptions;
+  /** load() rejects with ABORTED when this signal aborts (the session being created is then discarded). */
+  signal?: AbortSignal;
+  /** load() rejects with TIMEOUT after this many milliseconds. */
+  timeoutMs?: number;
 }
 
 export const MAX_BATCH = 1024;
@@ -92,6 +96,8 @@ const loadOptions = z.object({
   errorThreshold: z.number().gt(0).max(1).optional(),
   aligner: z.enum(['ctc', 'mfa']).optional(),
   mfa: mfaOptionsSchema.optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+  timeoutMs: z.number().positive().optional(),
 });
 
 /** The options unchanged when valid; INVALID_INPUT listing every bad field otherwise. */

@@ -1,16 +1,17 @@
 // The CLI as a user runs it: a real process, real files.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { native } from '../lib/native.js';
 import { contractViolations } from './helpers/contract.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'lib', 'cli.js');
 const MODEL = join(ROOT, 'models', 'plumbing');
-// 000010011: "WE CALL IT BEAR", from ../shared (beside the checkout, as in CI).
-const RECORDING = join(ROOT, '..', 'shared', 'data', 'speechocean762-dev', 'audio', '000010011.flac');
+// 000010011: "WE CALL IT BEAR", speechocean762 (CC BY 4.0, test/fixtures/speechocean762).
+const RECORDING = join(ROOT, 'test', 'fixtures', 'speechocean762', 'audio', '000010011.flac');
 
 function cli(...args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
@@ -19,7 +20,7 @@ function cli(...args: string[]) {
 describe('pronunciation-engine CLI', () => {
   const recording = RECORDING;
 
-  it.runIf(existsSync(RECORDING))('prints contract JSON for a speechocean762 recording', () => {
+  it('prints contract JSON for a speechocean762 recording', () => {
     const run = cli('assess', recording, '--target', 'wi kɔl ɪt bɛɹ', '--model', MODEL);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -48,15 +49,16 @@ describe('pronunciation-engine CLI', () => {
     expect(cli('logprobs', example, '--model', MODEL).status).toBe(2);
   });
 
-  it.runIf(existsSync(RECORDING))('prints a table with --pretty', () => {
+  it('prints a table with --pretty', () => {
     const run = cli('assess', recording, '--target', 'wi kɔl ɪt bɛɹ', '--model', MODEL, '--pretty');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^score\s+\d\.\d{3}/);
+    expect(run.stdout).toMatch(/^flags\s+(none|DIFFERENT_SENTENCE)$/m);
     expect(run.stdout).toMatch(/phone\s+status\s+start s/);
     expect(run.stdout.split('\n').filter((l) => /^\d+\s/.test(l))).toHaveLength(10);
   });
 
-  it.runIf(existsSync(RECORDING))('reports bad input as a typed JSON error with exit code 2', () => {
+  it('reports bad input as a typed JSON error with exit code 2', () => {
     const run = cli('assess', recording, '--target', 'wi kɔl ɪt bɛɹ ǂ', '--model', MODEL);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
@@ -81,4 +83,41 @@ describe('pronunciation-engine CLI', () => {
     expect(JSON.parse(cli('assess', recording, '--bogus').stderr).code).toBe('INVALID_INPUT');
     expect(JSON.parse(cli('assess', recording, '--model', MODEL).stderr).code).toBe('INVALID_INPUT');
   });
+
+  it('--version prints the package version', () => {
+    const run = cli('--version');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('--pretty shows DIFFERENT_SENTENCE when the recording is another sentence', () => {
+    const run = cli('assess', recording, '--target', 'ðə kwɪk bɹaʊn fɑks dʒʌmps oʊvɚ ðə leɪzi dɑɡ', '--pretty');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^flags\s+DIFFERENT_SENTENCE$/m);
+  });
+
+  it('stops quietly when the reader closes the pipe early (| head)', async () => {
+    const child = spawn(process.execPath, [CLI, 'logprobs', join(ROOT, 'examples', '001040067.flac'), '--model', MODEL, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it.skipIf(native().availableProviders().includes('CUDAExecutionProvider'))(
+    'keeps ONNX Runtime\'s own log lines out of stderr, which holds one JSON error (skipped where ONNX Runtime has a CUDA provider)',
+    () => {
+      const run = cli('assess', recording, '--target', 'wi kɔl ɪt bɛɹ', '--model', MODEL, '--provider', 'cuda');
+      expect(run.status).toBe(2);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      const error = JSON.parse(lines[0]);
+      expect(error.code).toBe('MODEL_UNAVAILABLE');
+      // What ONNX Runtime logged (the provider library it could not open) is in the message instead.
+      expect(error.message).toMatch(/libonnxruntime_providers_cuda\.so/);
+      expect(run.stderr).not.toMatch(/\[E:onnxruntime/);
+    },
+  );
 });

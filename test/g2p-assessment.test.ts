@@ -1,9 +1,9 @@
 // generateIpa's output fed back as an assessment target (lib/ipa.ts parseTargetIpa) must parse
 // onto the bundled model's inventory with no unknown symbols, for every word of the
 // speechocean762 lexicon. espeak-ng writes symbols outside that inventory (ɐ ᵻ ɾ ʔ n̩ əl iə
-// ɑːɹ ...); mapping them is the job of the normalisation layer in lib/ipa.ts, so the full check
-// runs once lib/ipa.ts maps them, and is skipped (saying so) before.
-import { existsSync, readFileSync } from 'node:fs';
+// ɑːɹ ...), which the normalisation layer of lib/ipa.ts maps. The lexicon is the committed
+// speechocean762 fixture (test/fixtures/speechocean762).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateIpa } from '../lib/g2p.js';
@@ -14,21 +14,11 @@ import { native } from '../lib/native.js';
 const INVENTORY: ReadonlySet<string> = new Set(
   'p b t d k ɡ f v θ ð s z ʃ ʒ h tʃ dʒ m n ŋ l ɹ w j i iː ɪ eɪ ɛ æ ɑː ɔː oʊ ʊ uː ʌ ə ɚ ɜː aɪ aʊ ɔɪ'.split(' '),
 );
-const LEXICON = join(__dirname, '..', '..', 'shared', 'data', 'speechocean762-dev', 'lexicon.txt');
+const LEXICON = join(__dirname, 'fixtures', 'speechocean762', 'lexicon.txt');
 
 /** espeak-ng 1.51 (en-us) phones outside INVENTORY on the lexicon words, with a count of words. */
 const ESPEAK_EXTRA_SYMBOLS = ['ᵻ', 'ɾ', 'əl', 'ɑːɹ', 'ɐ', 'oːɹ', 'ɔːɹ', 'ɛɹ', 'ɔ', 'ɪɹ', 'iə', 'ʊɹ', 'aɪɚ', 'aɪə', 'oː', 'ʔ', 'n̩'];
 
-function parses(ipa: string): boolean {
-  try {
-    parseTargetIpa(ipa, INVENTORY);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const normalisationLanded = ['/ɐ/', '/ᵻ/', '/ɾ/', '/ʔ/', '/n̩/', '/oːɹ/'].every(parses);
 
 function lexiconWords(): string[] {
   const words = readFileSync(LEXICON, 'utf8')
@@ -49,7 +39,7 @@ function lexiconIpa(): Promise<{ word: string; ipa: string; phonemes: string[] }
   return lexicon;
 }
 
-describe.runIf(existsSync(LEXICON))('generateIpa -> assessment target, speechocean762 lexicon', () => {
+describe('generateIpa -> assessment target, speechocean762 lexicon', () => {
   it('gives one word per lexicon word, and its espeak-ng symbols outside the inventory are the known ones', async () => {
     const results = await lexiconIpa();
     expect(results.length).toBeGreaterThan(2500);
@@ -70,8 +60,8 @@ describe.runIf(existsSync(LEXICON))('generateIpa -> assessment target, speechoce
     for (const r of results) expect(parseTargetIpa(r.ipa, INVENTORY).phones).toEqual(r.phonemes);
   });
 
-  it.skipIf(!normalisationLanded)(
-    'every lexicon word parses onto the inventory (needs the espeak-ng symbol mapping of lib/ipa.ts; skipped until it maps ɐ ᵻ ɾ ʔ n̩ oːɹ)',
+  it(
+    'every lexicon word parses onto the inventory (the espeak-ng symbols ɐ ᵻ ɾ ʔ n̩ oːɹ included)',
     async () => {
       const failures: string[] = [];
       for (const r of await lexiconIpa()) {
@@ -85,7 +75,7 @@ describe.runIf(existsSync(LEXICON))('generateIpa -> assessment target, speechoce
     },
   );
 
-  it.skipIf(!normalisationLanded)('a whole sentence parses with its words kept (needs the lib/ipa.ts mapping)', async () => {
+  it('a whole sentence parses with its words kept', async () => {
     const result = await generateIpa({ text: 'We call it bear, and the little button is on the board.' });
     const parsed = parseTargetIpa(result.ipa_phonemes, INVENTORY);
     expect(Math.max(...parsed.wordOfPhone) + 1).toBe(result.words.length);

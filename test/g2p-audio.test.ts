@@ -28,7 +28,7 @@ import { seededRandom } from '../bench/seeded-random.js';
 
 const ROOT = join(__dirname, '..');
 const MODEL = join(ROOT, 'models', 'default');
-const TRANSCRIPTS = join(ROOT, '..', 'shared', 'data', 'speechocean762-dev', 'text');
+const TRANSCRIPTS = join(ROOT, 'test', 'fixtures', 'speechocean762', 'text');
 const HAS_MODEL = existsSync(join(MODEL, 'manifest.json'));
 // The espeak-ng tool runs without the sanitizer runtime that `npm run test:asan` preloads
 // (it hangs under it), and never for longer than a minute.

@@ -35,6 +35,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   // the strict MFA option's failure (lib/mfa): the aligner, a dependency, could not do its part
   ALIGNMENT_FAILED: 502,
   INTERNAL: 500,
+  ABORTED: 499,
+  TIMEOUT: 504,
 };
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -1,15 +1,63 @@
 // What can be checked of the Docker images without a Docker engine: each image's CMD runs the
 // compiled entry point that `npm run build:ts` makes; the build context keeps what the
-// Dockerfiles copy; the RunPod Hub test inputs (.runpod/tests.json) complete through the real
-// worker process; hub.json sets only variables the workers read.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// Dockerfiles copy; the system packages they install are the ones CMake's pkg-config modules
+// need (derived from CMakeLists.txt through pkg-config and dpkg on this machine, and resolved by
+// `apt-get install --simulate`); the ONNX Runtime GPU release, CUDA base image and hub.json agree;
+// the model guard refuses the plumbing bundle; the RunPod Hub test inputs (.runpod/tests.json)
+// complete through the real worker process with the model the image bakes in, and their
+// expectations fail a random-weight model; hub.json sets only variables the workers read.
+// Not checked here (no Docker engine): that the images build, that the Ubuntu 24.04 package
+// names resolve there (this machine's distribution is checked instead), the release's sha256.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractViolations } from '../helpers/contract.js';
 import { ROOT, spawnWorker } from './spawn-worker.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+const DEFAULT_MODEL = join(ROOT, 'models', 'default');
+
+/** The instruction lines of one stage (FROM ... AS name, or the last stage for null). */
+function stage(dockerfile: string, name: string | null): string {
+  const stages = dockerfile.split(/^(?=FROM )/m).filter((part) => part.startsWith('FROM '));
+  const found = name === null ? stages.at(-1) : stages.find((part) => new RegExp(`^FROM \\S+ AS ${name}\\b`).test(part));
+  if (!found) throw new Error(`no stage ${name}`);
+  return found;
+}
+
+/** Packages of the apt-get install commands of a stage. */
+function aptPackages(stageText: string): string[] {
+  return [...stageText.matchAll(/apt-get install -y --no-install-recommends((?:[^&\\]|\\\n)+)/g)].flatMap((m) =>
+    m[1].replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean),
+  );
+}
+
+const argDefault = (text: string, name: string) => new RegExp(`^ARG ${name}=(.*)$`, 'm').exec(text)?.[1];
+
+/** The pkg-config modules CMakeLists.txt requires. */
+const PKG_CONFIG_MODULES = [...read('CMakeLists.txt').matchAll(/pkg_check_modules\(\w+ REQUIRED IMPORTED_TARGET ([\w.-]+)\)/g)].map((m) => m[1]);
+
+const hasDpkg = spawnSync('dpkg', ['--version']).status === 0 && spawnSync('pkg-config', ['--version']).status === 0;
+const packageOf = (path: string) => execFileSync('dpkg', ['-S', resolve(path)], { encoding: 'utf8' }).split(':')[0];
+
+/** Each module's -dev package (owner of its .pc file) and runtime package (owner of its shared library), on this machine. */
+function derivedPackages(): { dev: string[]; runtime: string[] } {
+  const dev: string[] = [];
+  const runtime: string[] = [];
+  for (const module of PKG_CONFIG_MODULES) {
+    const pc = join(execFileSync('pkg-config', ['--variable=pcfiledir', module], { encoding: 'utf8' }).trim(), `${module}.pc`);
+    dev.push(packageOf(pc));
+    for (const flag of execFileSync('pkg-config', ['--libs-only-l', module], { encoding: 'utf8' }).trim().split(/\s+/)) {
+      // The library the linker takes for -lname (the compiler knows the multiarch directories).
+      const linked = execFileSync('c++', [`-print-file-name=lib${flag.slice(2)}.so`], { encoding: 'utf8' }).trim();
+      const real = execFileSync('readlink', ['-f', linked], { encoding: 'utf8' }).trim();
+      runtime.push(packageOf(real));
+    }
+  }
+  return { dev: [...new Set(dev)].sort(), runtime: [...new Set(runtime)].sort() };
+}
 
 /** The variables the workers and the runtime read (workers/shared/engine-from-env.ts, lib/fetch-audio.ts, workers/runtime/config.ts). */
 const WORKER_ENV = new Set([
@@ -60,11 +108,13 @@ describe.each([
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
-    const sources = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(/\s+/)).filter((s) => s !== '${MODEL_BUNDLE}');
+    const sources = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(/\s+/));
     const expected = ['package.json', 'package-lock.json', 'CMakeLists.txt', 'tsconfig.json', 'tsconfig.build.json', 'cmake', 'native', 'lib', 'workers'];
     // The export stage copies the exporters and the self-check recording, re-included by "!" lines.
-    // The runtime stage copies the example recording for the MFA smoke test.
-    if (dockerfile === 'Dockerfile.assess') expected.push('tools/export', 'examples', 'examples/001040067.flac');
+    // The model stage chooses the bundle from the context's models/; the runtime stage copies the
+    // example recording for the MFA smoke test.
+    if (dockerfile === 'Dockerfile.assess') expected.push('tools/export', 'examples', 'models', 'examples/001040067.flac');
+    else expected.push('models');
     expect(sources).toEqual(expected);
     const reincluded = (source: string) => ignored.some((l) => l === `!${source}` || l.startsWith(`!${source}/`));
     const excluded = (source: string) => source.split('/').some((_, i, parts) => ignored.includes(parts.slice(0, i + 1).join('/')));
@@ -72,8 +122,8 @@ describe.each([
       expect(!excluded(source) || reincluded(source), source).toBe(true);
       expect(existsSync(join(ROOT, source)), source).toBe(true);
     }
-    expect(text).toMatch(/ARG MODEL_BUNDLE=models\/plumbing/);
-    expect(existsSync(join(ROOT, 'models', 'plumbing', 'manifest.json'))).toBe(true);
+    expect(argDefault(text, 'MODEL_BUNDLE')).toBe('models/default');
+    expect(existsSync(join(DEFAULT_MODEL, 'manifest.json'))).toBe(true);
   });
 
   it('limits glibc to 2 malloc arenas in the runtime image (more arenas hold more free memory apart; workers/README.md, Memory)', () => {
@@ -81,13 +131,117 @@ describe.each([
     expect(runtime).toMatch(/^ENV [^]*?^\s+MALLOC_ARENA_MAX=2 \\$/m);
   });
 
-  it('builds against ORT_ROOT from the release named by a build arg, with a CUDA + cuDNN runtime base', () => {
-    expect(text).toMatch(/^ARG ORT_URL=https:\/\/github\.com\/microsoft\/onnxruntime\/releases\/download\//m);
+  it('builds against ORT_ROOT from the pinned GPU release, with a CUDA + cuDNN runtime base of the same CUDA major as hub.json', () => {
     expect(text).toMatch(/^ENV ORT_ROOT=\/opt\/onnxruntime$/m);
-    expect(text).toMatch(/^ARG CUDA_IMAGE=nvidia\/cuda:[\d.]+-cudnn-runtime-ubuntu24\.04$/m);
-    expect(text).toMatch(/libsndfile1 libsoxr0 libsentencepiece0 ffmpeg/);
-    // The build stage links the addon against these (pkg-config in CMakeLists.txt).
-    expect(text).toMatch(/libsndfile1-dev libsoxr-dev libsentencepiece-dev/);
+    const version = argDefault(text, 'ORT_VERSION')!;
+    const cudaMajor = argDefault(text, 'ORT_CUDA_MAJOR')!;
+    // The committed headers' C API is the release's minor version (API 29 is ONNX Runtime 1.29).
+    const api = /#define ORT_API_VERSION (\d+)/.exec(read('third_party/onnxruntime/include/onnxruntime_c_api.h'))![1];
+    expect(version).toMatch(new RegExp(`^1\\.${api}\\.\\d+$`));
+    expect(argDefault(text, 'ORT_ASSET')).toBe('onnxruntime-linux-x64-gpu_cuda${ORT_CUDA_MAJOR}-${ORT_VERSION}.tgz');
+    expect(argDefault(text, 'ORT_URL')).toBe('https://github.com/microsoft/onnxruntime/releases/download/v${ORT_VERSION}/${ORT_ASSET}');
+    expect(argDefault(text, 'ORT_SHA256')).toMatch(/^[0-9a-f]{64}$/);
+    expect(text).toContain('echo "${ORT_SHA256}  /tmp/onnxruntime.tgz" | sha256sum -c -');
+    const image = /^ARG CUDA_IMAGE=nvidia\/cuda:(\d+)\.(\d+)\.\d+-cudnn-runtime-ubuntu(\d+\.\d+)$/m.exec(text);
+    expect(image, 'CUDA_IMAGE').not.toBeNull();
+    expect(image![1]).toBe(cudaMajor);
+    expect(argDefault(text, 'BUILD_IMAGE')).toBe(`ubuntu:${image![3]}`);
+    // RunPod starts a worker only on a driver of one of these CUDA versions: each must run the
+    // image's CUDA (same major, not older).
+    const imageCuda = Number(image![1]) * 100 + Number(image![2]);
+    for (const allowed of JSON.parse(read('.runpod/hub.json')).config.allowedCudaVersions as string[]) {
+      const [major, minor] = allowed.split('.').map(Number);
+      expect(String(major), allowed).toBe(cudaMajor);
+      expect(major * 100 + minor, allowed).toBeGreaterThanOrEqual(imageCuda);
+    }
+  });
+
+  it('pins the same ONNX Runtime release, bases and guard as the other image', () => {
+    const other = read(dockerfile === 'Dockerfile.assess' ? 'Dockerfile.g2p' : 'Dockerfile.assess');
+    for (const name of ['ORT_VERSION', 'ORT_CUDA_MAJOR', 'ORT_ASSET', 'ORT_SHA256', 'ORT_URL', 'CUDA_IMAGE', 'BUILD_IMAGE', 'NODE_IMAGE', 'MODEL_BUNDLE', 'ALLOW_PLUMBING_MODEL']) {
+      expect(argDefault(text, name), name).toBe(argDefault(other, name));
+    }
+    expect(stage(text, 'model')).toBe(stage(other, 'model'));
+  });
+
+  it.skipIf(!hasDpkg)(
+    'installs exactly the packages of CMake\'s pkg-config modules: -dev in the build stage, their libraries at run time (derived here with pkg-config and dpkg; skipped without them)',
+    () => {
+      expect(PKG_CONFIG_MODULES).toEqual(['sndfile', 'soxr', 'espeak-ng', 'sentencepiece']);
+      const { dev, runtime } = derivedPackages();
+      const build = aptPackages(stage(text, 'build'));
+      const run = aptPackages(stage(text, null));
+      expect(build.filter((p) => p.startsWith('lib')).sort()).toEqual(dev);
+      expect(run.filter((p) => p.startsWith('lib')).sort()).toEqual(runtime);
+      // Besides those: the toolchain in the build stage; ffmpeg (WebM/MP4) and TLS roots at run time.
+      expect(build.filter((p) => !p.startsWith('lib'))).toEqual(['build-essential', 'cmake', 'pkg-config', 'python3', 'ca-certificates', 'curl']);
+      expect(run.filter((p) => !p.startsWith('lib'))).toEqual(['ffmpeg', 'ca-certificates']);
+    },
+  );
+});
+
+describe('image package names', () => {
+  const names = [...new Set(['Dockerfile.assess', 'Dockerfile.g2p'].flatMap((f) => [...aptPackages(stage(read(f), 'build')), ...aptPackages(stage(read(f), null))]))];
+  // apt-get --simulate needs package lists (apt-get update); CI has run it.
+  const policy = spawnSync('apt-cache', ['policy', 'libsndfile1'], { encoding: 'utf8' });
+  const hasLists = policy.status === 0 && /Candidate: (?!\(none\))/.test(policy.stdout);
+  it.skipIf(!hasLists)(
+    `resolve together with apt-get install --simulate on this machine's distribution (${hasLists ? 'apt lists present' : 'SKIPPED: no apt package lists here; run apt-get update'}; Ubuntu 24.04's own lists are checked only by an image build)`,
+    () => {
+      const run = spawnSync('apt-get', ['install', '--simulate', '--no-install-recommends', ...names], { encoding: 'utf8' });
+      expect(run.status, run.stderr + run.stdout.slice(-2000)).toBe(0);
+    },
+  );
+});
+
+describe('the model stage', () => {
+  const guard = /^RUN (set -e;[\s\S]*?\/model\/)$/m.exec(stage(read('Dockerfile.assess'), 'model'))![1].replace(/\\\n/g, '\n');
+  /** Runs the stage's RUN script in a copy of the build context's models/, as the image build does. */
+  function runGuard(env: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), 'model-stage-'));
+    symlinkSync(join(ROOT, 'models'), join(dir, 'models'));
+    cpSync(join(ROOT, 'models', 'plumbing'), join(dir, 'renamed-plumbing'), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'renamed-plumbing', 'manifest.json'), 'utf8'));
+    writeFileSync(join(dir, 'renamed-plumbing', 'manifest.json'), JSON.stringify({ ...manifest, name: 'my-model' }));
+    const out = join(dir, 'out');
+    const script = guard.replaceAll(' /model', ` ${out}`);
+    const run = spawnSync('sh', ['-c', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH!, MODEL_BUNDLE: 'models/default', ALLOW_PLUMBING_MODEL: '', ...env } });
+    return { status: run.status, stderr: run.stderr, baked: existsSync(join(out, 'manifest.json')) ? JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).name : null };
+  }
+
+  it('bakes in the bundled recogniser by default', () => {
+    expect(runGuard({})).toMatchObject({ status: 0, baked: 'default-en-phone-ctc' });
+  });
+
+  it('fails the build for the plumbing bundle, by name or by its weights, unless ALLOW_PLUMBING_MODEL=1', () => {
+    for (const bundle of ['models/plumbing', 'renamed-plumbing']) {
+      const refused = runGuard({ MODEL_BUNDLE: bundle });
+      expect(refused.status, bundle).not.toBe(0);
+      expect(refused.stderr).toMatch(/plumbing bundle: random weights/);
+      expect(refused.baked).toBeNull();
+    }
+    expect(runGuard({ MODEL_BUNDLE: 'models/plumbing', ALLOW_PLUMBING_MODEL: '1' })).toMatchObject({ status: 0, baked: 'plumbing' });
+  });
+
+  it('fails the build without a model bundle', () => {
+    for (const bundle of ['', 'models/none']) {
+      const refused = runGuard({ MODEL_BUNDLE: bundle });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/MODEL_BUNDLE must name a model bundle/);
+    }
+  });
+});
+
+describe('Dockerfile.assess export stage and the Hub\'s Dockerfile', () => {
+  const text = read('Dockerfile.assess');
+  it('exports hub models only when EXPORT_MODELS asks, and says what it downloads', () => {
+    expect(argDefault(text, 'EXPORT_MODELS')).toBe('""');
+    expect(text).toMatch(/Network: the\s+#\s+export stage downloads/);
+    expect(text).toMatch(/huggingface\.co/);
+  });
+
+  it('./Dockerfile, which the RunPod Hub builds, is Dockerfile.assess', () => {
+    expect(read('Dockerfile'), 'cp Dockerfile.assess Dockerfile').toBe(text);
   });
 });
 
@@ -137,16 +291,30 @@ describe('.runpod', () => {
     expect(tests.config).toMatchObject({ gpuCount: 1, allowedCudaVersions: hub.config.allowedCudaVersions });
   });
 
-  const hubTests: [string, { input: unknown; timeout: number }][] = tests.tests.map((t: { name: string; input: unknown; timeout: number }) => [t.name, t]);
-  it.each(hubTests)('test input "%s" completes through the worker', async (_name, test) => {
+  const hubTests: [string, { input: { expect?: unknown }; timeout: number }][] = tests.tests.map((t: { name: string; input: { expect?: unknown }; timeout: number }) => [t.name, t]);
+  const runHubTest = async (input: unknown, modelDir: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
-    writeFileSync(join(dir, 'test_input.json'), JSON.stringify({ input: test.input }));
-    const run = spawnWorker([], {}, { cwd: dir });
-    expect(await run.exit).toBe(0);
+    writeFileSync(join(dir, 'test_input.json'), JSON.stringify({ input }));
+    const run = spawnWorker([], { MODEL_DIR: modelDir }, { cwd: dir });
+    const exit = await run.exit;
     const printed = JSON.parse(run.stdout());
-    expect(printed.status).toBe('COMPLETED');
+    expect(exit).toBe(printed.status === 'COMPLETED' ? 0 : 1);
+    return printed;
+  };
+
+  it.each(hubTests)('test input "%s" completes through the worker with the model the image bakes in, meeting its expect', async (_name, test) => {
+    expect(test.input.expect, 'every Hub test states what a sensible result is').toBeDefined();
+    const printed = await runHubTest(test.input, DEFAULT_MODEL);
+    expect(printed.status, JSON.stringify(printed.error)).toBe('COMPLETED');
     expect(contractViolations(printed.output)).toEqual([]);
     expect(test.timeout).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('the tests recognise a model that scores everything alike: with the random-weight plumbing bundle the other-sentence test fails', async () => {
+    const other = tests.tests.find((t: { name: string }) => t.name === 'another_sentence_scores_low');
+    const printed = await runHubTest(other.input, join(ROOT, 'models', 'plumbing'));
+    expect(printed.status).toBe('FAILED');
+    expect(String(printed.error)).toMatch(/max_score|DIFFERENT_SENTENCE/);
   });
 });
 

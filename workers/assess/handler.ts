@@ -6,6 +6,7 @@ import { decodeBase64Audio, type FetchedAudio } from '../../lib/fetch-audio.js';
 import { parseTargetIpa } from '../../lib/ipa.js';
 import type { Handler } from '../runtime/types.js';
 import type { GenerateIpa } from '../g2p/generate-ipa.js';
+import { checkExpectation } from './expect.js';
 import { resolveTargetIpa } from './resolve-target-ipa.js';
 import { parseAssessInput } from './schema.js';
 
@@ -38,6 +39,8 @@ export function createAssessHandler(deps: AssessDeps): Handler {
         ? decodeBase64Audio(request.audio_base64, deps.maxBytes)
         : (await deps.fetchAudio(request.audio_uri!, { signal: ctx.signal })).bytes;
     ctx.signal.throwIfAborted();
-    return deps.engine.assess({ audio, targetIpa, aligner });
+    const result = await deps.engine.assess({ audio, targetIpa, aligner });
+    checkExpectation(result, request.expect);
+    return result;
   };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { EngineError } from '../../lib/errors.js';
 import { invalidInput } from '../shared/invalid-input.js';
+import { expectSchema } from './expect.js';
 
 const AUDIO_URI_MESSAGE = 'audio_uri must be an https://, http://, s3:// or data: URI';
 const LANGUAGE_MESSAGE = 'language must be a language tag such as "en-us"';
@@ -20,13 +21,14 @@ export const assessInputSchema = z.strictObject(
         { error: 'options must be an object: {"aligner": "ctc"} or {"aligner": "mfa"}' },
       )
       .optional(),
+    expect: expectSchema.optional(),
   },
   { error: 'input must be a JSON object: {"audio_uri": "https://...", "target_ipa": "..."}' },
 );
 
 export type AssessRequest = z.infer<typeof assessInputSchema>;
 
-const ACCEPTED = { '': Object.keys(assessInputSchema.shape), options: ['aligner'] };
+const ACCEPTED = { '': Object.keys(assessInputSchema.shape), options: ['aligner'], expect: ['min_score', 'max_score', 'flags'] };
 const EXAMPLE = '{"audio_uri": "https://host/rec.webm", "target_ipa": "hɛloʊ wɜrld", "language": "en-us"}';
 
 export function parseAssessInput(input: unknown): AssessRequest {

@@ -27,6 +27,10 @@ void OptOutOfTelemetry();
 // exit destroy them in.
 std::shared_ptr<OrtEnv> SharedEnv();
 
+// ONNX Runtime's last logged message (warning or error) since the previous call, and clears
+// it: its log goes to no stream by itself (PRONUNCIATION_ENGINE_ORT_LOG=1 prints it to stderr).
+std::string TakeLastLogMessage();
+
 // Execution providers compiled into the loaded ONNX Runtime, e.g. "CPUExecutionProvider".
 std::vector<std::string> AvailableProviders();
 

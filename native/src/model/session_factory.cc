@@ -79,11 +79,16 @@ void AppendCudaProvider(OrtSessionOptions& options, const ModelConfig& config) {
                                                  kUseCpuHint + requested);
   }
   const OrtCUDAProviderOptions v1 = CudaProviderOptionsV1(config);
+  ort::TakeLastLogMessage();
   OrtStatus* status = ort::Api().SessionOptionsAppendExecutionProvider_CUDA(&options, &v1);
   if (status == nullptr) return;
   ort::Ptr<OrtStatus> owned(status);
+  // ONNX Runtime logs why the library did not load (the path and the loader's error); the
+  // status alone says only "Failed to load shared library".
+  const std::string logged = ort::TakeLastLogMessage();
   throw Error(ErrorCode::ModelUnavailable, unavailable + "; loading libonnxruntime_providers_cuda.so beside it failed: " +
-                                               ort::Api().GetErrorMessage(owned.get()) + "); " + kUseCpuHint + requested);
+                                               ort::Api().GetErrorMessage(owned.get()) +
+                                               (logged.empty() ? "" : " (" + logged + ")") + "); " + kUseCpuHint + requested);
 }
 
 ort::Ptr<OrtSessionOptions> MakeSessionOptions(const ModelConfig& config) {

@@ -32,6 +32,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include "g2p/espeak_ipa.h"
 #include "g2p/ipc.h"
 
@@ -161,6 +163,21 @@ std::string TranslateInFork(int channel, const std::string& text) {
   return reply;
 }
 
+// The directory espeak_ng_InitializePath is given: nullptr (ESPEAK_DATA_PATH, else espeak-ng's
+// compiled-in default) unless this program has an espeak-ng-data directory beside it, as in the
+// prebuilt package, which must not depend on where the build machine kept its data.
+std::string DataParentDir() {
+  if (const char* env = std::getenv("ESPEAK_DATA_PATH"); env && *env) return "";
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "";
+  std::string dir(self, static_cast<size_t>(n));
+  dir.erase(dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
+  struct stat info {};
+  const std::string data = dir + "/espeak-ng-data/phontab";
+  return ::stat(data.c_str(), &info) == 0 ? dir : "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -174,7 +191,8 @@ int main(int argc, char** argv) {
   }
   ::signal(SIGPIPE, SIG_IGN);
 
-  espeak_ng_InitializePath(nullptr);
+  const std::string dataParent = DataParentDir();
+  espeak_ng_InitializePath(dataParent.empty() ? nullptr : dataParent.c_str());
   espeak_ng_ERROR_CONTEXT context = nullptr;
   espeak_ng_STATUS status = espeak_ng_Initialize(&context);
   espeak_ng_ClearErrorContext(&context);
