@@ -66,6 +66,10 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
     [`verification (CTC forward, ${regions.length} disputed regions)`]: await timeAsync(() =>
       verifyRegions({ logProbs: inference.logProbs, numFrames: inference.numFrames, vocabSize: inference.vocabSize, blankId: vocabulary.blankId, targetIds: target, actualIds: actual, regions }),
     ),
+    // The scorer's alternatives: every target phone against every phone of the vocabulary, and deleted.
+    [`CTC alternatives (${target.length} phones x ${vocabulary.idByPhone.size} candidates + deletions)`]: await timeAsync(() =>
+      addon.ctcAlternatives(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, target, Int32Array.from(vocabulary.idByPhone.values())),
+    ),
   };
   const assessMs = await timeAsync(() => engine.assess({ audio: recording, targetIpa }));
   const audioSec = samples.length / SAMPLE_RATE;

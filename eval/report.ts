@@ -147,7 +147,7 @@ export function renderMarkdown(r: EvalReport): string {
   const q = r.real;
   if (q) {
     out.push(
-      '## Real held-out speakers (speechocean762-dev)',
+      '## Real held-out speakers (speechocean762 train split)',
       '',
       `${q.utterances.total} of ${q.source.available} utterances${q.source.limit !== null ? ` (--real-limit ${q.source.limit}, taken round-robin over the speakers)` : ''} from \`${q.source.data_dir}\`; speakers ${q.source.speakers.join(' ')}: ${q.source.speaker_rule}.`,
       '',

@@ -25,8 +25,8 @@ const HELP = `npm run eval -- [options]
   --seed S             generator seed (default 1)
   --real-limit N       at most N real utterances, round-robin over held-out speakers (default: all)
   --skip-synthetic     only the real set
-  --skip-real          no real-speech sections (real PER, mismatched pairs, experts' labels)
-  --skip-human         no agreement with the experts' labels (the slowest real section)
+  --skip-real          no real-speech PER and mismatched pairs (held-out speakers, canonical phones)
+  --skip-human         no agreement with the experts' labels (held-out speakers)
   --strictness LEVEL   the calibrated scorer's error threshold: lenient, balanced (default), strict
   --skip-g2p           no G2P section (IPA generation against the corpus lexicon)
   --skip-g2p-audio     G2P text only (no audio-guided run)
@@ -111,7 +111,9 @@ async function main(): Promise<number> {
   const verifyMargin = parseVerifyMargin(values['verify-margin']);
   const g2pLimit = values['g2p-limit'] === undefined ? null : positiveInt('g2p-limit', values['g2p-limit'], 0);
   const g2pDataDirs = values['g2p-data'] === undefined ? G2P_DATA_DIRS : values['g2p-data'].split(',').map((d) => resolve(d.trim()));
-  if (values['skip-synthetic'] && values['skip-real'] && values['skip-g2p']) throw new Error('--skip-synthetic, --skip-real and --skip-g2p leave nothing to evaluate');
+  if (values['skip-synthetic'] && values['skip-real'] && values['skip-human'] && values['skip-g2p']) {
+    throw new Error('--skip-synthetic, --skip-real, --skip-human and --skip-g2p leave nothing to evaluate');
+  }
   const strictness = values.strictness;
   if (strictness !== undefined && !['lenient', 'balanced', 'strict'].includes(strictness)) throw new Error(`--strictness needs lenient, balanced or strict, not "${strictness}"`);
   const loadOptions = {
@@ -135,9 +137,10 @@ async function main(): Promise<number> {
     'npm run eval --',
     `--model ${rel(modelDir)}`,
     values['skip-synthetic'] ? '--skip-synthetic' : `--synthetic-n ${syntheticN} --seed ${seed}`,
-    values['skip-real'] ? '--skip-real' : realLimit !== null ? `--real-limit ${realLimit}` : '',
-    values.data !== SHARED_DATA_DIR && !values['skip-real'] ? `--data ${values.data}` : '',
-    values['skip-human'] && !values['skip-real'] ? '--skip-human' : '',
+    values['skip-real'] ? '--skip-real' : '',
+    values['skip-human'] ? '--skip-human' : '',
+    realLimit !== null && !(values['skip-real'] && values['skip-human']) ? `--real-limit ${realLimit}` : '',
+    values.data !== SHARED_DATA_DIR ? `--data ${values.data}` : '',
     strictness ? `--strictness ${strictness}` : '',
     verifyMargin !== undefined ? `--verify-margin ${verifyMargin === null ? 'off' : verifyMargin}` : '',
     values['skip-g2p'] ? '--skip-g2p' : [values['skip-g2p-audio'] ? '--skip-g2p-audio' : '', g2pLimit !== null ? `--g2p-limit ${g2pLimit}` : '', values['g2p-data'] !== undefined ? `--g2p-data ${values['g2p-data']}` : ''].filter(Boolean).join(' '),
@@ -175,7 +178,7 @@ async function main(): Promise<number> {
   }
 
   let human: EvalReport['human'] = null;
-  if (!values['skip-real'] && !values['skip-human']) {
+  if (!values['skip-human']) {
     const set = readHumanSet({ dataDir: values.data!, limit: realLimit ?? undefined });
     log(`experts' labels: ${set.items.length} utterances of ${set.speakers.length} held-out speakers in ${new Set(Object.values(set.foldOf)).size} speaker folds`);
     human = await evaluateHuman({ modelDir, set, loadOptions, concurrency, progress: progress("experts' labels") });

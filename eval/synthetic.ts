@@ -31,8 +31,11 @@ export interface SyntheticSet {
   items: SyntheticItem[];
 }
 
-export function syntheticCacheDir(n: number, seed: number, cacheRoot = DEFAULT_CACHE): string {
-  return join(cacheRoot, `synth-heldout-n${n}-seed${seed}`);
+/** 'heldout': voices and sentences never trained on (the eval); 'train': the training split's (tools/scorer). */
+export type SyntheticSplit = 'heldout' | 'train';
+
+export function syntheticCacheDir(n: number, seed: number, cacheRoot = DEFAULT_CACHE, split: SyntheticSplit = 'heldout'): string {
+  return join(cacheRoot, `synth-${split}-n${n}-seed${seed}`);
 }
 
 function generatorHash(): string {
@@ -53,10 +56,18 @@ function run(cmd: string, args: string[]): Promise<void> {
 }
 
 /** Generates the set unless a complete copy made by the same generator is cached; returns its utterances. */
-export async function ensureSyntheticSet(opts: { n: number; seed: number; python: string; cacheRoot?: string; log?: (line: string) => void }): Promise<SyntheticSet> {
-  const dir = syntheticCacheDir(opts.n, opts.seed, opts.cacheRoot);
+export async function ensureSyntheticSet(opts: {
+  n: number;
+  seed: number;
+  python: string;
+  cacheRoot?: string;
+  split?: SyntheticSplit;
+  log?: (line: string) => void;
+}): Promise<SyntheticSet> {
+  const split = opts.split ?? 'heldout';
+  const dir = syntheticCacheDir(opts.n, opts.seed, opts.cacheRoot, split);
   const generator = relative(REPO_ROOT, join(SYNTH_DIR, 'generate.py'));
-  const args = (out: string) => [generator, '--out', out, '--n', String(opts.n), '--seed', String(opts.seed), '--split', 'heldout', '--quiet'];
+  const args = (out: string) => [generator, '--out', out, '--n', String(opts.n), '--seed', String(opts.seed), '--split', split, '--quiet'];
   const command = `${opts.python} ${args(relative(REPO_ROOT, dir)).join(' ')}`;
   const hash = generatorHash();
   const marker = join(dir, COMPLETE);
@@ -66,7 +77,7 @@ export async function ensureSyntheticSet(opts: { n: number; seed: number; python
   } else {
     const partial = `${dir}.partial-${process.pid}`;
     rmSync(partial, { recursive: true, force: true });
-    opts.log?.(`generating ${opts.n} held-out synthetic utterances (seed ${opts.seed}) into ${relative(REPO_ROOT, dir)} ...`);
+    opts.log?.(`generating ${opts.n} ${split} synthetic utterances (seed ${opts.seed}) into ${relative(REPO_ROOT, dir)} ...`);
     const t = Date.now();
     await run(opts.python, args(partial));
     writeFileSync(join(partial, COMPLETE), JSON.stringify({ n: opts.n, seed: opts.seed, command, generator_hash: hash, seconds: (Date.now() - t) / 1000 }, null, 2) + '\n');

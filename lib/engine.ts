@@ -311,7 +311,7 @@ export class Engine {
           targetPhones: target.phones,
           targetSpans,
           targetPosteriors: Array.from(alignment.meanLogProbs, Math.exp),
-          flagged: predicted.mispronounced.map((p) => p >= threshold),
+          flagged: scorer.errors(predicted, features, threshold),
           alternatives: features.bestAlternative.map((id) => (id === null ? null : vocabulary.phoneById[id]!)),
           recognized: judged,
           recognizerEdits: compared.edits,

@@ -220,11 +220,11 @@ describe('judgedPhones', () => {
     expect(out[1]).toMatchObject(spans[1]);
   });
 
-  it('keeps the recogniser\'s insertions only where they stand alone between matches', () => {
+  it('keeps every insertion of the recogniser\'s (verified) edit script, before its target position', () => {
     const M = EditOpType.Match;
     const I = EditOpType.Insert;
     const S = EditOpType.Substitute;
-    // target a b c d; recognised a X b Y Z d: X inserted alone before b; Y Z against c (a substitution region with an insertion).
+    // target a b c d; recognised a X b Y Z d: X inserted before b; Y for c, then Z inserted before d.
     const recognized = ['a', 'X', 'b', 'Y', 'Z', 'd'].map((phone, k) => ({ phone, start: 500 * k, end: 500 * k + 400, score: 0.5 }));
     const out = judgedPhones({
       targetPhones: ['a', 'b', 'c', 'd'],
@@ -235,8 +235,10 @@ describe('judgedPhones', () => {
       recognized,
       recognizerEdits: { distance: 3, types: Uint8Array.from([M, I, M, S, I, M]), targetIndices: Int32Array.from([0, 1, 1, 2, 3, 3]), actualIndices: Int32Array.from([0, 1, 2, 3, 4, 5]) },
     });
-    expect(out.map((p) => p.phone)).toEqual(['a', 'X', 'b', 'c', 'd']);
+    // c is not flagged, so it is judged spoken as c; the extra phones stay where they were heard.
+    expect(out.map((p) => p.phone)).toEqual(['a', 'X', 'b', 'c', 'Z', 'd']);
     expect(out[1]).toMatchObject({ start: 500, end: 900 });
+    expect(out[4]).toMatchObject({ start: 2000, end: 2400 });
   });
 });
 

@@ -3,11 +3,11 @@
 // A target phone whose probability of being mispronounced reaches the threshold is replaced by
 // its best alternative (the substitution or deletion that explains the audio best, native
 // ctcAlternatives); every other target phone is judged spoken as the target. Extra phones are
-// kept where the recogniser heard them between correctly judged phones and its verification
-// kept them (a disputed region of insertions only). The edit DP then compares these phones
-// with the target, so operations, errors and actual_ipa follow from the decisions.
-import { disputedRegions } from '../verify.js';
-import type { EditResult } from '../native.js';
+// kept where the recogniser heard them and its verification kept them (the insertions of its
+// edit script after verification: a region where the target explained the audio nearly as well
+// was already replaced by the target's phones). The edit DP then compares these phones with the
+// target, so operations, errors and actual_ipa follow from the decisions.
+import { EditOpType, type EditResult } from '../native.js';
 import type { RecognizedPhone, SampleSpan } from '../types.js';
 
 export interface DecisionInput {
@@ -26,9 +26,13 @@ export interface DecisionInput {
 
 export function judgedPhones(input: DecisionInput): RecognizedPhone[] {
   const insertionsBefore = new Map<number, RecognizedPhone[]>();
-  for (const r of disputedRegions(input.recognizerEdits.types)) {
-    if (r.t0 === r.t1) insertionsBefore.set(r.t0, input.recognized.slice(r.a0, r.a1));
-  }
+  const { types, targetIndices, actualIndices } = input.recognizerEdits;
+  types.forEach((type, k) => {
+    if (type !== EditOpType.Insert) return;
+    const before = insertionsBefore.get(targetIndices[k]) ?? [];
+    before.push(input.recognized[actualIndices[k]]);
+    insertionsBefore.set(targetIndices[k], before);
+  });
   const out: RecognizedPhone[] = [];
   const n = input.targetPhones.length;
   for (let i = 0; i <= n; i++) {

@@ -28,6 +28,12 @@ const scorerSchema = z.strictObject({
   utterance: mlpSchema,
   /** P(mispronounced) at or above which a phone is reported as an error, per strictness level. */
   thresholds: z.strictObject({ lenient: z.number(), balanced: z.number(), strict: z.number() }),
+  /**
+   * A phone is also an error where another phone (or none) explains the audio this many nats
+   * better than the target does (features.ts alternativeMargin <= -this), whatever the network
+   * says: evidence the recogniser is sure of. Absent: no such rule.
+   */
+  evidence_margin_nats: z.number().positive().optional(),
   /** Where the scorer came from (speakers, folds, figures); shown, never interpreted. */
   training: z.record(z.string(), z.unknown()).default({}),
 });
@@ -114,6 +120,8 @@ function outputIndex(mlp: Mlp, name: string, what: string): number {
 export class Scorer {
   readonly name: string;
   readonly thresholds: Readonly<Record<Strictness, number>>;
+  /** See the schema: Infinity when the scorer has no such rule. */
+  readonly evidenceMarginNats: number;
   private readonly phone: Mlp;
   private readonly word: Mlp;
   private readonly utterance: Mlp;
@@ -126,6 +134,7 @@ export class Scorer {
   constructor(json: ScorerJson, phoneFeatureNames: readonly string[]) {
     this.name = json.name;
     this.thresholds = json.thresholds;
+    this.evidenceMarginNats = json.evidence_margin_nats ?? Infinity;
     this.phone = new Mlp(json.phone);
     this.word = new Mlp(json.word);
     this.utterance = new Mlp(json.utterance);
@@ -157,6 +166,11 @@ export class Scorer {
     } catch (error) {
       throw fail((error as Error).message);
     }
+  }
+
+  /** Per phone: reported as an error at this threshold (the network's probability, or decisive evidence). */
+  errors(predicted: PhonePredictions, features: PhoneFeatures, threshold: number): boolean[] {
+    return predicted.mispronounced.map((p, i) => p >= threshold || features.alternativeMargin[i] <= -this.evidenceMarginNats);
   }
 
   phones(features: PhoneFeatures): PhonePredictions {

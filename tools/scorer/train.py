@@ -4,7 +4,8 @@
     python3 tools/scorer/train.py --data scorer-data.jsonl --bundle models/default
 
 Input: tools/scorer/extract.ts's file (the engine's own scoring inputs for every utterance of
-the held-out speakers, beside the experts' scores, and each speaker's fold).
+the held-out speakers, beside the experts' scores, and each speaker's fold; and synthetic
+utterances with their phones labelled 2 or 0, which train the phone model only).
 
 Three models, as lib/scoring/scorer.ts evaluates them:
 - phone: an MLP (2 x 64 ReLU) from the phone features to [experts' 0-2 accuracy,
@@ -16,7 +17,10 @@ The word and utterance models are fitted on out-of-fold phone predictions (stack
 learn how far held-out predictions can be trusted. The error thresholds are chosen on the same
 out-of-fold predictions, each among the thresholds that flag at most its share of the phones
 that every expert scored 2.0 (false alarms): 'lenient' (1 %) and 'balanced' (3 %) take the best
-F1 in detecting phones the experts scored <= 1.0; 'strict' (6 %) the best recall.
+F1 in detecting phones the experts scored <= 1.0; 'strict' (6 %) the best recall. Beside the
+threshold, a phone is an error where another phone (or none) explains the audio more than
+`evidence_margin_nats` better than the target: the smallest margin that alone flags at most
+0.5 % of the perfect phones (the thresholds are chosen with that rule in place).
 
 Writes <bundle>/scorer.json (trained on all held-out speakers; its thresholds and stacked models
 from 5-fold cross-validation) and <bundle>/scorer-folds/fold-<k>.json (trained without fold k's
@@ -41,6 +45,8 @@ UTTERANCE_FEATURES = ['mean_phone_accuracy', 'min_phone_accuracy', 'mean_mispron
 FALSE_ALARM_LIMITS = {'lenient': 0.01, 'balanced': 0.03, 'strict': 0.06}
 OBJECTIVE = {'lenient': 'f1', 'balanced': 'f1', 'strict': 'recall'}
 MISPRONOUNCED_AT_OR_BELOW = 1.0
+# The evidence rule (scorer.ts evidence_margin_nats) may flag at most this share of perfect phones.
+EVIDENCE_FALSE_ALARMS = 0.005
 HIDDEN = 64
 EPOCHS = 40
 BATCH = 256
@@ -64,6 +70,7 @@ def read(path):
             else:
                 utts.append(row)
     for u in utts:
+        u.setdefault('domain', 'real')
         u['X'] = np.array(u['features'], dtype=np.float64).reshape(-1, len(names))
         u['y'] = np.array(u['human']['phone_scores'], dtype=np.float64)
         assert len(u['y']) == len(u['X']), u['id']
@@ -221,8 +228,8 @@ def utterance_inputs(utts, per_utt, word_model):
 
 # ------------------------------------------------------------------ thresholds
 
-def detection(prob, y, threshold):
-    flag = prob >= threshold
+def detection(prob, y, threshold, evident):
+    flag = (prob >= threshold) | evident
     bad = y <= MISPRONOUNCED_AT_OR_BELOW
     tp = int((flag & bad).sum())
     precision = tp / max(int(flag.sum()), 1)
@@ -232,13 +239,25 @@ def detection(prob, y, threshold):
             'flagged': float(flag.mean())}
 
 
-def choose_thresholds(prob, y):
+def choose_evidence_margin(margin, y):
+    """The smallest margin M (nats, 0.5 steps) at which 'another phone or none explains the audio
+    more than M nats better than the target' alone flags at most EVIDENCE_FALSE_ALARMS of the
+    phones every expert scored 2.0."""
+    perfect = y == 2.0
+    for m in np.arange(2.0, 40.0, 0.5):
+        if (margin[perfect] <= -m).mean() <= EVIDENCE_FALSE_ALARMS:
+            return float(m)
+    return 40.0
+
+
+def choose_thresholds(prob, y, evident):
+    """evident: phones flagged by the evidence rule whatever the threshold."""
     candidates = np.unique(np.round(prob, 4))
     out = {}
     for level, limit in FALSE_ALARM_LIMITS.items():
         best = (None, -1.0)
         for th in candidates:
-            d = detection(prob, y, th)
+            d = detection(prob, y, th, evident)
             if d['false_alarm'] <= limit and d[OBJECTIVE[level]] > best[1]:
                 best = (float(th), d[OBJECTIVE[level]])
         out[level] = best[0] if best[0] is not None else 1.0
@@ -247,12 +266,13 @@ def choose_thresholds(prob, y):
 
 # ------------------------------------------------------------------ fitting
 
-def fit_scorer(utts, names, folds, seed):
-    """A scorer from these utterances: phone MLP on all of them; thresholds and the stacked word
-    and utterance models from out-of-fold phone predictions over `folds` (speaker folds)."""
+def fit_scorer(utts, synthetic, names, folds, seed):
+    """A scorer from these real utterances (and the synthetic ones, phone model only): phone MLP
+    on all of them; thresholds and the stacked word and utterance models from out-of-fold phone
+    predictions of the real utterances over `folds` (speaker folds)."""
     oof = {}
     for k in folds:
-        train = [u for u in utts if u['fold'] != k]
+        train = [u for u in utts if u['fold'] != k] + synthetic
         test = [u for u in utts if u['fold'] == k]
         model = train_phone_mlp(*stack(train), seed=seed + k)
         for u in test:
@@ -264,10 +284,14 @@ def fit_scorer(utts, names, folds, seed):
     utt_model = fit_linear(U_in, U_y)
     prob = np.concatenate([p[1] for p in preds])
     y = np.concatenate([u['y'] for u in utts])
-    thresholds = choose_thresholds(prob, y)
-    phone_model = train_phone_mlp(*stack(utts), seed=seed + 100)
+    margin = np.concatenate([margin_and_lpr(names, u['X'])[1] for u in utts])
+    evidence = choose_evidence_margin(margin, y)
+    evident = margin <= -evidence
+    thresholds = choose_thresholds(prob, y, evident)
+    phone_model = train_phone_mlp(*stack(utts + synthetic), seed=seed + 100)
     return {'phone': phone_model, 'word': word_model, 'utterance': utt_model, 'thresholds': thresholds,
-            'oof_detection': {level: detection(prob, y, th) for level, th in thresholds.items()}}
+            'evidence_margin_nats': evidence,
+            'oof_detection': {level: detection(prob, y, th, evident) for level, th in thresholds.items()}}
 
 
 def mlp_json(model, features, outputs):
@@ -281,7 +305,7 @@ def scorer_json(s, names, name, description, training):
             'phone': mlp_json(s['phone'], names, ['accuracy', 'mispronounced_logit']),
             'word': mlp_json(s['word'], WORD_FEATURES, ['accuracy']),
             'utterance': mlp_json(s['utterance'], UTTERANCE_FEATURES, ['accuracy', 'fluency']),
-            'thresholds': s['thresholds'], 'training': training}
+            'thresholds': s['thresholds'], 'evidence_margin_nats': s['evidence_margin_nats'], 'training': training}
 
 
 def round_floats(x, digits=7):
@@ -342,22 +366,28 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     args = ap.parse_args()
 
-    header, names, utts = read(args.data)
+    header, names, everything = read(args.data)
+    utts = [u for u in everything if u['domain'] == 'real']
+    synthetic = [u for u in everything if u['domain'] == 'synthetic']
+    print(f'{len(synthetic)} synthetic utterances ({sum(len(u["y"]) for u in synthetic)} phones) for the phone model', flush=True)
     folds = sorted({u['fold'] for u in utts})
     speakers = sorted({u['speaker'] for u in utts})
     print(f'{len(utts)} utterances, {sum(len(u["y"]) for u in utts)} phones, {len(speakers)} speakers, folds {folds}', flush=True)
     model_name = header['model']
     training = {'model': model_name, 'speakers': speakers, 'folds': folds, 'seed': args.seed,
-                'labels': 'speechocean762 train split, experts\' scores (speechocean762-scores/train.jsonl)',
+                'labels': 'speechocean762 train split, experts\' scores (speechocean762-scores/train.jsonl); '
+                          'phone model also on synthetic utterances of the generator\'s train split (2 said, 0 substituted or deleted)',
+                'synthetic_utterances': len(synthetic),
                 'mispronounced': f'phone accuracy <= {MISPRONOUNCED_AT_OR_BELOW}',
                 'false_alarm_limits': FALSE_ALARM_LIMITS, 'threshold_objective': OBJECTIVE,
+                'evidence_false_alarms': EVIDENCE_FALSE_ALARMS,
                 'command': 'npm run train:scorer'}
 
     os.makedirs(os.path.join(args.bundle, 'scorer-folds'), exist_ok=True)
     fold_files = []
     for k in folds:
         inner = [f for f in folds if f != k]
-        s = fit_scorer([u for u in utts if u['fold'] != k], names, inner, args.seed)
+        s = fit_scorer([u for u in utts if u['fold'] != k], synthetic, names, inner, args.seed)
         js = round_floats(scorer_json(s, names, f'{model_name} scorer without fold {k}',
                                       f'Trained without the speakers of fold {k}, for evaluating on them (npm run eval).',
                                       {**training, 'held_out_fold': k, 'out_of_fold_detection': s['oof_detection']}))
@@ -367,7 +397,7 @@ def main():
         fold_files.append(path)
         print(f'fold {k}: thresholds {s["thresholds"]}', flush=True)
 
-    s = fit_scorer(utts, names, folds, args.seed)
+    s = fit_scorer(utts, synthetic, names, folds, args.seed)
     training['cv_folds'] = fold_files
     training['out_of_fold_detection'] = s['oof_detection']
     js = round_floats(scorer_json(s, names, f'{model_name} scorer',
