@@ -1,0 +1,66 @@
+// The exporters end to end on the REAL library classes (tools/export/tests/test_real_*.py):
+// transformers' Wav2Vec2ForCTC and ESPnet's ESPnetS2TCTCModel built from their published
+// configurations with random weights, exported fp32 + fp16, self-checked through the engine
+// against the library's own forward pass, batched == unbatched, assess() on a real recording;
+// lhotse's Fbank against the engine's kaldi_fbank through zipa_ctc.py on real recordings.
+// They need the exporters' venv (bash tools/export/setup-venv.sh: torch, transformers, espnet,
+// lhotse, several GB), which CI does not install: without it they are skipped, and say so.
+// Reduced depth by default (minutes); EXPORT_REAL_FULL=1 runs the published depth.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tests = join(root, 'tools', 'export', 'tests');
+
+/** The venv's python: $EXPORT_VENV, else venv-export beside the repository (or beside its parent, for a worktree). */
+function exportVenvPython(): { python?: string; looked: string[] } {
+  const dirs = [process.env.EXPORT_VENV, join(root, '..', 'venv-export'), join(root, '..', '..', 'venv-export')].filter(
+    (d): d is string => !!d,
+  );
+  const looked = dirs.map((d) => join(d, 'bin', 'python'));
+  return { python: looked.find((p) => existsSync(p)), looked };
+}
+
+const { python, looked } = exportVenvPython();
+if (!python) {
+  console.log(
+    `test/export-real.test.ts: SKIPPED (no exporters' venv; looked for ${looked.join(', ')}). ` +
+      'Create it with `bash tools/export/setup-venv.sh` to run the exporters on the real transformers/ESPnet/lhotse classes.',
+  );
+}
+
+function runUnittest(file: string): { status: number | null; output: string } {
+  const res = spawnSync(python!, ['-m', 'unittest', '-v', join(tests, file)], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 3_000_000,
+    maxBuffer: 64 << 20,
+  });
+  return { status: res.status, output: `${res.stdout}\n${res.stderr}` };
+}
+
+describe.skipIf(!python)("tools/export on the real library classes (exporters' venv)", () => {
+  it('wav2vec2_espeak.py: transformers Wav2Vec2ForCTC, published config, fp32 + fp16, batch, assess; checks can fail', { timeout: 3_000_000 }, () => {
+    const { status, output } = runUnittest('test_real_wav2vec2.py');
+    console.log(output.split('\n').filter((l) => /max abs diff|^Ran /.test(l)).join('\n'));
+    expect(output).toMatch(/Ran 5 tests/);
+    expect(status, output.slice(-8000)).toBe(0);
+  });
+
+  it('powsm_ctc.py: ESPnet ESPnetS2TCTCModel (e_branchformer_ctc, prompt + prefix), published config, fp32 + fp16, batch, assess', { timeout: 3_000_000 }, () => {
+    const { status, output } = runUnittest('test_real_powsm_ctc.py');
+    console.log(output.split('\n').filter((l) => /max abs diff|^Ran /.test(l)).join('\n'));
+    expect(output).toMatch(/Ran 4 tests/);
+    expect(status, output.slice(-8000)).toBe(0);
+  });
+
+  it("zipa_ctc.py + lhotse Fbank vs the engine's kaldi_fbank on real recordings", { timeout: 3_000_000 }, () => {
+    const { status, output } = runUnittest('test_real_lhotse_zipa.py');
+    console.log(output.split('\n').filter((l) => /max abs diff|^Ran /.test(l)).join('\n'));
+    expect(output).toMatch(/Ran 3 tests/);
+    expect(status, output.slice(-8000)).toBe(0);
+  });
+});
