@@ -90,13 +90,10 @@ class PowsmCtcPipeline:
 
         from powsm_ctc import PREFIX_FRAMES, find_model_files
         config, model_file = find_model_files(snapshot)
-        cwd = os.getcwd()
-        os.chdir(snapshot)  # the config's paths are relative to the repository
-        try:
-            self.s2t = Speech2Text(s2t_train_config=config, s2t_model_file=model_file, device='cpu', lang_sym=lang,
-                                   task_sym='<pr>')
-        finally:
-            os.chdir(cwd)
+        # The config's paths (stats, bpemodel, read lazily) are relative to the repository: stay there.
+        os.chdir(snapshot)
+        self.s2t = Speech2Text(s2t_train_config=config, s2t_model_file=model_file, device='cpu', lang_sym=lang,
+                               task_sym='<pr>')
         self.model = self.s2t.s2t_model
         self.backend = backend
         self.skip = PREFIX_FRAMES
@@ -176,6 +173,7 @@ def main() -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     clips = json.load(open(args.clips))
+    args.bundle = os.path.abspath(args.bundle)
     loader_name, load_audio = audio_loader()
     pipe = (Wav2Vec2Pipeline if args.kind == 'wav2vec2' else PowsmCtcPipeline)(
         os.path.abspath(args.snapshot), os.path.abspath(args.bundle), args.backend)

@@ -6,7 +6,8 @@
 #   bash tools/export/setup-venv.sh [VENV_DIR]
 #
 # VENV_DIR defaults to $EXPORT_VENV, else ../venv-export beside the repository. The tests that
-# need it (test/export-real.test.ts) look in the same places and say so when it is absent.
+# need it (test/export-real.test.ts) look there (and in ../../venv-export from a git worktree)
+# and say so when it is absent; under CI=true they run only when EXPORT_VENV names it.
 # PYTHON picks the interpreter (default python3; 3.12 or 3.13, as espnet 202611 requires). PIP_EXTRA_ARGS is passed to pip,
 # e.g. --index-url of a CPU-only torch wheel index where one is reachable (Dockerfile.assess).
 set -euo pipefail
