@@ -6,6 +6,7 @@
 //   node --import tsx tools/export/engine_batch.ts BUNDLE_DIR [--precision fp32|fp16] AUDIO...
 import { parseArgs } from 'node:util';
 import { load } from '../../lib/engine.js';
+import type { InferenceResult } from '../../lib/native.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -19,7 +20,7 @@ if (!bundle || audio.length < 2) {
 const precision = values.precision === 'fp16' ? 'fp16' : 'fp32';
 
 const single = await load(bundle, { precision });
-const alone = [];
+const alone: InferenceResult[] = [];
 for (const file of audio) alone.push(await single.logProbs(file));
 
 const batched = await load(bundle, { precision, batching: { maxBatch: audio.length, maxWaitMs: 1000 } });
