@@ -8,34 +8,16 @@
 // EXPORT_VENV names it) they are skipped, and say so.
 // Reduced depth by default (minutes); EXPORT_REAL_FULL=1 runs the published depth.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { exportVenv } from './helpers/export-venv.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tests = join(root, 'tools', 'export', 'tests');
 
-/** The venv's python: $EXPORT_VENV when set (only there), else venv-export beside the repository (or beside its parent, for a worktree). */
-function exportVenvPython(): { python?: string; looked: string[] } {
-  const dirs = process.env.EXPORT_VENV ? [process.env.EXPORT_VENV] : [join(root, '..', 'venv-export'), join(root, '..', '..', 'venv-export')];
-  const looked = dirs.map((d) => join(d, 'bin', 'python'));
-  return { python: looked.find((p) => existsSync(p)), looked };
-}
-
-// CI stays lean and deterministic whatever a machine has left lying around: under CI=true the
-// venv is used only when EXPORT_VENV names it.
-const inCi = !!process.env.CI && !process.env.EXPORT_VENV;
-const { python: found, looked } = exportVenvPython();
-const python = inCi ? undefined : found;
-if (inCi) {
-  console.log("test/export-real.test.ts: SKIPPED under CI (the exporters' venv is not part of CI; EXPORT_VENV=DIR runs them).");
-} else if (!python) {
-  console.log(
-    `test/export-real.test.ts: SKIPPED (no exporters' venv; looked for ${looked.join(', ')}). ` +
-      'Create it with `bash tools/export/setup-venv.sh` to run the exporters on the real transformers/ESPnet/lhotse classes.',
-  );
-}
+const { python, reason } = exportVenv(root);
+if (!python) console.log(`test/export-real.test.ts: SKIPPED, ${reason}.`);
 
 function runUnittest(file: string): { status: number | null; output: string } {
   const res = spawnSync(python!, ['-m', 'unittest', '-v', join(tests, file)], {
