@@ -7,7 +7,7 @@
 // lhotse, several GB), which CI does not install: without it (and under CI=true unless
 // EXPORT_VENV names it) they are skipped, and say so.
 // Reduced depth by default (minutes); EXPORT_REAL_FULL=1 runs the published depth.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -19,33 +19,38 @@ const tests = join(root, 'tools', 'export', 'tests');
 const { python, reason } = exportVenv(root);
 if (!python) console.log(`test/export-real.test.ts: SKIPPED, ${reason}.`);
 
-function runUnittest(file: string): { status: number | null; output: string } {
-  const res = spawnSync(python!, ['-m', 'unittest', '-v', join(tests, file)], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 3_000_000,
-    maxBuffer: 64 << 20,
+/**
+ * python -m unittest FILE, asynchronously: these take minutes, and a synchronous child would
+ * block the worker's event loop past vitest's RPC timeout.
+ */
+function runUnittest(file: string): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(python!, ['-m', 'unittest', '-v', join(tests, file)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, output }));
   });
-  return { status: res.status, output: `${res.stdout}\n${res.stderr}` };
 }
 
 describe.skipIf(!python)("tools/export on the real library classes (exporters' venv)", () => {
-  it('wav2vec2_espeak.py: transformers Wav2Vec2ForCTC, published config, fp32 + fp16, batch, assess; checks can fail', { timeout: 3_000_000 }, () => {
-    const { status, output } = runUnittest('test_real_wav2vec2.py');
+  it('wav2vec2_espeak.py: transformers Wav2Vec2ForCTC, published config, fp32 + fp16, batch, assess; checks can fail', { timeout: 3_000_000 }, async () => {
+    const { status, output } = await runUnittest('test_real_wav2vec2.py');
     console.log(output.split('\n').filter((l) => /max abs diff|^Ran /.test(l)).join('\n'));
     expect(output).toMatch(/Ran 5 tests/);
     expect(status, output.slice(-8000)).toBe(0);
   });
 
-  it('powsm_ctc.py: ESPnet ESPnetS2TCTCModel (e_branchformer_ctc, prompt + prefix), published config, fp32 + fp16, batch, assess', { timeout: 3_000_000 }, () => {
-    const { status, output } = runUnittest('test_real_powsm_ctc.py');
+  it('powsm_ctc.py: ESPnet ESPnetS2TCTCModel (e_branchformer_ctc, prompt + prefix), published config, fp32 + fp16, batch, assess', { timeout: 3_000_000 }, async () => {
+    const { status, output } = await runUnittest('test_real_powsm_ctc.py');
     console.log(output.split('\n').filter((l) => /max abs diff|^Ran /.test(l)).join('\n'));
     expect(output).toMatch(/Ran 4 tests/);
     expect(status, output.slice(-8000)).toBe(0);
   });
 
-  it("zipa_ctc.py + lhotse Fbank vs the engine's kaldi_fbank on real recordings", { timeout: 3_000_000 }, () => {
-    const { status, output } = runUnittest('test_real_lhotse_zipa.py');
+  it("zipa_ctc.py + lhotse Fbank vs the engine's kaldi_fbank on real recordings", { timeout: 3_000_000 }, async () => {
+    const { status, output } = await runUnittest('test_real_lhotse_zipa.py');
     console.log(output.split('\n').filter((l) => /max abs diff|^Ran /.test(l)).join('\n'));
     expect(output).toMatch(/Ran 3 tests/);
     expect(status, output.slice(-8000)).toBe(0);
