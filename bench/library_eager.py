@@ -33,8 +33,8 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, '..', 'tools', 'export'))
+sys.path[0] = os.path.dirname(HERE)  # the repository root: `tools` is a package there
+sys.path.insert(1, HERE)
 from pytorch_eager import audio_loader, greedy_decode, levenshtein, percentile, tokenize_target  # noqa: E402
 
 
@@ -88,7 +88,7 @@ class PowsmCtcPipeline:
     def __init__(self, snapshot, bundle, backend, lang='<eng>'):
         from espnet2.bin.s2t_inference import Speech2Text
 
-        from powsm_ctc import PREFIX_FRAMES, find_model_files
+        from tools.export.powsm_ctc import PREFIX_FRAMES, find_model_files
         config, model_file = find_model_files(snapshot)
         # The config's paths (stats, bpemodel, read lazily) are relative to the repository: stay there.
         os.chdir(snapshot)

@@ -169,8 +169,8 @@ def main():
     import torch
     from espnet2.tasks.s2t_ctc import S2TTask
 
-    import selfcheck
-    from audio import load_audio
+    from tools.export import selfcheck
+    from tools.export.audio import load_audio
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     snap = common.snapshot(args)
@@ -256,7 +256,8 @@ def exported(model):
 
 def export_onnx(model, n_mels, ids, path):
     import torch
-    import torch_export
+
+    from tools.export import torch_export
     example = (torch.randn(1, 301, n_mels), torch.tensor([301]), torch.tensor([[ids['na']]]),
                torch.tensor([1]), torch.tensor([[ids['lang'], ids['task']]]))
     torch_export.export(exported(model), example, path,

@@ -23,7 +23,6 @@ powsm_ctc: ESPnet's S2TTask (s2t_ctc) builds ESPnetS2TCTCModel from configs/pows
 default: the published depth). Needs the exporters' venv (tools/export/setup-venv.sh).
 """
 import argparse
-import copy
 import json
 import os
 import shutil

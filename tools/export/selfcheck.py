@@ -7,9 +7,9 @@ import tempfile
 
 import numpy as np
 
-from audio import write_wav_f32
-from bundle import read_manifest, write_manifest
-from engine import engine_batch, engine_log_probs
+from tools.export.audio import write_wav_f32
+from tools.export.bundle import read_manifest, write_manifest
+from tools.export.engine import engine_batch, engine_log_probs
 
 # Batched vs alone, same engine, same graph: padding changes only the shapes the kernels see
 # (blocking and summation order), so the difference is float rounding. 1e-4 for float32 is the

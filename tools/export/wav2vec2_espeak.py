@@ -53,7 +53,8 @@ def exported(model, use_mask, dtype):
     """The graph: float32 samples and lengths in, float32 logits and frame lengths out; the
     network itself runs in dtype (the model's own, float32 or float16)."""
     import torch
-    import torch_export
+
+    from tools.export import torch_export
 
     class Exported(torch.nn.Module):
         def __init__(self, inner):
@@ -70,7 +71,8 @@ def exported(model, use_mask, dtype):
 
 def export_onnx(model, use_mask, dtype, path):
     import torch
-    import torch_export
+
+    from tools.export import torch_export
     example = (torch.randn(2, 16000), torch.tensor([16000, 12000], dtype=torch.long))
     torch_export.export(exported(model, use_mask, dtype), example, path,
                         input_names=['input_values', 'input_lengths'], output_names=['logits', 'logit_lengths'],
@@ -97,8 +99,8 @@ def main():
     import transformers
     from transformers import Wav2Vec2FeatureExtractor, Wav2Vec2ForCTC
 
-    import selfcheck
-    from audio import load_audio
+    from tools.export import selfcheck
+    from tools.export.audio import load_audio
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     snap = common.snapshot(args)

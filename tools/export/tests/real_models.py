@@ -15,9 +15,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPORT = os.path.dirname(HERE)
 ROOT = os.path.dirname(os.path.dirname(EXPORT))
-sys.path.insert(0, EXPORT)
 
-from engine import cli_command  # noqa: E402
+from tools.export.engine import cli_command
 
 FULL = os.environ.get('EXPORT_REAL_FULL') == '1'
 EXAMPLE = os.path.join(ROOT, 'examples', '001040067.flac')

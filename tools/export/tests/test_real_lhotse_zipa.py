@@ -10,14 +10,12 @@ installed lhotse choosing the pre-emphasis scope and log floor. The same bundle 
 lhotse and the engine on more speechocean762 recordings. Needs the exporters' venv."""
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from real_models import EXAMPLE, checks, read_manifest, run_script  # noqa: E402
+from tools.export.tests.real_models import EXAMPLE, checks, read_manifest, run_script
 
 TOLERANCE = 5e-3  # zipa_ctc.py's default self-check tolerance
 RECORDINGS = 12
@@ -71,9 +69,9 @@ class LhotseFbankParity(unittest.TestCase):
     def test_lhotse_fbank_matches_the_engine_on_real_recordings(self):
         from lhotse import Fbank, FbankConfig
 
-        from audio import load_audio, write_wav_f32
-        from engine import engine_log_probs
-        from random_snapshot import speechocean_dir
+        from tools.export.audio import load_audio, write_wav_f32
+        from tools.export.engine import engine_log_probs
+        from tools.export.random_snapshot import speechocean_dir
         audio = os.path.join(speechocean_dir(), 'audio')
         files = sorted(os.listdir(audio))
         picked = [os.path.join(audio, files[i * len(files) // RECORDINGS]) for i in range(RECORDINGS)]
@@ -95,8 +93,8 @@ class LhotseFbankParity(unittest.TestCase):
         """The parity test can fail: the engine with the pre-emphasis scope lhotse does not use."""
         import json
 
-        from audio import load_audio, write_wav_f32
-        from engine import engine_log_probs
+        from tools.export.audio import load_audio, write_wav_f32
+        from tools.export.engine import engine_log_probs
         from lhotse import Fbank, FbankConfig
         wrong = os.path.join(self.tmp, 'other-scope')
         shutil.copytree(self.bundle, wrong)

@@ -8,12 +8,10 @@ statistics that are not the model's fail it. Needs the exporters' venv (tools/ex
 import json
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from real_models import EXAMPLE, EXAMPLE_TARGET, FULL, checks, engine_cli, read_manifest, run_script  # noqa: E402
+from tools.export.tests.real_models import EXAMPLE, EXAMPLE_TARGET, FULL, checks, engine_cli, read_manifest, run_script
 
 
 class PowsmCtcRealModel(unittest.TestCase):
@@ -61,10 +59,10 @@ class PowsmCtcRealModel(unittest.TestCase):
     def test_self_check_fails_with_statistics_that_are_not_the_models(self):
         import numpy as np
 
-        import selfcheck
-        from audio import load_audio
+        from tools.export import selfcheck
+        from tools.export.audio import load_audio
         from espnet2.tasks.s2t_ctc import S2TTask
-        from powsm_ctc import find_model_files, reference_log_probs
+        from tools.export.powsm_ctc import find_model_files, reference_log_probs
         wrong = os.path.join(self.tmp, 'wrong-mvn')
         shutil.copytree(self.bundle, wrong)
         with open(os.path.join(wrong, 'global_mvn.json')) as f:

@@ -8,12 +8,10 @@ import copy
 import json
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from real_models import EXAMPLE, EXAMPLE_TARGET, FULL, checks, engine_cli, read_manifest, run_script  # noqa: E402
+from tools.export.tests.real_models import EXAMPLE, EXAMPLE_TARGET, FULL, checks, engine_cli, read_manifest, run_script
 
 
 class Wav2Vec2RealModel(unittest.TestCase):
@@ -60,9 +58,9 @@ class Wav2Vec2RealModel(unittest.TestCase):
         import torch
         from transformers import Wav2Vec2FeatureExtractor, Wav2Vec2ForCTC
 
-        import selfcheck
-        from audio import load_audio
-        from wav2vec2_espeak import reference_log_probs
+        from tools.export import selfcheck
+        from tools.export.audio import load_audio
+        from tools.export.wav2vec2_espeak import reference_log_probs
         wrong = os.path.join(self.tmp, 'wrong-frontend')
         shutil.copytree(self.bundle, wrong)
         m = read_manifest(wrong)
@@ -84,9 +82,9 @@ class Wav2Vec2RealModel(unittest.TestCase):
         import torch
         from transformers import Wav2Vec2ForCTC
 
-        import selfcheck
-        from audio import load_audio
-        from wav2vec2_espeak import export_onnx
+        from tools.export import selfcheck
+        from tools.export.audio import load_audio
+        from tools.export.wav2vec2_espeak import export_onnx
         unmasked = os.path.join(self.tmp, 'unmasked')
         shutil.copytree(self.bundle, unmasked)
         model = Wav2Vec2ForCTC.from_pretrained(self.snapshot).eval()
