@@ -19,13 +19,12 @@
 #                           several GB) and each model's weights from the Hugging Face Hub
 #                           (huggingface.co); without EXPORT_MODELS it downloads nothing.
 #   EXPORT_REVISION_*       hub revision per model (default: the latest)
-#   MODEL_BUNDLE            a model bundle under models/ in the build context, baked in as
-#                           models/default (default: models/default, the small English recogniser
-#                           trained for this project). At run time MODEL_DIR may point elsewhere
-#                           instead, e.g. a network volume: MODEL_DIR=/runpod-volume/models/<bundle>.
-#                           The build fails without one, and refuses models/plumbing (random weights,
-#                           NOT a phone recogniser: it scores everything near 1) unless
-#   ALLOW_PLUMBING_MODEL=1  is given, for a pipeline smoke test only.
+#   EXPORT_FP16             1 (default): also model_fp16.onnx for wav2vec2_espeak and powsm_ctc
+#   TORCH_INDEX_URL         where the export stage's CPU torch wheels come from
+#   MODEL_BUNDLE            a model bundle in the build context, baked in as models/default
+#                           (default: models/plumbing, the pipeline-testing bundle, NOT a phone
+#                           recogniser). At run time MODEL_DIR may point elsewhere instead, e.g.
+#                           a RunPod network volume: MODEL_DIR=/runpod-volume/models/<bundle>.
 #   MFA_VERSION             Montreal Forced Aligner from conda-forge, in its own environment
 #                           (/opt/mfa, made with micromamba); MFA_ACOUSTIC_MODEL and MFA_DICTIONARY
 #                           are downloaded at build time (`mfa model download`). The build fails when
@@ -83,37 +82,37 @@ RUN npx cmake-js compile --CDCMAKE_BUILD_TYPE=Release \
  && test -f build/Release/libonnxruntime_providers_cuda.so
 
 # ---- hub models exported to bundles (tools/export), checked through the engine built above ----
+# The exporters' environment is tools/export/setup-venv.sh with its pins (requirements.txt +
+# constraints.txt), the one the exporter tests run in outside Docker (test/export-real.test.ts);
+# here torch comes from PyTorch's CPU wheel index (same versions, no CUDA wheels). Ubuntu 24.04's
+# python3 is 3.12, which espnet 202611 requires.
 FROM build AS export
 ARG EXPORT_MODELS=""
 ARG EXPORT_REVISION_WAV2VEC2_ESPEAK=""
 ARG EXPORT_REVISION_ZIPA_CTC=""
 ARG EXPORT_REVISION_POWSM_CTC=""
-ARG TORCH_VERSION=2.5.1
-ARG TRANSFORMERS_VERSION=4.46.3
-ARG ESPNET_VERSION=202412
+# "1": wav2vec2_espeak and powsm_ctc also write model_fp16.onnx, self-checked in float16 (self_check_fp16)
+ARG EXPORT_FP16=1
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3-venv \
  && rm -rf /var/lib/apt/lists/*
-# CPU torch is enough to export and check; the exporters' other needs: transformers
-# (wav2vec2), espnet + espnet_model_zoo (POWSM-CTC), lhotse + onnxruntime (ZIPA's own pipeline).
-RUN if [ -n "$EXPORT_MODELS" ]; then \
-      python3 -m venv /opt/export \
-   && /opt/export/bin/pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu \
-        torch==${TORCH_VERSION} torchaudio==${TORCH_VERSION} \
-   && /opt/export/bin/pip install --no-cache-dir numpy onnx onnxruntime soundfile pyyaml huggingface_hub \
-        transformers==${TRANSFORMERS_VERSION} espnet==${ESPNET_VERSION} espnet_model_zoo lhotse; \
-    fi
 COPY tools/export ./tools/export
+RUN if [ -n "$EXPORT_MODELS" ]; then \
+      PIP_EXTRA_ARGS="--no-cache-dir --index-url ${TORCH_INDEX_URL}" PYTHON=python3 bash tools/export/setup-venv.sh /opt/export \
+   && rm -rf /root/.cache/pip; \
+    fi
 COPY examples ./examples
 RUN mkdir -p /models \
  && for m in $EXPORT_MODELS; do \
+      fp16=""; \
       case "$m" in \
-        wav2vec2_espeak) dir=wav2vec2-espeak; rev="$EXPORT_REVISION_WAV2VEC2_ESPEAK" ;; \
+        wav2vec2_espeak) dir=wav2vec2-espeak; rev="$EXPORT_REVISION_WAV2VEC2_ESPEAK"; [ "$EXPORT_FP16" = 1 ] && fp16=--fp16 ;; \
         zipa_ctc) dir=zipa-ctc; rev="$EXPORT_REVISION_ZIPA_CTC" ;; \
-        powsm_ctc) dir=powsm-ctc; rev="$EXPORT_REVISION_POWSM_CTC" ;; \
+        powsm_ctc) dir=powsm-ctc; rev="$EXPORT_REVISION_POWSM_CTC"; [ "$EXPORT_FP16" = 1 ] && fp16=--fp16 ;; \
         *) echo "unknown EXPORT_MODELS entry $m" >&2; exit 1 ;; \
       esac; \
-      /opt/export/bin/python tools/export/$m.py --out /models/$dir ${rev:+--revision "$rev"} || exit 1; \
+      /opt/export/bin/python tools/export/$m.py --out /models/$dir ${rev:+--revision "$rev"} $fp16 || exit 1; \
     done
 
 # ---- runtime node_modules ---------------------------------------------------------------------

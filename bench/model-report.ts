@@ -21,6 +21,14 @@ export interface ModelBenchArgs {
   /** The PyTorch side's single-clip runs and batch sizes (default: as the engine's). */
   pythonRuns?: number;
   pythonBatches?: number[];
+  /**
+   * The real architecture the bundle was exported from (tools/export): the Python side is then
+   * bench/library_eager.py, twice: the model in PyTorch eager through its own library, and the
+   * bundle's model.onnx in ONNX Runtime's Python API behind the same Python pipeline.
+   */
+  library?: 'wav2vec2' | 'powsm_ctc';
+  /** The model repository the bundle was exported from (random_snapshot.py's or the hub's); with `library`. */
+  snapshot?: string;
   json?: string;
   /** Only single-clip latency and stages, no throughput sweep. */
   latencyOnly: boolean;
@@ -29,7 +37,7 @@ export interface ModelBenchArgs {
 export const USAGE = `npm run bench:model -- --model DIR|MANIFEST.json [--provider cpu|cuda] [--precision fp32|fp16]
     [--batch 1,2,4,8,16,32] [--runs 20] [--warmup 3] [--clips 8] [--rounds 4] [--threads N]
     [--io-binding] [--max-wait-ms 5] [--python /usr/bin/python3] [--python-runs N] [--python-batch LIST|none]
-    [--json out.json] [--latency-only]`;
+    [--library wav2vec2|powsm_ctc --snapshot DIR] [--json out.json] [--latency-only]`;
 
 export function parseBatchList(text: string): number[] {
   const values = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
@@ -102,6 +110,13 @@ export function parseModelBenchArgs(argv: string[], defaults: Partial<ModelBench
         args.pythonBatches = v === 'none' ? [] : parseBatchList(v);
         break;
       }
+      case '--library': {
+        const v = value();
+        if (v !== 'wav2vec2' && v !== 'powsm_ctc') throw new Error(`--library is wav2vec2 or powsm_ctc, got "${v}"`);
+        args.library = v;
+        break;
+      }
+      case '--snapshot': args.snapshot = value(); break;
       case '--json': args.json = value(); break;
       case '--latency-only': args.latencyOnly = true; break;
       case '--help': case '-h': throw new Error(USAGE);
@@ -109,6 +124,9 @@ export function parseModelBenchArgs(argv: string[], defaults: Partial<ModelBench
     }
   }
   if (!args.model) throw new Error(`--model is required\n${USAGE}`);
+  if (args.library && (!args.snapshot || !args.python)) {
+    throw new Error(`--library needs --snapshot DIR (the model repository) and --python (the exporters' venv)\n${USAGE}`);
+  }
   return args;
 }
 

@@ -144,6 +144,9 @@ export interface ModelBenchReport {
   gpuMemory: { before: GpuMemory | null; afterLoad: GpuMemory | null; afterRuns: GpuMemory | null };
   pytorch?: EagerResult | { error: string };
   speed?: ReturnType<typeof speedRatios>;
+  /** With --library: the bundle's model.onnx in ONNX Runtime's Python API behind the same Python pipeline. */
+  onnxruntimePython?: EagerResult | { error: string };
+  speedVsOnnxruntimePython?: ReturnType<typeof speedRatios>;
   goals: [string, string][];
 }
 
@@ -215,7 +218,15 @@ export async function runModelBench(args: ModelBenchArgs): Promise<ModelBenchRep
     goals: [],
   };
 
-  if (args.python) {
+  if (args.library) {
+    report.note = 'RANDOM WEIGHTS (tools/export/random_snapshot.py: the real architecture from its published config): timing only.';
+    report.pytorch = runLibrary(args, clips, 'pytorch');
+    if (!('error' in report.pytorch)) report.speed = speedRatios(single.p50Ms, throughput, report.pytorch);
+    report.onnxruntimePython = runLibrary(args, clips, 'onnxruntime');
+    if (!('error' in report.onnxruntimePython)) {
+      report.speedVsOnnxruntimePython = speedRatios(single.p50Ms, throughput, report.onnxruntimePython);
+    }
+  } else if (args.python) {
     report.pytorch = runEager(args, clips);
     if (!('error' in report.pytorch)) report.speed = speedRatios(single.p50Ms, throughput, report.pytorch);
   }
@@ -235,6 +246,34 @@ function stageRecord(t: StageTimings): Record<string, number> {
     'verification (CTC forward)': t.verifyMs,
     'total (engine stages)': t.totalMs,
   };
+}
+
+/** bench/library_eager.py with one backend: the real model through its library, or the bundle's ONNX in ONNX Runtime's Python API. */
+function runLibrary(args: ModelBenchArgs, clips: Clip[], backend: 'pytorch' | 'onnxruntime'): EagerResult | { error: string } {
+  const dir = args.model.endsWith('.json') ? dirname(args.model) : args.model;
+  const clipsFile = join(tmpdir(), `bench-clips-${process.pid}.json`);
+  writeFileSync(clipsFile, JSON.stringify(clips));
+  const pyArgs = [
+    join(root, 'bench', 'library_eager.py'),
+    '--kind', args.library!,
+    '--snapshot', args.snapshot!,
+    '--bundle', dir,
+    '--clips', clipsFile,
+    '--backend', backend,
+    '--runs', String(args.pythonRuns ?? args.runs),
+    '--warmup', String(args.warmup),
+    '--batch', args.latencyOnly ? '' : (args.pythonBatches ?? args.batches).join(','),
+    '--rounds', String(args.rounds),
+  ];
+  if (args.threads) pyArgs.push('--threads', String(args.threads));
+  console.log(`running ${backend}: ${args.python} ${pyArgs.map((a) => (a === '' ? "''" : a)).join(' ')}`);
+  const run = spawnSync(args.python!, pyArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  if (run.status !== 0) return { error: `library_eager.py --backend ${backend} exited with ${run.status ?? run.signal}` };
+  try {
+    return lastJsonLine<EagerResult>(run.stdout);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 function runEager(args: ModelBenchArgs, clips: { path: string; targetIpa: string; seconds: number }[]): EagerResult | { error: string } {
@@ -286,19 +325,24 @@ export function printModelBench(r: ModelBenchReport): void {
       ['after the runs', `${mem.afterRuns?.usedMiB ?? '?'} MiB`],
     ]);
   }
-  if (r.pytorch) {
-    if ('error' in r.pytorch) {
-      console.log(`\nPyTorch eager: ${r.pytorch.error}`);
-    } else {
-      const p = r.pytorch;
-      console.log(`\nPyTorch eager (${p.impl}, audio via ${p.loader}, ${p.device}, ${p.dtype}, torch ${p.torch})`);
-      printTable('PyTorch eager per-stage medians (ms)', Object.entries(p.single.stagesMs).map(([k, v]): [string, string] => [k, v.toFixed(2)]));
-      printTable('Engine vs PyTorch eager (same weights, same clips, same run)', (r.speed ?? []).map((row): [string, string] => [
-        row.what, `engine ${row.engine.toFixed(1)}, PyTorch ${row.pytorch.toFixed(1)}: engine ${row.speedup.toFixed(2)}x`,
-      ]));
-    }
-  }
+  if (r.pytorch) printEagerSide('PyTorch eager', r.pytorch, r.speed);
+  if (r.onnxruntimePython) printEagerSide('ONNX Runtime Python API (same model.onnx)', r.onnxruntimePython, r.speedVsOnnxruntimePython);
   printTable('GPU goals', r.goals);
+}
+
+function printEagerSide(label: string, side: EagerResult | { error: string }, speed: ModelBenchReport['speed']): void {
+  if ('error' in side) {
+    console.log(`\n${label}: ${side.error}`);
+    return;
+  }
+  console.log(`\n${label} (${side.impl}, audio via ${side.loader}, ${side.device}, ${side.dtype}, torch ${side.torch})`);
+  printTable(`${label}: single clip p50 / p95, per-stage medians (ms)`, [
+    ['p50 / p95', `${side.single.p50Ms.toFixed(1)} / ${side.single.p95Ms.toFixed(1)}`],
+    ...Object.entries(side.single.stagesMs).map(([k, v]): [string, string] => [k, v.toFixed(2)]),
+  ]);
+  printTable(`Engine vs ${label} (same weights, same clips, same run)`, (speed ?? []).map((row): [string, string] => [
+    row.what, `engine ${row.engine.toFixed(1)}, other ${row.pytorch.toFixed(1)}: engine ${row.speedup.toFixed(2)}x`,
+  ]));
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -15,9 +15,9 @@ import { CASING_MODES, g2pLanguages, generateIpa, type CasingMode } from './g2p.
 import { mfaOptionsFromEnv } from './mfa/options.js';
 
 const USAGE = `Usage:
-  pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--aligner ctc|mfa [--strict-aligner]] [--pretty]
-  pronunciation-engine recognize <audio> [--model DIR] [--provider cpu|cuda]
-  pronunciation-engine logprobs <audio> [--model DIR] [--provider cpu|cuda] (--json | --f32 FILE)
+  pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--precision fp32|fp16] [--aligner ctc|mfa [--strict-aligner]] [--pretty]
+  pronunciation-engine recognize <audio> [--model DIR] [--provider cpu|cuda] [--precision fp32|fp16]
+  pronunciation-engine logprobs <audio> [--model DIR] [--provider cpu|cuda] [--precision fp32|fp16] (--json | --f32 FILE)
   pronunciation-engine ipa "<text>" [--lang en-us] [--casing auto|words|letters] [--audio FILE [--model DIR] [--provider cpu|cuda]]
   pronunciation-engine ipa --languages
   pronunciation-engine web [--port 8080] [--host 127.0.0.1] [--model DIR] [--provider cpu|cuda]
@@ -25,7 +25,7 @@ const USAGE = `Usage:
 
 <audio> is a file path (WAV, FLAC, OGG, Opus, MP3; WebM and MP4 through ffmpeg).
 --model defaults to the bundled model (models/default). Prints the contract JSON;
---pretty prints a table instead. Errors go to stderr as {"code","message"} JSON.
+--pretty prints a table instead. --precision fp16 runs the bundle's model_fp16. Errors go to stderr as {"code","message"} JSON.
 ipa prints the IPA of the text ({"ipa_phonemes","phonemes",...}); with --audio, each word's
 pronunciation is chosen to fit the recording. --casing says how words in capitals are read:
 auto (default: as words in text typed in capitals, as espeak-ng reads them elsewhere), words,
@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       target: { type: 'string', short: 't' },
       model: { type: 'string', short: 'm' },
       provider: { type: 'string' },
+      precision: { type: 'string' },
       threads: { type: 'string' },
       pretty: { type: 'boolean', default: false },
       lang: { type: 'string', short: 'l' },
@@ -86,6 +87,9 @@ async function main(argv: string[]): Promise<number> {
   if (values.provider !== undefined && values.provider !== 'cpu' && values.provider !== 'cuda') {
     throw new EngineError('INVALID_INPUT', `--provider must be cpu or cuda, not "${values.provider}"`);
   }
+  if (values.precision !== undefined && values.precision !== 'fp32' && values.precision !== 'fp16') {
+    throw new EngineError('INVALID_INPUT', `--precision must be fp32 or fp16, not "${values.precision}"`);
+  }
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new EngineError('INVALID_INPUT', '--threads must be a positive integer');
 
@@ -95,7 +99,13 @@ async function main(argv: string[]): Promise<number> {
   const aligner = values.aligner as 'ctc' | 'mfa' | undefined;
   if (values['strict-aligner'] && aligner !== 'mfa') throw new EngineError('INVALID_INPUT', '--strict-aligner goes with --aligner mfa');
   const mfa = aligner === 'mfa' ? { ...mfaOptionsFromEnv(process.env, true), ...(values['strict-aligner'] ? { strict: true } : {}) } : undefined;
-  const engine = await load(values.model, { provider: values.provider as 'cpu' | 'cuda' | undefined, threads, aligner, mfa });
+  const engine = await load(values.model, {
+    provider: values.provider as 'cpu' | 'cuda' | undefined,
+    precision: values.precision as 'fp32' | 'fp16' | undefined,
+    threads,
+    aligner,
+    mfa,
+  });
   if (command === 'assess') {
     try {
       if (!values.target) throw new EngineError('INVALID_INPUT', 'assess needs --target "<ipa>"');

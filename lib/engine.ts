@@ -134,6 +134,7 @@ export class Engine {
 
   private static async loadNow(modelDir: string, options: LoadOptions): Promise<Engine> {    const manifest = await loadManifest(modelDir);
     const onnxPath = options.precision === 'fp16' ? manifest.onnxPathFp16 : manifest.onnxPath;
+    if (options.precision === 'fp16' && manifest.fp16Refusal) throw new EngineError('MODEL_UNAVAILABLE', manifest.fp16Refusal);
     if (!onnxPath) {
       throw new EngineError(
         'MODEL_UNAVAILABLE',

@@ -107,6 +107,8 @@ const manifestSchema = z.strictObject({
   self_check: selfCheckSchema.optional(),
   /** The calibrated scorer trained for this model (tools/scorer), relative to the manifest. */
   scorer: z.string().min(1).optional(),
+  /** The same check for model_fp16 (the engine in fp16 against the original model in fp16). */
+  self_check_fp16: selfCheckSchema.optional(),
 });
 
 export type ManifestJson = z.output<typeof manifestSchema>;
@@ -128,7 +130,9 @@ export interface ModelManifest {
   onnxPath: string;
   /** The float16 model, when the manifest names one (model_fp16). */
   onnxPathFp16?: string;
-  sampleRate: typeof SAMPLE_RATE;
+  /** Why model_fp16 must not run: its exporter self-check (self_check_fp16) failed. */
+  fp16Refusal?: string;
+  sampleRate: 16000;
   frameShiftSamples: number;
   frameOffsetSamples: number;
   maxDurationSec: number;
@@ -259,6 +263,13 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
     );
   }
 
+  const checkFp16 = json.self_check_fp16;
+  const fp16Refusal =
+    checkFp16 && !checkFp16.passed
+      ? `Model manifest ${path}: the exporter's fp16 self-check failed (${checkFp16.detail ?? `max abs diff of log-probs ${checkFp16.max_abs_diff} > tolerance ${checkFp16.tolerance}`}, ` +
+        `audio ${checkFp16.audio}, reference ${checkFp16.reference}): model_fp16 does not reproduce the original in fp16; load with precision 'fp32' or re-export it`
+      : undefined;
+
   let tokens = json.vocabulary.tokens;
   if (!tokens === !json.vocabulary.file) throw invalid(path, 'vocabulary needs exactly one of "tokens" or "file"');
   if (json.vocabulary.file) {
@@ -305,7 +316,8 @@ export async function loadManifest(modelDirOrFile: string): Promise<ModelManifes
     directory: dir,
     onnxPath,
     ...(json.model_fp16 ? { onnxPathFp16: resolveModel(json.model_fp16) } : {}),
-    sampleRate: SAMPLE_RATE,
+    ...(fp16Refusal ? { fp16Refusal } : {}),
+    sampleRate: 16000,
     frameShiftSamples: json.frames.shift_samples,
     frameOffsetSamples: json.frames.offset_samples,
     maxDurationSec: json.limits.max_duration_sec,

@@ -28,6 +28,9 @@ describe('bench:model arguments', () => {
     expect(cuda.batches).toEqual([1, 2, 4, 8, 16, 32]);
     expect(cuda.rounds).toBe(4);
     expect(parseModelBenchArgs(['--model', 'm', '--python-batch', 'none', '--python-runs', '2'])).toMatchObject({ pythonBatches: [], pythonRuns: 2 });
+    expect(parseModelBenchArgs(['--model', 'm', '--library', 'powsm_ctc', '--snapshot', 's', '--python', 'p'])).toMatchObject({ library: 'powsm_ctc', snapshot: 's' });
+    expect(() => parseModelBenchArgs(['--model', 'm', '--library', 'zipa'])).toThrow(/--library is wav2vec2 or powsm_ctc/);
+    expect(() => parseModelBenchArgs(['--model', 'm', '--library', 'wav2vec2', '--python', 'p'])).toThrow(/--library needs --snapshot/);
     const given = parseModelBenchArgs(['--batch', '3', '--provider', 'cuda', '--model', 'm', '--json', 'o.json', '--threads', '2']);
     expect(given).toMatchObject({ batches: [3], json: 'o.json', threads: 2 });
     const gpuPreset = parseModelBenchArgs(['--runs', '7'], { provider: 'cuda', precision: 'fp16', model: '/x' });

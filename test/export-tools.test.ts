@@ -1,18 +1,19 @@
 // The exporters' Python tests (tools/export/tests): vocabulary conversion, manifests, the engine
 // loading each kind of bundle, the self-check passing, failing and being refused (no torch
 // needed: these run in CI), the torch -> ONNX export core and the plain-torch wav2vec2 used by
-// the model benchmark (need torch + torchaudio; skipped with the reason where they are absent,
-// as in CI).
+// the model benchmark (need torch + torchaudio: a system python3 with them, else the exporters'
+// venv where there is one; skipped with the reason where neither is, as in CI).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { exportVenv } from './helpers/export-venv.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tests = join(root, 'tools', 'export', 'tests');
 
 function pythonWith(modules: string): string | undefined {
-  for (const candidate of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c)) {
+  for (const candidate of [process.env.PYTHON, 'python3', '/usr/bin/python3', exportVenv(root).python].filter((c): c is string => !!c)) {
     try {
       execFileSync(candidate, ['-c', `import ${modules}`], { stdio: 'ignore' });
       return candidate;

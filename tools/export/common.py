@@ -25,6 +25,13 @@ def parser(description, model_id, tolerance):
     return ap
 
 
+def add_fp16_options(ap, tolerance):
+    ap.add_argument('--fp16', action='store_true', help='also export model_fp16.onnx (float16 weights and arithmetic, '
+                    'float32 inputs and outputs) and self-check it against the original model run in float16')
+    ap.add_argument('--fp16-tolerance', type=float, default=tolerance,
+                    help=f'largest allowed max abs difference of log-probs for model_fp16 (default {tolerance:g})')
+
+
 def parse(ap, argv=None):
     """Parses the command line; paths become absolute (an exporter may chdir into the snapshot)."""
     args = ap.parse_args(argv)
@@ -53,6 +60,6 @@ def source_note(args):
     return f'{args.model_id}{rev}' + (f' (local snapshot {args.from_dir})' if args.from_dir else '')
 
 
-def finish(result):
-    """Exit status of an exporter: 0 when the self-check passed, 1 otherwise."""
-    return 0 if result['passed'] else 1
+def finish(*results):
+    """Exit status of an exporter: 0 when every check (self-checks, batch checks) passed, 1 otherwise."""
+    return 0 if all(r['passed'] for r in results) else 1

@@ -3,7 +3,7 @@
 e_branchformer_ctc encoder) as an engine bundle for phone recognition and self-checks it.
 
     python3 tools/export/powsm_ctc.py --out /models/powsm-ctc [--revision REV] [--lang '<eng>']
-    python3 tools/export/powsm_ctc.py --from LOCAL_SNAPSHOT --out DIR [--bpemodel PATH | --no-g2p]
+    python3 tools/export/powsm_ctc.py --from LOCAL_SNAPSHOT --out DIR [--bpemodel PATH | --no-g2p] [--fp16]
 
 The graph starts after ESPnet's frontend and GlobalMVN (the engine's `espnet_logmel` frontend
 with global_mvn.json from feats_stats.npz does that part): feats float [B, T, 80], feats_lengths
@@ -32,6 +32,8 @@ from tools.export import bundle, common, vocab  # noqa: E402
 
 MODEL_ID = 'espnet/powsm_ctc'
 TOLERANCE = 5e-3
+TOLERANCE_FP16 = 5e-2
+MODEL_FP16 = 'model_fp16.onnx'
 SHIFT_SAMPLES = 640  # hop 160 x conv2d subsampling 4
 PREFIX_FRAMES = 2
 BPE_MODEL_DEFAULT = 'data/token_list/bpe_unigram40000/bpe.model'
@@ -158,13 +160,16 @@ def main():
     ap.add_argument('--bpemodel', default=None, help='the sentencepiece model of the text prompt (default: the train '
                     f"config's bpemodel, else {BPE_MODEL_DEFAULT} in the snapshot)")
     ap.add_argument('--no-g2p', action='store_true', help='leave the G2P task out of the manifest')
+    common.add_fp16_options(ap, TOLERANCE_FP16)
     args = common.parse(ap)
+    import copy
+
     import espnet
     import numpy as np
     import torch
     from espnet2.tasks.s2t_ctc import S2TTask
 
-    from tools.export import selfcheck, torch_export
+    from tools.export import selfcheck
     from tools.export.audio import load_audio
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
@@ -205,11 +210,37 @@ def main():
               f'{BPE_MODEL_DEFAULT}): the bundle gets no G2P task; pass --bpemodel PATH to add it', file=sys.stderr)
     data = build_manifest(name=name, description=description, tokens=tokens, frontend=frontend, lang=args.lang,
                           max_duration_sec=args.max_duration_sec, g2p=bpe_model is not None)
+    if args.fp16:
+        data['model_fp16'] = MODEL_FP16
     bundle.write_bundle_files(args.out, data, tokens)
     if bpe_model:
         shutil.copyfile(bpe_model, os.path.join(args.out, TOKENIZER_FILE))
 
     patch_make_pad_mask(torch)
+    ids = {k: tokens.index(v) for k, v in (('na', '<na>'), ('lang', args.lang), ('task', '<pr>'))}
+    export_onnx(model, frontend['n_mels'], ids, os.path.join(args.out, 'model.onnx'))
+    model16 = copy.deepcopy(model).half() if args.fp16 else None
+    if model16 is not None:
+        export_onnx(model16, frontend['n_mels'], ids, os.path.join(args.out, MODEL_FP16))
+
+    samples = load_audio(args.check_audio)
+    library = f'espnet {espnet.__version__} ESPnetS2TCTCModel.encode (DefaultFrontend + GlobalMVN) + ctc.log_softmax'
+    results = [selfcheck.run(args.out, samples, reference_log_probs(model, samples, ids), audio=os.path.basename(args.check_audio),
+                             reference=library, tolerance=args.tolerance),
+               selfcheck.run_batch(args.out, samples)]
+    if model16 is not None:
+        results += [selfcheck.run(args.out, samples, reference_log_probs(model16, samples, ids, frontend_from=model),
+                                  audio=os.path.basename(args.check_audio),
+                                  reference=f'{library}, the network in float16 after the float32 frontend',
+                                  tolerance=args.fp16_tolerance, precision='fp16'),
+                    selfcheck.run_batch(args.out, samples, precision='fp16')]
+    return common.finish(*results)
+
+
+def exported(model):
+    """ESPnetS2TCTCModel.encode after its frontend and GlobalMVN, then ctc.log_softmax: float32
+    feats and int64 prompt/prefix in, float32 log-probs out; the network runs in the model's dtype."""
+    import torch
 
     class Exported(torch.nn.Module):
         def __init__(self, m):
@@ -217,19 +248,19 @@ def main():
             self.m = m
 
         def forward(self, feats, feats_lengths, text_prev, text_prev_lengths, prefix):
-            m = self.m
-            memory, memory_lengths, _ = m.prompt_encoder(m.pos_enc(m.embed(text_prev)), text_prev_lengths)
-            memory_mask = torch_export.lengths_mask(memory_lengths, memory.shape[1]).bool()[:, None, :]
-            enc, enc_lengths, _ = m.encoder(feats, feats_lengths, ctc=m.ctc, prefix_embeds=m.embed_proj(m.embed(prefix)),
-                                            memory=m.prompt_proj(memory), memory_mask=memory_mask)
-            if isinstance(enc, tuple):
-                enc = enc[0]
-            return m.ctc.log_softmax(enc), enc_lengths.long()
+            enc, enc_lengths = encode_features(self.m, feats, feats_lengths, text_prev, text_prev_lengths, prefix)
+            return self.m.ctc.log_softmax(enc).float(), enc_lengths.long()
 
-    ids = {k: tokens.index(v) for k, v in (('na', '<na>'), ('lang', args.lang), ('task', '<pr>'))}
-    example = (torch.randn(1, 301, frontend['n_mels']), torch.tensor([301]), torch.tensor([[ids['na']]]),
+    return Exported(model)
+
+
+def export_onnx(model, n_mels, ids, path):
+    import torch
+
+    from tools.export import torch_export
+    example = (torch.randn(1, 301, n_mels), torch.tensor([301]), torch.tensor([[ids['na']]]),
                torch.tensor([1]), torch.tensor([[ids['lang'], ids['task']]]))
-    torch_export.export(Exported(model), example, os.path.join(args.out, 'model.onnx'),
+    torch_export.export(exported(model), example, path,
                         input_names=['feats', 'feats_lengths', 'text_prev', 'text_prev_lengths', 'prefix'],
                         output_names=['log_probs', 'log_probs_lengths'],
                         dynamic_axes={'feats': {0: 'batch', 1: 'T'}, 'feats_lengths': {0: 'batch'},
@@ -237,18 +268,40 @@ def main():
                                       'prefix': {0: 'batch'}, 'log_probs': {0: 'batch', 1: 'frames'},
                                       'log_probs_lengths': {0: 'batch'}})
 
-    samples = load_audio(args.check_audio)
+
+def reference_log_probs(model, samples, ids, frontend_from=None):
+    """ESPnet's own path on the waveform: model.encode (DefaultFrontend, GlobalMVN, prompt encoder,
+    encoder with the [language, task] prefix) and ctc.log_softmax, prefix frames dropped. With
+    frontend_from (the float32 model), the frontend and GlobalMVN run there in float32 and the
+    rest in model's dtype, as the engine's fp16 bundle does (float32 features into a float16 graph)."""
+    import torch
     speech = torch.from_numpy(samples)[None]
+    lengths = torch.tensor([speech.shape[1]])
+    text_prev, text_prev_lengths = torch.tensor([[ids['na']]]), torch.tensor([1])
+    prefix, prefix_lengths = torch.tensor([[ids['lang'], ids['task']]]), torch.tensor([2])
     with torch.no_grad():
-        enc, _ = model.encode(speech, torch.tensor([speech.shape[1]]), example[2].clone(), example[3].clone(),
-                              example[4].clone(), torch.tensor([2]))
+        if frontend_from is None:
+            enc, _ = model.encode(speech, lengths, text_prev, text_prev_lengths, prefix, prefix_lengths)
+        else:
+            feats, feats_lengths = frontend_from._extract_feats(speech, lengths)
+            feats, feats_lengths = frontend_from.normalize(feats, feats_lengths)
+            enc, _ = encode_features(model, feats, feats_lengths, text_prev, text_prev_lengths, prefix)
         if isinstance(enc, tuple):
             enc = enc[0]
-        reference = model.ctc.log_softmax(enc)[0, PREFIX_FRAMES:].double().numpy()
-    result = selfcheck.run(args.out, samples, reference, audio=os.path.basename(args.check_audio),
-                           reference=f'espnet {espnet.__version__} ESPnetS2TCTCModel.encode (DefaultFrontend + GlobalMVN) + ctc.log_softmax',
-                           tolerance=args.tolerance)
-    return common.finish(result)
+        return model.ctc.log_softmax(enc).float()[0, PREFIX_FRAMES:].double().numpy()
+
+
+def encode_features(model, feats, feats_lengths, text_prev, text_prev_lengths, prefix):
+    """The part of ESPnetS2TCTCModel.encode after GlobalMVN, on features, in the model's dtype
+    (the same calls, in the same order): (encoder output without inter-CTC outputs, lengths)."""
+    from espnet2.legacy.nets.pytorch_backend.nets_utils import make_pad_mask
+    memory, memory_lengths, _ = model.prompt_encoder(model.pos_enc(model.embed(text_prev)), text_prev_lengths)
+    memory_mask = (~make_pad_mask(memory_lengths)[:, None, :]).to(memory.device)
+    dtype = next(model.parameters()).dtype
+    enc, enc_lengths, _ = model.encoder(feats.to(dtype), feats_lengths, ctc=model.ctc,
+                                        prefix_embeds=model.embed_proj(model.embed(prefix)),
+                                        memory=model.prompt_proj(memory), memory_mask=memory_mask)
+    return (enc[0] if isinstance(enc, tuple) else enc), enc_lengths
 
 
 if __name__ == '__main__':

@@ -3,7 +3,7 @@
 facebook/wav2vec2-xlsr-53-espeak-cv-ft) as an engine bundle and self-checks it.
 
     python3 tools/export/wav2vec2_espeak.py --out /models/wav2vec2-espeak [--revision REV]
-    python3 tools/export/wav2vec2_espeak.py --from LOCAL_SNAPSHOT --out DIR
+    python3 tools/export/wav2vec2_espeak.py --from LOCAL_SNAPSHOT --out DIR [--fp16]
 
 Graph: input_values float [B, N] (raw 16 kHz samples, normalised per utterance by the engine's
 `waveform` frontend as Wav2Vec2FeatureExtractor does), input_lengths int64 [B] (valid samples;
@@ -22,6 +22,8 @@ from tools.export import bundle, common, vocab  # noqa: E402
 
 MODEL_ID = 'facebook/wav2vec2-xlsr-53-espeak-cv-ft'
 TOLERANCE = 5e-3
+TOLERANCE_FP16 = 5e-2
+MODEL_FP16 = 'model_fp16.onnx'
 INPUTS = [
     {'name': 'input_values', 'source': 'features', 'dtype': 'float32'},
     {'name': 'input_lengths', 'source': 'feature_length', 'dtype': 'int64'},
@@ -47,13 +49,57 @@ def build_manifest(*, name, description, tokens, pad_token_id, normalize=True, w
         non_phone_tokens=non_phone, max_duration_sec=max_duration_sec)
 
 
+def exported(model, use_mask, dtype):
+    """The graph: float32 samples and lengths in, float32 logits and frame lengths out; the
+    network itself runs in dtype (the model's own, float32 or float16)."""
+    import torch
+
+    from tools.export import torch_export
+
+    class Exported(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_values, input_lengths):
+            mask = torch_export.lengths_mask(input_lengths, input_values.shape[1]) if use_mask else None
+            logits = self.inner(input_values.to(dtype), attention_mask=mask).logits.float()
+            return logits, self.inner._get_feat_extract_output_lengths(input_lengths).long()
+
+    return Exported(model)
+
+
+def export_onnx(model, use_mask, dtype, path):
+    import torch
+
+    from tools.export import torch_export
+    example = (torch.randn(2, 16000), torch.tensor([16000, 12000], dtype=torch.long))
+    torch_export.export(exported(model, use_mask, dtype), example, path,
+                        input_names=['input_values', 'input_lengths'], output_names=['logits', 'logit_lengths'],
+                        dynamic_axes={'input_values': {0: 'batch', 1: 'samples'}, 'input_lengths': {0: 'batch'},
+                                      'logits': {0: 'batch', 1: 'frames'}, 'logit_lengths': {0: 'batch'}})
+
+
+def reference_log_probs(model, extractor, samples, dtype):
+    """transformers' own pipeline: Wav2Vec2FeatureExtractor, then Wav2Vec2ForCTC in dtype."""
+    import torch
+    inputs = extractor(samples, sampling_rate=16000, return_tensors='pt')
+    inputs['input_values'] = inputs['input_values'].to(dtype)
+    with torch.no_grad():
+        return model(**inputs).logits.float().log_softmax(-1)[0].double().numpy()
+
+
 def main():
-    args = common.parse(common.parser(__doc__.splitlines()[1], MODEL_ID, TOLERANCE))
+    ap = common.parser(__doc__.splitlines()[1], MODEL_ID, TOLERANCE)
+    common.add_fp16_options(ap, TOLERANCE_FP16)
+    args = common.parse(ap)
+    import copy
+
     import torch
     import transformers
     from transformers import Wav2Vec2FeatureExtractor, Wav2Vec2ForCTC
 
-    from tools.export import selfcheck, torch_export
+    from tools.export import selfcheck
     from tools.export.audio import load_audio
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
@@ -71,32 +117,25 @@ def main():
     data = build_manifest(name=name, description=description, tokens=tokens, pad_token_id=model.config.pad_token_id,
                           normalize=extractor.do_normalize, word_delimiter=delimiter,
                           max_duration_sec=args.max_duration_sec)
+    if args.fp16:
+        data['model_fp16'] = MODEL_FP16
     bundle.write_bundle_files(args.out, data, tokens)
-
-    class Exported(torch.nn.Module):
-        def __init__(self, inner):
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_values, input_lengths):
-            mask = torch_export.lengths_mask(input_lengths, input_values.shape[1]) if use_mask else None
-            logits = self.inner(input_values, attention_mask=mask).logits
-            return logits, self.inner._get_feat_extract_output_lengths(input_lengths).long()
-
-    example = (torch.randn(2, 16000), torch.tensor([16000, 12000], dtype=torch.long))
-    torch_export.export(Exported(model), example, os.path.join(args.out, 'model.onnx'),
-                        input_names=['input_values', 'input_lengths'], output_names=['logits', 'logit_lengths'],
-                        dynamic_axes={'input_values': {0: 'batch', 1: 'samples'}, 'input_lengths': {0: 'batch'},
-                                      'logits': {0: 'batch', 1: 'frames'}, 'logit_lengths': {0: 'batch'}})
+    export_onnx(model, use_mask, torch.float32, os.path.join(args.out, 'model.onnx'))
+    model16 = copy.deepcopy(model).half() if args.fp16 else None
+    if model16 is not None:
+        export_onnx(model16, use_mask, torch.float16, os.path.join(args.out, MODEL_FP16))
 
     samples = load_audio(args.check_audio)
-    inputs = extractor(samples, sampling_rate=16000, return_tensors='pt')
-    with torch.no_grad():
-        reference = model(**inputs).logits.log_softmax(-1)[0].double().numpy()
-    result = selfcheck.run(args.out, samples, reference, audio=os.path.basename(args.check_audio),
-                           reference=f'transformers {transformers.__version__} Wav2Vec2FeatureExtractor + Wav2Vec2ForCTC',
-                           tolerance=args.tolerance)
-    return common.finish(result)
+    library = f'transformers {transformers.__version__} Wav2Vec2FeatureExtractor + Wav2Vec2ForCTC'
+    results = [selfcheck.run(args.out, samples, reference_log_probs(model, extractor, samples, torch.float32),
+                             audio=os.path.basename(args.check_audio), reference=library, tolerance=args.tolerance),
+               selfcheck.run_batch(args.out, samples)]
+    if model16 is not None:
+        results += [selfcheck.run(args.out, samples, reference_log_probs(model16, extractor, samples, torch.float16),
+                                  audio=os.path.basename(args.check_audio), reference=f'{library} in float16',
+                                  tolerance=args.fp16_tolerance, precision='fp16'),
+                    selfcheck.run_batch(args.out, samples, precision='fp16')]
+    return common.finish(*results)
 
 
 if __name__ == '__main__':

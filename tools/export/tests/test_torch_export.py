@@ -30,7 +30,7 @@ class TorchExportTest(unittest.TestCase):
         out = tempfile.mkdtemp()
         res = self.run_exporter(out)
         self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
-        self.assertIn('SELF-CHECK PASSED', res.stdout)
+        self.assertIn('SELF-CHECK fp32 PASSED', res.stdout)
         with open(os.path.join(out, 'manifest.json')) as f:
             check = json.load(f)['self_check']
         self.assertTrue(check['passed'])
@@ -42,7 +42,7 @@ class TorchExportTest(unittest.TestCase):
         out = tempfile.mkdtemp()
         res = self.run_exporter(out, '--perturb-frontend')
         self.assertEqual(res.returncode, 1, res.stdout + res.stderr)
-        self.assertIn('SELF-CHECK FAILED', res.stdout)
+        self.assertIn('SELF-CHECK fp32 FAILED', res.stdout)
         with open(os.path.join(out, 'manifest.json')) as f:
             check = json.load(f)['self_check']
         self.assertFalse(check['passed'])
