@@ -8,32 +8,14 @@
 #include "common/error.h"
 #include "ctc/alternatives.h"
 #include "ctc/forward.h"
+#include "log_prob_matrices.h"
 #include "test_support.h"
 
 namespace {
 
 using testing::CodeOf;
-
-struct Matrix {
-  std::vector<float> values;
-  size_t frames;
-  size_t vocab;
-  engine::LogProbMatrix View() const { return {values.data(), values.size(), frames, vocab}; }
-};
-
-Matrix RandomLogSoftmax(std::mt19937& rng, size_t frames, size_t vocab) {
-  std::normal_distribution<double> normal(0.0, 2.0);
-  Matrix m{std::vector<float>(frames * vocab), frames, vocab};
-  for (size_t t = 0; t < frames; ++t) {
-    std::vector<double> logits(vocab);
-    double max = -1e300;
-    for (auto& x : logits) max = std::max(max, x = normal(rng));
-    double sum = 0.0;
-    for (double x : logits) sum += std::exp(x - max);
-    for (size_t v = 0; v < vocab; ++v) m.values[t * vocab + v] = static_cast<float>(logits[v] - max - std::log(sum));
-  }
-  return m;
-}
+using testing::Matrix;
+using testing::RandomLogSoftmax;
 
 double Forward(const Matrix& m, int blank, const std::vector<int32_t>& labels) {
   return engine::CtcLogLikelihood(m.View(), blank, {labels.data(), labels.size()});
