@@ -59,7 +59,8 @@ import { MODEL_G2P_SOURCE, modelG2pWords } from './g2p/model-g2p.js';
 import { toPhonemes, toSlashIpa } from './g2p/format.js';
 import { isEnglish, toSpokenText, type Reading, type SpokenText } from './g2p/spoken-text.js';
 import { parseTargetIpa } from './ipa.js';
-import { native, type G2pLanguage, type G2pNativeResult } from './native.js';
+import { g2pLanguages as espeakLanguages, g2pTextToIpa } from './gateway.js';
+import type { G2pLanguage, G2pNativeResult } from './native.js';
 
 export { toPhonemes, toSlashIpa, parseSlashIpa, phonemesToWords } from './g2p/format.js';
 export type { G2pLanguage } from './native.js';
@@ -135,20 +136,10 @@ interface WordCandidates {
 
 /** Every language code espeak-ng has a voice for, sorted (MBROLA voices excluded). */
 export function g2pLanguages(): G2pLanguage[] {
-  try {
-    return native().g2pLanguages();
-  } catch (error) {
-    throw toEngineError(error);
-  }
+  return espeakLanguages();
 }
 
-async function textToIpa(text: string, language: string): Promise<G2pNativeResult> {
-  try {
-    return await native().g2pTextToIpa(text, language);
-  } catch (error) {
-    throw toEngineError(error);
-  }
-}
+const textToIpa = g2pTextToIpa;
 
 function displayWord(text: string): string {
   const stripped = text.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, '');
@@ -261,19 +252,22 @@ async function chooseWithAudio(words: WordCandidates[], audio: AudioInput, engin
     return row;
   });
 
-  const logProbs = await engine.logProbs(audio);
-  const addon = native();
+  // One model run; every candidate is aligned against its log-probabilities where they are, in native memory.
+  const { logProbs } = await engine.inference(audio);
   const score = async (targets: Int32Array): Promise<number> => {
     try {
-      const alignment = await addon.ctcForcedAlign(logProbs.logProbs, logProbs.numFrames, logProbs.vocabSize, vocabulary.blankId, targets);
-      return alignment.pathLogProb;
+      return (await logProbs.forcedAlign(targets)).pathLogProb;
     } catch (error) {
-      const engineError = toEngineError(error);
-      if (engineError.code === 'AUDIO_TOO_SHORT') return -Infinity;
-      throw engineError;
+      if ((error as EngineError).code === 'AUDIO_TOO_SHORT') return -Infinity;
+      throw error;
     }
   };
-  const result = await chooseCandidates(ids, score, maxPasses);
+  let result;
+  try {
+    result = await chooseCandidates(ids, score, maxPasses);
+  } finally {
+    logProbs.release();
+  }
   const best = result.logLikelihoods.map((scores, i) => scores[result.chosen[i]]);
   if (best.every((s) => s === null || !Number.isFinite(s))) {
     throw new EngineError('AUDIO_TOO_SHORT', `The recording (${logProbs.numFrames} model frames) is too short for the text's phones; record the whole text`);

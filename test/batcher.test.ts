@@ -2,14 +2,15 @@
 // and each request's reference is the same samples inferred alone.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Batcher } from '../lib/batcher.js';
-import { native, type InferenceResult, type NativeModel, type NativeModelConfig } from '../lib/native.js';
+import { native, type InferenceResult, type NativeModelConfig } from '../lib/native.js';
+import { loadJsModel, type JsModel } from './helpers/js-model.js';
 import { tinyModels } from './helpers/tiny-models.js';
 import { maxAbsDiff } from './helpers/outcomes.js';
 
 /** Max abs difference allowed between a batched and an unbatched result (log-probabilities). */
 const BATCH_TOLERANCE = 1e-4;
 
-let model: NativeModel;
+let model: JsModel;
 
 beforeAll(async () => {
   const config: NativeModelConfig = {
@@ -23,7 +24,7 @@ beforeAll(async () => {
     ],
     output: { name: 'log_probs', kind: 'log_probs', skipFrames: 0, lengths: 'output_lengths' },
   };
-  model = await native().loadModel(config);
+  model = await loadJsModel(config);
 });
 
 function signal(numSamples: number, seed: number): Float32Array {

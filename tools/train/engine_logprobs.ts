@@ -22,7 +22,8 @@ for (const line of (await readFile(list, 'utf8')).split('\n')) {
   const [input, output] = line.trim().split(/\s+/);
   const bytes = await readFile(input);
   const samples = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const result = await model.infer(samples);
-  await writeFile(output, Buffer.from(result.logProbs.buffer, result.logProbs.byteOffset, result.logProbs.byteLength));
-  console.log(JSON.stringify({ input, numFrames: result.numFrames, vocabSize: result.vocabSize }));
+  const { logProbs } = await model.infer(samples);
+  const values = logProbs.toFloat32Array();
+  await writeFile(output, Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+  console.log(JSON.stringify({ input, numFrames: logProbs.numFrames, vocabSize: logProbs.vocabSize }));
 }
