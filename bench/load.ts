@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import runpodSdk from 'runpod-sdk';
 import { load } from '../lib/engine.js';
-import { fetchAudio } from '../lib/fetch-audio.js';
+import { fetchAudio } from '../lib/audio/index.js';
 import { generateIpa } from '../lib/g2p.js';
 import { createAssessHandler } from '../workers/assess/handler.js';
 import { LocalQueue } from '../workers/runtime/local-queue.js';

@@ -49,7 +49,7 @@
 // greedy phones, split into the text's words by an edit-distance alignment against espeak-ng's
 // words (lib/g2p/model-g2p.ts), are one more candidate per word, source "model-g2p". Without
 // `tasks.g2p` nothing changes.
-import type { AudioInput } from './audio-input.js';
+import type { AudioInput } from './audio/input.js';
 import { load, type Engine } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
 import { CASING_MODES, type CasingMode } from './g2p/casing.js';

@@ -8,7 +8,7 @@ import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, positionsInWord } f
 import { fluencyFeatures } from '../lib/scoring/fluency.js';
 import { Mlp } from '../lib/scoring/mlp.js';
 import { percentile } from '../lib/scoring/scorer.js';
-import { measureSpeech, MIN_PAUSE_SEC } from '../lib/speech-activity.js';
+import { measureSpeech, MIN_PAUSE_SEC } from '../lib/audio/speech-activity.js';
 import { rejection } from './helpers/outcomes.js';
 import { seededRandom } from '../bench/seeded-random.js';
 

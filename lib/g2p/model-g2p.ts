@@ -2,7 +2,7 @@
 // the model runs over the recording with the g2p task's prefix and the text as its prompt,
 // its output is greedy-decoded into phones, and those phones are split into the text's words
 // by an edit-distance alignment against the espeak-ng words' phones.
-import type { AudioInput } from '../audio-input.js';
+import type { AudioInput } from '../audio/input.js';
 import type { Engine } from '../engine.js';
 import { editDistanceSync } from '../gateway.js';
 import { taskInputs } from '../model-tasks.js';

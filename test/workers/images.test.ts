@@ -59,7 +59,7 @@ function derivedPackages(): { dev: string[]; runtime: string[] } {
   return { dev: [...new Set(dev)].sort(), runtime: [...new Set(runtime)].sort() };
 }
 
-/** The variables the workers and the runtime read (workers/shared/engine-from-env.ts, lib/fetch-audio.ts, workers/runtime/config.ts). */
+/** The variables the workers and the runtime read (workers/shared/engine-from-env.ts, workers/shared/audio-from-env.ts, workers/runtime/config.ts). */
 const WORKER_ENV = new Set([
   'MODEL_DIR',
   'EXECUTION_PROVIDER',

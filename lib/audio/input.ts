@@ -1,22 +1,17 @@
 // Turns the accepted audio forms into 16 kHz mono samples through the addon.
-import { EngineError } from './errors.js';
-import { decodeBuffer, decodeFile, decodeSamples } from './gateway.js';
-import type { DecodedAudio, DecodeOptions } from './native.js';
+import { EngineError } from '../errors.js';
+import { decodeBuffer, decodeFile, decodeSamples } from '../gateway.js';
+import type { DecodedAudio, DecodeOptions } from '../native.js';
+import { decodeDataUri, isDataUri } from './data-uri.js';
 
 /** A file path, a data: URI, encoded bytes, or raw samples at any rate. */
 export type AudioInput = string | Uint8Array | { samples: Float32Array; sampleRate: number };
-
-function decodeDataUri(uri: string): Uint8Array {
-  const match = /^data:([^,]*?)(;base64)?,(.*)$/s.exec(uri);
-  if (!match) throw new EngineError('INVALID_INPUT', 'Malformed data: URI; expected data:audio/<type>;base64,<data>');
-  return match[2] ? Buffer.from(match[3], 'base64') : Buffer.from(decodeURIComponent(match[3]), 'latin1');
-}
 
 export type LoadedAudio = DecodedAudio;
 
 export async function decodeAudio(audio: AudioInput, options: DecodeOptions): Promise<LoadedAudio> {
   if (typeof audio === 'string') {
-    if (audio.startsWith('data:')) return decodeBuffer(decodeDataUri(audio), options);
+    if (isDataUri(audio)) return decodeBuffer(decodeDataUri(audio).bytes, options);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(audio)) {
       throw new EngineError('INVALID_INPUT', `The library reads file paths, data: URIs and bytes; fetch ${audio.split(':')[0]} URIs before calling it`);
     }
