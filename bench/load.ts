@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import runpodSdk from 'runpod-sdk';
 import { load } from '../lib/engine.js';
 import { fetchAudio } from '../lib/audio/index.js';
-import { generateIpa } from '../lib/g2p.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
 import { createAssessHandler } from '../workers/assess/handler.js';
 import { LocalQueue } from '../workers/runtime/local-queue.js';
 import { createLocalServer } from '../workers/runtime/local-server.js';

@@ -5,12 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from '../lib/index.js';
-import { SubstitutionCosts } from '../lib/edit-costs.js';
-import { parseTargetIpa } from '../lib/ipa.js';
+import { SubstitutionCosts } from '../lib/assessment/edit-costs.js';
+import { parseTargetIpa } from '../lib/phonetics/ipa.js';
 import { native } from '../lib/native.js';
 import { SAMPLE_RATE } from '../lib/types.js';
 import { median, timeAsync } from './stats.js';
-import { disputedRegions, verifyRegions } from '../lib/verify.js';
+import { disputedRegions, verifyRegions } from '../lib/assessment/verify.js';
 import { LogProbs } from '../lib/gateway.js';
 
 export interface PipelineFigures {

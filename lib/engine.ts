@@ -5,25 +5,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cancellable, validateCallOptions, type CallOptions } from './abort.js';
 import { decodeAudio, type AudioInput, type LoadedAudio } from './audio/input.js';
-import { buildAssessment, wordRanges, type CalibratedScores } from './assessment.js';
-import { Batcher } from './batcher.js';
+import { buildAssessment, wordRanges, type CalibratedScores } from './assessment/result.js';
+import { Batcher } from './model/batcher.js';
 import { EngineError, toEngineError } from './errors.js';
-import { SubstitutionCosts } from './edit-costs.js';
-import { parseTargetIpa, type ParsedIpa } from './ipa.js';
+import { SubstitutionCosts } from './assessment/edit-costs.js';
+import { parseTargetIpa, type ParsedIpa } from './phonetics/ipa.js';
 import { validateLoadOptions, type LoadOptions } from './load-options.js';
-import { loadManifest, type ModelManifest } from './manifest.js';
-import type { InputOverrides } from './model-tasks.js';
+import { loadManifest, type ModelManifest } from './model/manifest.js';
+import type { InputOverrides } from './model/tasks.js';
 import { editDistance, ModelSession, type Inference, type LogProbs } from './gateway.js';
 import { EditOpType, type EditCosts, type EditResult, type ForcedAlignment, type InferenceResult } from './native.js';
 import { measureSpeech, type SpeechActivity } from './audio/speech-activity.js';
-import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './timeline.js';
+import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './assessment/timeline.js';
 import { MfaAligner, type MfaOutcome } from './mfa/aligner.js';
 import { chooseSpans } from './mfa/span-source.js';
-import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './verify.js';
-import { judgedPhones } from './scoring/decisions.js';
-import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './scoring/features.js';
-import { fluencyFeatures, fluencyResult } from './scoring/fluency.js';
-import { Scorer, type FluencyFeatures, type Strictness } from './scoring/scorer.js';
+import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './assessment/verify.js';
+import { judgedPhones } from './assessment/scoring/decisions.js';
+import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './assessment/scoring/features.js';
+import { fluencyFeatures, fluencyResult } from './assessment/scoring/fluency.js';
+import { Scorer, type FluencyFeatures, type Strictness } from './assessment/scoring/scorer.js';
 import { SAMPLE_RATE } from './types.js';
 import type { AlignerName, AssessmentResult, Recognition, RecognizedPhone, SampleSpan, ScoringInfo, StageTimings } from './types.js';
 
@@ -32,7 +32,7 @@ export type { CallOptions } from './abort.js';
 
 /** recognize()'s options: a call's cancellation, and per-call model inputs. */
 export interface RecognizeOptions extends CallOptions {
-  /** Per-call values of constant inputs (a manifest task's prefix and prompt, lib/model-tasks.ts); such a call runs alone, never batched. */
+  /** Per-call values of constant inputs (a manifest task's prefix and prompt, lib/model/tasks.ts); such a call runs alone, never batched. */
   inputs?: InputOverrides;
 }
 
@@ -228,7 +228,7 @@ export class Engine {
   /**
    * The model's frame log-probabilities for a recording, after the same checks as assess().
    * `inputs`: per-call values of constant inputs (a manifest task's prefix and prompt,
-   * lib/model-tasks.ts); such a call runs alone, never batched.
+   * lib/model/tasks.ts); such a call runs alone, never batched.
    */
   logProbs(audio: AudioInput, inputs?: InputOverrides, options?: CallOptions): Promise<InferenceResult> {
     return this.call('logProbs()', options, async (checkpoint) => {

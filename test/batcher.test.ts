@@ -1,7 +1,7 @@
 // The Batcher in front of the real addon: the masked tiny graph (batchable) runs the batches,
 // and each request's reference is the same samples inferred alone.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Batcher } from '../lib/batcher.js';
+import { Batcher } from '../lib/model/batcher.js';
 import { native, type InferenceResult, type NativeModelConfig } from '../lib/native.js';
 import { loadJsModel, type JsModel } from './helpers/js-model.js';
 import { tinyModels } from './helpers/tiny-models.js';

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../lib/engine.js';
 import { LogProbs } from '../lib/gateway.js';
-import { generateIpa } from '../lib/g2p.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
 import { choiceMargin, chooseCandidates, type CandidateIds } from '../lib/g2p/choose.js';
-import { buildVocabulary, type ModelManifest } from '../lib/manifest.js';
+import { buildVocabulary, type ModelManifest } from '../lib/model/manifest.js';
 import { native, type InferenceResult } from '../lib/native.js';
 import { seededRandom } from '../bench/seeded-random.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../lib/engine.js';
-import { generateIpa } from '../lib/g2p.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
 import { splitIntoWords } from '../lib/g2p/model-g2p.js';
 import { tinyModels } from './helpers/tiny-models.js';
 

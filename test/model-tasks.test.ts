@@ -8,8 +8,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../lib/engine.js';
-import { loadManifest } from '../lib/manifest.js';
-import { promptIds, promptPieces, taskInputs } from '../lib/model-tasks.js';
+import { loadManifest } from '../lib/model/manifest.js';
+import { promptIds, promptPieces, taskInputs } from '../lib/model/tasks.js';
 import { native } from '../lib/native.js';
 import { tinyModels } from './helpers/tiny-models.js';
 

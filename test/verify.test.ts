@@ -1,9 +1,9 @@
-// Target-aware verification of disputed regions (lib/verify.ts) on constructed posteriors,
+// Target-aware verification of disputed regions (lib/assessment/verify.ts) on constructed posteriors,
 // and the native CTC forward it relies on.
 import { describe, expect, it } from 'vitest';
 import { LogProbs } from '../lib/gateway.js';
 import { native } from '../lib/native.js';
-import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE, withTargetIn } from '../lib/verify.js';
+import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE, withTargetIn } from '../lib/assessment/verify.js';
 
 const BLANK = 0;
 const V = 4; // blank, a = 1, b = 2, c = 3

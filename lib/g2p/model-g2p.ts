@@ -5,7 +5,7 @@
 import type { AudioInput } from '../audio/input.js';
 import type { Engine } from '../engine.js';
 import { editDistanceSync } from '../gateway.js';
-import { taskInputs } from '../model-tasks.js';
+import { taskInputs } from '../model/tasks.js';
 import { EditOpType } from '../native.js';
 
 export const MODEL_G2P_SOURCE = 'model-g2p';

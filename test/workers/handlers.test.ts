@@ -10,7 +10,7 @@ import { createAssessHandler, type AudioFetcher } from '../../workers/assess/han
 import { resolveTargetIpa } from '../../workers/assess/resolve-target-ipa.js';
 import { parseAssessInput } from '../../workers/assess/schema.js';
 import type { GenerateIpa } from '../../workers/g2p/generate-ipa.js';
-import { generateIpa as realGenerateIpa } from '../../lib/g2p.js';
+import { generateIpa as realGenerateIpa } from '../../lib/g2p/generate-ipa.js';
 import { createG2pHandler, parseG2pInput } from '../../workers/g2p/handler.js';
 import { createLogger } from '../../workers/runtime/log.js';
 import type { JobContext } from '../../workers/runtime/types.js';

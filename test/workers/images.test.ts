@@ -101,6 +101,8 @@ describe.each([
   it(`runs ${entry}, which the TypeScript build makes`, () => {
     expect(text).toContain(`CMD ["node", "${entry}"]`);
     expect(existsSync(join(ROOT, entry))).toBe(true);
+    // The build stage's own checks of the TypeScript build name files it makes.
+    for (const [, built] of text.matchAll(/test -f (dist\/\S+)/g)) expect(existsSync(join(ROOT, built)), built).toBe(true);
   });
 
   it('copies only what the build context (.dockerignore) keeps', () => {

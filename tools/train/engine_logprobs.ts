@@ -7,7 +7,7 @@
 // row-major frames x vocab float32 log-probabilities out). Prints one JSON line per pair:
 // {"input", "numFrames", "vocabSize"}. Used by export.py to compare with PyTorch.
 import { readFile, writeFile } from 'node:fs/promises';
-import { loadManifest } from '../../lib/manifest.js';
+import { loadManifest } from '../../lib/model/manifest.js';
 import { native } from '../../lib/native.js';
 
 const [bundle, list] = process.argv.slice(2);

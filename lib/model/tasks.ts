@@ -9,9 +9,9 @@
 import { access, constants } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { EngineError, toEngineError } from './errors.js';
-import { sentencepieceEncode, sentencepieceLoad } from './gateway.js';
-import type { ModelInputBinding } from './native.js';
+import { EngineError, toEngineError } from '../errors.js';
+import { sentencepieceEncode, sentencepieceLoad } from '../gateway.js';
+import type { ModelInputBinding } from '../native.js';
 
 const tokenizerSchema = z.strictObject({ type: z.literal('sentencepiece'), model: z.string().min(1) });
 

@@ -8,8 +8,8 @@
 // log-likelihoods over the whole utterance (native ctcLogLikelihoods, the forward algorithm).
 // When the target version is within VERIFY_MARGIN_NATS_PER_PHONE per phone of the region of
 // the recognised one, the target's phones are judged spoken there; otherwise the error stands.
-import type { LogProbs } from './gateway.js';
-import { EditOpType } from './native.js';
+import type { LogProbs } from '../gateway.js';
+import { EditOpType } from '../native.js';
 
 /**
  * Nats per phone of the region (max of its target and recognised lengths) by which the target
