@@ -7,7 +7,7 @@
 // posterior features read in JavaScript.
 import { native } from '../lib/native.js';
 import { seededRandom } from './seeded-random.js';
-import { median } from './stats.js';
+import { timeAsync } from './stats.js';
 
 export interface LogProbShape {
   /** Model frames: POWSM-CTC emits 25 per second, so 500 frames is a 20 s recording. */
@@ -32,18 +32,8 @@ function syntheticLogProbs(numFrames: number, vocabSize: number): Float32Array {
   return values;
 }
 
-async function medianMs(run: () => Promise<unknown>, runs: number): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
-
 export async function benchLogProbHandle(shape: LogProbShape, runs = 7): Promise<[string, string][]> {
+  const warmup = 1;
   const addon = native();
   const { numFrames: T, vocabSize: V } = shape;
   const blank = 0;
@@ -71,15 +61,15 @@ export async function benchLogProbHandle(shape: LogProbShape, runs = 7): Promise
       handle.toFloat32Array(); // the scorer's posterior features read the matrix in JavaScript
     }
   };
-  const copyMs = await medianMs(async () => handle.toFloat32Array(), runs);
+  const copyMs = await timeAsync(async () => handle.toFloat32Array(), runs, warmup);
   const rows: [string, string][] = [
     ['matrix', `${T} frames x ${V} tokens = ${((T * V * 4) / 1e6).toFixed(1)} MB`],
     ['one copy of the matrix (native -> JS Float32Array)', copyMs.toFixed(1)],
   ];
   for (const withScorer of [false, true]) {
     const label = withScorer ? 'with scorer (+ alternatives)' : 'no scorer';
-    const before = await medianMs(() => copies(withScorer), runs);
-    const after = await medianMs(() => kept(withScorer), runs);
+    const before = await timeAsync(() => copies(withScorer), runs, warmup);
+    const after = await timeAsync(() => kept(withScorer), runs, warmup);
     const copied = withScorer ? 5 : 4;
     rows.push(
       [`CTC stages, ${label}: copies (${copied} matrix copies)`, before.toFixed(1)],
@@ -89,13 +79,13 @@ export async function benchLogProbHandle(shape: LogProbShape, runs = 7): Promise
   }
   // Audio-guided G2P aligns every candidate of every word against one inference.
   const alignments = 30;
-  const g2pBefore = await medianMs(async () => {
+  const g2pBefore = await timeAsync(async () => {
     const values = handle.toFloat32Array();
     for (let i = 0; i < alignments; i++) await addon.ctcForcedAlign(values, T, V, blank, targets);
-  }, 3);
-  const g2pAfter = await medianMs(async () => {
+  }, 3, warmup);
+  const g2pAfter = await timeAsync(async () => {
     for (let i = 0; i < alignments; i++) await handle.forcedAlign(blank, targets);
-  }, 3);
+  }, 3, warmup);
   rows.push(
     [`G2P with audio, ${alignments} candidate alignments: copies`, g2pBefore.toFixed(1)],
     [`G2P with audio, ${alignments} candidate alignments: native handle`, `${g2pAfter.toFixed(1)} (${(g2pBefore / g2pAfter).toFixed(2)}x)`],

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { native, type InferenceResult, type NativeModelConfig } from '../lib/native.js';
 import { loadJsModel, type JsModel } from './helpers/js-model.js';
-import { tinyModels, type TinyModels } from './helpers/tiny-models.js';
+import { maskedModelConfig, seededSignal, tinyModels, waveformModelConfig, type TinyModels } from './helpers/tiny-models.js';
 import { maxAbsDiff, rejection, syncThrow } from './helpers/outcomes.js';
 
 /** Max abs difference allowed between an item's batched and unbatched log-probabilities. */
@@ -15,35 +15,9 @@ beforeAll(() => {
   models = tinyModels();
 });
 
-function maskedConfig(overrides: Partial<NativeModelConfig> = {}): NativeModelConfig {
-  return {
-    onnxPath: models.masked,
-    provider: 'cpu',
-    frontend: { type: 'waveform', normalize: true, epsilon: 1e-7 },
-    inputs: [
-      { name: 'input_values', source: 'features', dtype: 'float32' },
-      { name: 'attention_mask', source: 'features_mask', dtype: 'int64' },
-    ],
-    output: { name: 'log_probs', kind: 'log_probs', skipFrames: 0, lengths: 'output_lengths' },
-    ...overrides,
-  };
-}
-
-function waveformConfig(overrides: Partial<NativeModelConfig> = {}): NativeModelConfig {
-  return {
-    onnxPath: models.waveform,
-    provider: 'cpu',
-    frontend: { type: 'waveform', normalize: false, epsilon: 1e-7 },
-    inputs: [{ name: 'input_values', source: 'features', dtype: 'float32' }],
-    output: { name: 'logits', kind: 'logits', skipFrames: 0 },
-    ...overrides,
-  };
-}
-
-/** A deterministic signal that differs per seed. */
-function signal(numSamples: number, seed: number): Float32Array {
-  return Float32Array.from({ length: numSamples }, (_, i) => 0.4 * Math.sin(i * (0.01 + seed * 0.003)) + 0.02 * seed + 0.1 * Math.sin(i * 0.0007 * seed));
-}
+const maskedConfig = (overrides: Partial<NativeModelConfig> = {}) => maskedModelConfig(models, overrides);
+const waveformConfig = (overrides: Partial<NativeModelConfig> = {}) => waveformModelConfig(models, overrides);
+const signal = seededSignal;
 
 function asResult(outcome: InferenceResult | Error): InferenceResult {
   if (outcome instanceof Error) throw outcome;

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { native, type InferenceResult, type ModelInputBinding, type NativeModelConfig } from '../lib/native.js';
 import { loadJsModel, type JsModel } from './helpers/js-model.js';
-import { tinyModels, type TinyModels } from './helpers/tiny-models.js';
+import { tinyModels, waveformModelConfig, type TinyModels } from './helpers/tiny-models.js';
 import { rejection, syncThrow } from './helpers/outcomes.js';
 
 const TOLERANCE = 1e-4;
@@ -15,16 +15,7 @@ beforeAll(() => {
   models = tinyModels();
 });
 
-function waveformConfig(overrides: Partial<NativeModelConfig> = {}): NativeModelConfig {
-  return {
-    onnxPath: models.waveform,
-    provider: 'cpu',
-    frontend: { type: 'waveform', normalize: false, epsilon: models.expected.waveform.epsilon },
-    inputs: [{ name: 'input_values', source: 'features', dtype: 'float32' }],
-    output: { name: 'logits', kind: 'logits', skipFrames: 0 },
-    ...overrides,
-  };
-}
+const waveformConfig = (overrides: Partial<NativeModelConfig> = {}) => waveformModelConfig(models, overrides);
 
 /** The fbank graph with its features fed as a constant (the waveform frontend cannot make 80-dim frames). */
 function fbankConfig(featsLengths: ModelInputBinding, skipFrames = 0): NativeModelConfig {
@@ -169,17 +160,17 @@ describe('fbank graph (prefix frames, lengths, constants)', () => {
 describe('bindings graph (int32 and float32 inputs, [T, V] probability output)', () => {
   it('matches numpy', async () => {
     const { samples, scale, logProbs } = models.expected.bindings;
-    const model = await loadJsModel({
-      onnxPath: models.bindings,
-      provider: 'cpu',
-      frontend: { type: 'waveform', normalize: false, epsilon: 1e-7 },
-      inputs: [
-        { name: 'audio', source: 'features', dtype: 'float32' },
-        { name: 'num_samples', source: 'sample_length', dtype: 'int32' },
-        { name: 'scale', source: 'constant', dtype: 'float32', data: scale },
-      ],
-      output: { name: 'probs', kind: 'probs', skipFrames: 0 },
-    });
+    const model = await loadJsModel(
+      waveformConfig({
+        onnxPath: models.bindings,
+        inputs: [
+          { name: 'audio', source: 'features', dtype: 'float32' },
+          { name: 'num_samples', source: 'sample_length', dtype: 'int32' },
+          { name: 'scale', source: 'constant', dtype: 'float32', data: scale },
+        ],
+        output: { name: 'probs', kind: 'probs', skipFrames: 0 },
+      }),
+    );
     expectClose(await model.infer(Float32Array.from(samples)), logProbs);
   });
 });

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { EngineError } from '../errors.js';
 import { abortError, fetchFailed } from './fetch-errors.js';
-import { audioTooLarge, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, remaining, type FetchLimits } from './limits.js';
+import { audioTooLarge, FETCH_DEFAULTS, remaining, type FetchLimits } from './limits.js';
 
 export interface S3FetchOptions {
   /** Where and as whom to read (default: region us-east-1 and the SDK's default credential chain). */
@@ -46,8 +46,8 @@ export function s3ClientConfig(settings: S3Settings, timeouts: { connectTimeoutM
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     maxAttempts: 2,
     requestHandler: {
-      connectionTimeout: timeouts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      requestTimeout: timeouts.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+      connectionTimeout: timeouts.connectTimeoutMs ?? FETCH_DEFAULTS.connectTimeoutMs,
+      requestTimeout: timeouts.readTimeoutMs ?? FETCH_DEFAULTS.readTimeoutMs,
     },
   };
 }

@@ -15,14 +15,7 @@ import { decodeDataUri } from './data-uri.js';
 import { abortError } from './fetch-errors.js';
 import { fetchHttp } from './fetch-http.js';
 import { fetchS3, type S3Settings } from './fetch-s3.js';
-import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_MAX_AUDIO_BYTES,
-  DEFAULT_MAX_REDIRECTS,
-  DEFAULT_READ_TIMEOUT_MS,
-  DEFAULT_TOTAL_TIMEOUT_MS,
-  type FetchLimits,
-} from './limits.js';
+import { FETCH_DEFAULTS, type FetchLimits } from './limits.js';
 
 export interface FetchAudioOptions {
   /** Largest body accepted, in bytes (default 25 MB). */
@@ -54,10 +47,10 @@ export interface FetchedAudio {
 /** Fetches http(s), s3:// or data: audio into memory under the size cap and timeouts. */
 export async function fetchAudio(uri: string, options: FetchAudioOptions = {}): Promise<FetchedAudio> {
   const limits: FetchLimits = {
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_AUDIO_BYTES,
-    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    readTimeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
-    deadline: Date.now() + (options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS),
+    maxBytes: options.maxBytes ?? FETCH_DEFAULTS.maxBytes,
+    connectTimeoutMs: options.connectTimeoutMs ?? FETCH_DEFAULTS.connectTimeoutMs,
+    readTimeoutMs: options.readTimeoutMs ?? FETCH_DEFAULTS.readTimeoutMs,
+    deadline: Date.now() + (options.totalTimeoutMs ?? FETCH_DEFAULTS.totalTimeoutMs),
   };
   if (typeof uri !== 'string' || uri.trim() === '') throw new EngineError('INVALID_INPUT', 'audio_uri must be a non-empty https://, http://, s3:// or data: URI');
   if (options.signal?.aborted) throw abortError(options.signal);
@@ -71,7 +64,7 @@ export async function fetchAudio(uri: string, options: FetchAudioOptions = {}): 
     } catch {
       throw new EngineError('INVALID_INPUT', `audio_uri is not a valid URL: "${uri.slice(0, 200)}"`);
     }
-    const { allowPrivate = false, maxRedirects = DEFAULT_MAX_REDIRECTS, resolve, signal } = options;
+    const { allowPrivate = false, maxRedirects = FETCH_DEFAULTS.maxRedirects, resolve, signal } = options;
     return fetchHttp(url, { allowPrivate, maxRedirects, resolve, signal }, limits);
   }
   throw new EngineError('INVALID_INPUT', `audio_uri scheme "${scheme ?? uri.slice(0, 20)}" is not supported; use https://, http://, s3:// or data:`);

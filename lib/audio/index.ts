@@ -5,11 +5,4 @@ export { fetchAudio, type FetchAudioOptions, type FetchedAudio } from './fetch.j
 export { decodeBase64Audio, decodeDataUri, isDataUri, type DataUriAudio } from './data-uri.js';
 export { classifyAddress, type AddressClass, type AllowPrivate, type ResolvedAddress, type Resolver } from './address-policy.js';
 export { parseS3Uri, s3ClientConfig, type S3Settings } from './fetch-s3.js';
-export {
-  audioTooLarge,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_MAX_AUDIO_BYTES,
-  DEFAULT_MAX_REDIRECTS,
-  DEFAULT_READ_TIMEOUT_MS,
-  DEFAULT_TOTAL_TIMEOUT_MS,
-} from './limits.js';
+export { audioTooLarge, DEFAULT_MAX_AUDIO_BYTES, FETCH_DEFAULTS } from './limits.js';

@@ -1,11 +1,9 @@
 // The caps every audio source is held to: bytes, connect/read/total time, redirects.
 import { EngineError } from '../errors.js';
 
-export const DEFAULT_MAX_AUDIO_BYTES = 25_000_000;
-export const DEFAULT_MAX_REDIRECTS = 3;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-export const DEFAULT_READ_TIMEOUT_MS = 20_000;
-export const DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
+/** The caps of a fetch whose options leave them out. */
+export const FETCH_DEFAULTS = { maxBytes: 25_000_000, maxRedirects: 3, connectTimeoutMs: 10_000, readTimeoutMs: 20_000, totalTimeoutMs: 120_000 } as const;
+export const DEFAULT_MAX_AUDIO_BYTES = FETCH_DEFAULTS.maxBytes;
 
 /** One fetch's caps; `deadline` is a Date.now() time. */
 export interface FetchLimits {
