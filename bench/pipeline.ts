@@ -70,7 +70,7 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
     ),
     // The scorer's alternatives: every target phone against every phone of the vocabulary, and deleted.
     [`CTC alternatives (${target.length} phones x ${vocabulary.idByPhone.size} candidates + deletions)`]: await timeAsync(() =>
-      addon.ctcAlternatives(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, target, Int32Array.from(vocabulary.idByPhone.values())),
+      logProbs.alternatives(vocabulary.blankId, target, Int32Array.from(vocabulary.idByPhone.values())),
     ),
   };
   const assessMs = await timeAsync(() => engine.assess({ audio: recording, targetIpa }));
