@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { benchCtcAndDp } from './ctc-dp.js';
 import { benchG2p } from './g2p.js';
 import { printLoadTest, runLoadTest } from './load.js';
+import { benchLogProbHandle } from './log-probs.js';
 import { benchPipeline } from './pipeline.js';
 import { printTable } from './stats.js';
 
@@ -31,6 +32,12 @@ if (pipeline.model === 'plumbing') {
 
 const ratios = await benchCtcAndDp();
 printTable('Native vs straightforward TypeScript, same algorithms, same inputs', Object.entries(ratios).map(([k, v]): [string, string] => [k, typeof v === 'number' ? v.toFixed(3) : v]));
+
+// POWSM-CTC's size: a vocabulary of about 40,000 tokens (~6,000 of them phones), 25 frames per second.
+printTable(
+  'Log-probabilities kept native (LogProbs handle) vs copied per CTC operation, 20 s at POWSM-CTC size, synthetic matrix (median ms)',
+  await benchLogProbHandle({ numFrames: 500, vocabSize: 40_000, targetPhones: 60, candidates: 40 }),
+);
 
 const g2p = await benchG2p();
 printTable('Text-only G2P (espeak-ng in its helper process)', Object.entries(g2p).map(([k, v]): [string, string] => [k, typeof v === 'number' ? v.toFixed(1) : String(v)]));

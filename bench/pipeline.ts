@@ -5,12 +5,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from '../lib/index.js';
-import { SubstitutionCosts } from '../lib/edit-costs.js';
-import { parseTargetIpa } from '../lib/ipa.js';
+import { SubstitutionCosts } from '../lib/assessment/edit-costs.js';
+import { parseTargetIpa } from '../lib/phonetics/ipa.js';
 import { native } from '../lib/native.js';
 import { SAMPLE_RATE } from '../lib/types.js';
 import { median, timeAsync } from './stats.js';
-import { disputedRegions, verifyRegions } from '../lib/verify.js';
+import { disputedRegions, verifyRegions } from '../lib/assessment/verify.js';
+import { LogProbs } from '../lib/gateway.js';
 
 export interface PipelineFigures {
   model: string;
@@ -35,10 +36,11 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
   const samples = decoded.samples;
   const samples48k = await addon.resample(samples, SAMPLE_RATE, 48000);
   const model = await addon.loadModel({ ...manifest.nativeConfig, provider: 'cpu', intraOpThreads: 1 });
-  const inference = await model.infer(samples);
+  // The log-probabilities stay native, as in assess(): each CTC stage reads them in place.
+  const { logProbs } = await model.infer(samples);
   const { vocabulary } = manifest;
   const target = Int32Array.from(parseTargetIpa(targetIpa, new Set(vocabulary.idByPhone.keys())).phones, (p) => vocabulary.idByPhone.get(p)!);
-  const greedy = await addon.ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId);
+  const greedy = await logProbs.greedyDecode(vocabulary.blankId);
   const actual = Int32Array.from([...greedy.tokens].filter((t) => vocabulary.phoneById[t] !== null));
   const substitutionCosts = new SubstitutionCosts(vocabulary.phoneById);
   const firstComparison = substitutionCosts.compare(target, actual);
@@ -55,8 +57,8 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
     'resample 48 kHz -> 16 kHz': await timeAsync(() => addon.resample(samples48k, 48000, SAMPLE_RATE)),
     [`features (${manifest.nativeConfig.frontend.type})`]: await timeAsync(() => addon.computeFeatures(samples, manifest.nativeConfig.frontend)),
     'inference (ONNX Runtime CPU, 1 thread)': median(inferenceMs.slice(3)),
-    'CTC greedy decode': await timeAsync(() => addon.ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId)),
-    'CTC forced alignment': await timeAsync(() => addon.ctcForcedAlign(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, target)),
+    'CTC greedy decode': await timeAsync(() => logProbs.greedyDecode(vocabulary.blankId)),
+    'CTC forced alignment': await timeAsync(() => logProbs.forcedAlign(vocabulary.blankId, target)),
     // As assess() does it: articulatory costs over the symbols present, then the DP.
     'edit-distance DP (with cost matrix)': await timeAsync(() => {
       const { target: t, actual: a, costs } = substitutionCosts.compare(target, actual);
@@ -64,11 +66,11 @@ export async function benchPipeline(modelDir: string, recording: string, targetI
     }),
     // As assess() does it: the recognised sequence and each disputed region's target version.
     [`verification (CTC forward, ${regions.length} disputed regions)`]: await timeAsync(() =>
-      verifyRegions({ logProbs: inference.logProbs, numFrames: inference.numFrames, vocabSize: inference.vocabSize, blankId: vocabulary.blankId, targetIds: target, actualIds: actual, regions }),
+      verifyRegions({ logProbs: new LogProbs(logProbs, vocabulary.blankId), targetIds: target, actualIds: actual, regions }),
     ),
     // The scorer's alternatives: every target phone against every phone of the vocabulary, and deleted.
     [`CTC alternatives (${target.length} phones x ${vocabulary.idByPhone.size} candidates + deletions)`]: await timeAsync(() =>
-      addon.ctcAlternatives(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, target, Int32Array.from(vocabulary.idByPhone.values())),
+      logProbs.alternatives(vocabulary.blankId, target, Int32Array.from(vocabulary.idByPhone.values())),
     ),
   };
   const assessMs = await timeAsync(() => engine.assess({ audio: recording, targetIpa }));

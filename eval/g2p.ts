@@ -1,4 +1,4 @@
-// The G2P section: lib/g2p.ts generateIpa over the corpus's transcripts, each word compared
+// The G2P section: lib/g2p/generate-ipa.ts generateIpa over the corpus's transcripts, each word compared
 // with the corpus lexicon (lexicon.txt, human-made) after the folding of eval/g2p-fold.ts.
 // Text only (the first candidate, espeak-ng), and audio-guided (each word's candidate chosen by
 // the engine's model on the utterance's recording). Mismatches are classified by
@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../lib/engine.js';
 import { EngineError } from '../lib/errors.js';
-import { generateIpa, parseSlashIpa, type IpaGeneration } from '../lib/g2p.js';
+import { generateIpa, parseSlashIpa, type IpaGeneration } from '../lib/g2p/generate-ipa.js';
 import { arpabetToIpa } from '../lib/g2p/cmudict.js';
 import { mapPool, type Failure } from './evaluate.js';
 import type { PhoneFold } from './g2p-fold.js';

@@ -3,7 +3,7 @@
 // Reports the engine's phone_error_rate in both cases and how the flag's threshold
 // (DIFFERENT_SENTENCE_PER) separates them.
 import type { Engine } from '../lib/engine.js';
-import { DIFFERENT_SENTENCE_PER } from '../lib/assessment.js';
+import { DIFFERENT_SENTENCE_PER } from '../lib/assessment/result.js';
 import { EngineError } from '../lib/errors.js';
 import { foldSequence, type Folder } from './fold-phones.js';
 import { mapPool } from './evaluate.js';

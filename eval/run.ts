@@ -1,5 +1,5 @@
 // npm run eval: runs the engine (lib/engine.ts load + assess) over the held-out synthetic set
-// and the held-out real speakers, runs the IPA generation (lib/g2p.ts) against the corpus
+// and the held-out real speakers, runs the IPA generation (lib/g2p/generate-ipa.ts) against the corpus
 // lexicon, and writes report.json and report.md. See eval/README.md.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';

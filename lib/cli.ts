@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { load } from './engine.js';
 import { EngineError, toEngineError } from './errors.js';
 import { formatAssessment } from './format-table.js';
-import { CASING_MODES, g2pLanguages, generateIpa, type CasingMode } from './g2p.js';
+import { CASING_MODES, g2pLanguages, generateIpa, type CasingMode } from './g2p/generate-ipa.js';
 import { mfaOptionsFromEnv } from './mfa/options.js';
 
 const USAGE = `Usage:

@@ -4,30 +4,37 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cancellable, validateCallOptions, type CallOptions } from './abort.js';
-import { decodeAudio, type AudioInput, type LoadedAudio } from './audio-input.js';
-import { buildAssessment, wordRanges, type CalibratedScores } from './assessment.js';
-import { Batcher } from './batcher.js';
+import { decodeAudio, type AudioInput, type LoadedAudio } from './audio/input.js';
+import { buildAssessment, wordRanges, type CalibratedScores } from './assessment/result.js';
+import { Batcher } from './model/batcher.js';
 import { EngineError, toEngineError } from './errors.js';
-import { SubstitutionCosts } from './edit-costs.js';
-import { parseTargetIpa, type ParsedIpa } from './ipa.js';
+import { SubstitutionCosts } from './assessment/edit-costs.js';
+import { parseTargetIpa, type ParsedIpa } from './phonetics/ipa.js';
 import { validateLoadOptions, type LoadOptions } from './load-options.js';
-import { loadManifest, type ModelManifest } from './manifest.js';
-import type { InputOverrides } from './model-tasks.js';
-import { EditOpType, native, type EditCosts, type EditResult, type ForcedAlignment, type InferenceResult, type NativeModel } from './native.js';
-import { measureSpeech, type SpeechActivity } from './speech-activity.js';
-import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './timeline.js';
+import { loadManifest, type ModelManifest } from './model/manifest.js';
+import type { InputOverrides } from './model/tasks.js';
+import { editDistance, ModelSession, type Inference, type LogProbs } from './gateway.js';
+import { EditOpType, type EditCosts, type EditResult, type ForcedAlignment, type InferenceResult } from './native.js';
+import { measureSpeech, type SpeechActivity } from './audio/speech-activity.js';
+import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './assessment/timeline.js';
 import { MfaAligner, type MfaOutcome } from './mfa/aligner.js';
 import { chooseSpans } from './mfa/span-source.js';
-import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './verify.js';
-import { judgedPhones } from './scoring/decisions.js';
-import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './scoring/features.js';
-import { fluencyFeatures, fluencyResult } from './scoring/fluency.js';
-import { Scorer, type FluencyFeatures, type Strictness } from './scoring/scorer.js';
+import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './assessment/verify.js';
+import { judgedPhones } from './assessment/scoring/decisions.js';
+import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './assessment/scoring/features.js';
+import { fluencyFeatures, fluencyResult } from './assessment/scoring/fluency.js';
+import { Scorer, type FluencyFeatures, type Strictness } from './assessment/scoring/scorer.js';
 import { SAMPLE_RATE } from './types.js';
 import type { AlignerName, AssessmentResult, Recognition, RecognizedPhone, SampleSpan, ScoringInfo, StageTimings } from './types.js';
 
 export type { LoadOptions, BatchingOptions, CudaOptions } from './load-options.js';
 export type { CallOptions } from './abort.js';
+
+/** recognize()'s options: a call's cancellation, and per-call model inputs. */
+export interface RecognizeOptions extends CallOptions {
+  /** Per-call values of constant inputs (a manifest task's prefix and prompt, lib/model/tasks.ts); such a call runs alone, never batched. */
+  inputs?: InputOverrides;
+}
 
 export interface AssessInput {
   audio: AudioInput;
@@ -66,7 +73,7 @@ export function defaultModelDir(): string {
 export class Engine {
   readonly manifest: ModelManifest;
   /** The ONNX Runtime session; null once dispose() has released it. */
-  private model: NativeModel | null;
+  private model: ModelSession | null;
   /** Calls not yet settled, which dispose() waits for. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private disposing: Promise<void> | undefined;
@@ -74,7 +81,7 @@ export class Engine {
   private readonly inventory: ReadonlySet<string>;
   private readonly substitutionCosts: SubstitutionCosts;
   /** Coalesces concurrent inferences when LoadOptions.batching allows more than one per run. */
-  private readonly batcher: Batcher<Float32Array, InferenceResult> | undefined;
+  private readonly batcher: Batcher<Float32Array, Inference> | undefined;
   private readonly verifyMargin: number | null;
   /** The calibrated scorer and its error threshold, when one is loaded. */
   private readonly scoring: { scorer: Scorer; threshold: number; info: ScoringInfo } | undefined;
@@ -84,7 +91,7 @@ export class Engine {
   /** The MFA aligner, when the engine was loaded with MFA (lib/mfa). */
   private readonly mfa: MfaAligner | undefined;
 
-  private constructor(manifest: ModelManifest, model: NativeModel, options: LoadOptions, scorer: Scorer | undefined) {
+  private constructor(manifest: ModelManifest, model: ModelSession, options: LoadOptions, scorer: Scorer | undefined) {
     this.manifest = manifest;
     this.model = model;
     this.phoneIds = Int32Array.from(manifest.vocabulary.idByPhone.values()).sort();
@@ -100,7 +107,7 @@ export class Engine {
     const batching = options.batching;
     this.batcher =
       batching && batching.maxBatch > 1
-        ? new Batcher<Float32Array, InferenceResult>(batching, (items) => this.session().inferBatch(items), (samples) => this.session().infer(samples))
+        ? new Batcher<Float32Array, Inference>(batching, (items) => this.session().inferBatch(items), (samples) => this.session().infer(samples))
         : undefined;
     this.options = {
       ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
@@ -143,8 +150,8 @@ export class Engine {
     }
     const scorerPath = options.scorer === null ? undefined : (options.scorer ?? manifest.scorerPath);
     const scorer = scorerPath ? await Scorer.load(scorerPath, phoneFeatureNames(manifest.vocabulary.tokens)) : undefined;
-    try {
-      const model = await native().loadModel({
+    const model = await ModelSession.load(
+      {
         ...manifest.nativeConfig,
         onnxPath,
         provider: options.provider ?? 'cpu',
@@ -153,11 +160,10 @@ export class Engine {
         cuda: options.cuda,
         ioBinding: options.ioBinding,
         maxBatch: options.batching?.maxBatch,
-      });
-      return new Engine(manifest, model, options, scorer);
-    } catch (error) {
-      throw toEngineError(error);
-    }
+      },
+      manifest.vocabulary.blankId,
+    );
+    return new Engine(manifest, model, options, scorer);
   }
 
   /** The phones this model can recognise (its inventory). */
@@ -165,9 +171,16 @@ export class Engine {
     return [...this.inventory];
   }
 
-  /** The recognised phones. `options`: an AbortSignal and/or a timeout (ABORTED, TIMEOUT). */
-  recognize(audio: AudioInput, options?: CallOptions): Promise<Recognition> {
-    return this.call('recognize()', options, async (checkpoint) => (await this.recognizeDetailed(audio, checkpoint)).recognition);
+  /**
+   * The recognised phones. `options`: an AbortSignal and/or a timeout (ABORTED, TIMEOUT), and
+   * per-call model inputs (a manifest task, e.g. POWSM-CTC's G2P: lib/g2p/model-g2p.ts).
+   */
+  recognize(audio: AudioInput, options?: RecognizeOptions): Promise<Recognition> {
+    return this.call('recognize()', options, async (checkpoint) => {
+      const { recognition, inference } = await this.recognizeDetailed(audio, checkpoint, options?.inputs);
+      inference.logProbs.release();
+      return recognition;
+    });
   }
 
   /** The assessment (the contract's result). `options`: an AbortSignal and/or a timeout (ABORTED, TIMEOUT). */
@@ -184,9 +197,7 @@ export class Engine {
     this.disposing ??= (async () => {
       await Promise.allSettled([...this.inFlight]);
       await this.mfa?.close();
-      const model = this.model;
       this.model = null;
-      (model as (NativeModel & { release?: () => void }) | null)?.release?.();
     })();
     return this.disposing;
   }
@@ -196,7 +207,7 @@ export class Engine {
     return this.disposing !== undefined;
   }
 
-  private session(): NativeModel {
+  private session(): ModelSession {
     if (this.model === null) throw disposedError();
     return this.model;
   }
@@ -217,17 +228,32 @@ export class Engine {
   /**
    * The model's frame log-probabilities for a recording, after the same checks as assess().
    * `inputs`: per-call values of constant inputs (a manifest task's prefix and prompt,
-   * lib/model-tasks.ts); such a call runs alone, never batched.
+   * lib/model/tasks.ts); such a call runs alone, never batched.
    */
   logProbs(audio: AudioInput, inputs?: InputOverrides, options?: CallOptions): Promise<InferenceResult> {
-    return this.call('logProbs()', options, async () => {
+    return this.call('logProbs()', options, async (checkpoint) => {
+      const { logProbs, timings } = await this.inferenceOf(audio, inputs, checkpoint);
       try {
-        const { decoded } = await this.decode(audio);
-        return await (inputs ? this.session().infer(decoded.samples, inputs) : this.infer(decoded.samples));
-      } catch (error) {
-        throw toEngineError(error);
+        return { logProbs: logProbs.toArray(), numFrames: logProbs.numFrames, vocabSize: logProbs.vocabSize, timings };
+      } finally {
+        logProbs.release();
       }
     });
+  }
+
+  /**
+   * The model's run over a recording with its log-probabilities kept native (LogProbs: forced
+   * alignment, likelihoods and greedy decoding read them in place), after the same checks as
+   * assess(). Call `logProbs.release()` when done with them (lib/g2p scores its candidates so).
+   */
+  inference(audio: AudioInput, options?: RecognizeOptions): Promise<Inference> {
+    return this.call('inference()', options, (checkpoint) => this.inferenceOf(audio, options?.inputs, checkpoint));
+  }
+
+  private async inferenceOf(audio: AudioInput, inputs: InputOverrides | undefined, checkpoint: () => void): Promise<Inference> {
+    const { decoded } = await this.decode(audio);
+    checkpoint();
+    return inputs ? this.session().infer(decoded.samples, inputs) : this.infer(decoded.samples);
   }
 
   /** assess() plus per-stage timings (used by the benchmark) and the scorer's inputs (tools/scorer). */
@@ -243,26 +269,26 @@ export class Engine {
     const aligner = this.alignerFor(input.aligner);
     const target = parseTargetIpa(input.targetIpa, this.inventory);
     const { recognition, inference, geometry, timings, speech, samples } = await this.recognizeDetailed(input.audio, checkpoint);
-    checkpoint();
-    checkLengthFitsTarget(speech, geometry.durationSamples / SAMPLE_RATE, target.phones.length);
-    // MFA runs in its own process while the CTC alignment, comparison, verification and scoring run here.
-    const mfaRun: Promise<MfaOutcome> | undefined =
-      aligner === 'mfa' ? this.mfa!.align({ samples, targetPhones: target.phones, wordOfPhone: target.wordOfPhone }) : undefined;
-    const addon = native();
-    const { vocabulary } = this.manifest;
+    const { logProbs } = inference;
     try {
+      checkpoint();
+      checkLengthFitsTarget(speech, geometry.durationSamples / SAMPLE_RATE, target.phones.length);
+      // MFA runs in its own process while the CTC alignment, comparison, verification and scoring run here.
+      const mfaRun: Promise<MfaOutcome> | undefined =
+        aligner === 'mfa' ? this.mfa!.align({ samples, targetPhones: target.phones, wordOfPhone: target.wordOfPhone }) : undefined;
+      const { vocabulary } = this.manifest;
       let t = performance.now();
       const targetIds = Int32Array.from(target.phones, (p) => vocabulary.idByPhone.get(p)!);
-      const alignment = await addon.ctcForcedAlign(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, targetIds);
+      const alignment = await logProbs.forcedAlign(targetIds);
       checkpoint();
-      const targetSpans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, inference.numFrames, geometry);
+      const targetSpans = alignedPhoneSpans(alignment.startFrames, alignment.endFrames, logProbs.numFrames, geometry);
       timings.alignmentMs = performance.now() - t;
 
       t = performance.now();
       const compareWith = async (phones: readonly RecognizedPhone[]) => {
         const actualIds = Int32Array.from(phones, (p) => vocabulary.idByPhone.get(p.phone)!);
         const comparison = this.substitutionCosts.compare(targetIds, actualIds);
-        const edits = await addon.editDistance(comparison.target, comparison.actual, comparison.costs);
+        const edits = await editDistance(comparison.target, comparison.actual, comparison.costs);
         return { actualIds, comparison, edits };
       };
       // The recognised phones against the target, then each disputed region verified against
@@ -273,10 +299,7 @@ export class Engine {
       if (this.verifyMargin !== null) {
         const verifyStart = performance.now();
         const verified = await verifyRegions({
-          logProbs: inference.logProbs,
-          numFrames: inference.numFrames,
-          vocabSize: inference.vocabSize,
-          blankId: vocabulary.blankId,
+          logProbs,
           targetIds,
           actualIds: compared.actualIds,
           regions: disputedRegions(compared.edits.types),
@@ -292,7 +315,7 @@ export class Engine {
 
       // What the scorer sees: the alternatives to each target phone and the recogniser's verdict.
       t = performance.now();
-      const scoringInputs = this.scoring || options.scoringInputs ? await this.scoringInputs(inference, target, alignment, targetIds, compared.edits, targetSpans, speech, geometry.durationSamples / SAMPLE_RATE) : undefined;
+      const scoringInputs = this.scoring || options.scoringInputs ? await this.scoringInputs(logProbs, target, alignment, targetIds, compared.edits, targetSpans, speech, geometry.durationSamples / SAMPLE_RATE) : undefined;
       let calibrated: CalibratedScores | undefined;
       if (this.scoring && scoringInputs) {
         const { scorer, threshold, info } = this.scoring;
@@ -343,12 +366,14 @@ export class Engine {
       return { result, timings, scoringInputs };
     } catch (error) {
       throw toEngineError(error);
+    } finally {
+      logProbs.release();
     }
   }
 
   /** The scorer's inputs: each target phone's features (with its alternatives), fluency, words. */
   private async scoringInputs(
-    inference: InferenceResult,
+    logProbs: LogProbs,
     target: ParsedIpa,
     alignment: ForcedAlignment,
     targetIds: Int32Array,
@@ -357,13 +382,13 @@ export class Engine {
     speech: SpeechActivity,
     durationSec: number,
   ): Promise<ScoringInputs> {
-    const { vocabulary } = this.manifest;
-    const alternatives = await native().ctcAlternatives(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId, targetIds, this.phoneIds);
+    const alternatives = await logProbs.alternatives(targetIds, this.phoneIds);
     const features = phoneFeatures({
-      logProbs: inference.logProbs,
-      numFrames: inference.numFrames,
-      vocabSize: inference.vocabSize,
-      tokens: vocabulary.tokens,
+      // The per-phone posterior vectors are read in JavaScript: the matrix's one copy out of native memory.
+      logProbs: logProbs.toArray(),
+      numFrames: logProbs.numFrames,
+      vocabSize: logProbs.vocabSize,
+      tokens: this.manifest.vocabulary.tokens,
       targetIds,
       alignment,
       alternatives,
@@ -386,7 +411,7 @@ export class Engine {
   }
 
   /** One recording's inference: through the batcher when batching is on, else its own run. */
-  private infer(samples: Float32Array): Promise<InferenceResult> {
+  private infer(samples: Float32Array): Promise<Inference> {
     return this.batcher ? this.batcher.submit(samples) : this.session().infer(samples);
   }
 
@@ -403,9 +428,10 @@ export class Engine {
     return { decoded, speech };
   }
 
-  private async recognizeDetailed(audio: AudioInput, checkpoint: () => void = () => {}): Promise<{
+  /** The recognised phones and the inference they come from, whose log-probabilities the caller releases. */
+  private async recognizeDetailed(audio: AudioInput, checkpoint: () => void = () => {}, inputs?: InputOverrides): Promise<{
     recognition: Recognition;
-    inference: InferenceResult;
+    inference: Inference;
     geometry: FrameGeometry;
     timings: StageTimings;
     speech: SpeechActivity;
@@ -417,13 +443,18 @@ export class Engine {
       const decodeMs = performance.now() - t;
       checkpoint();
 
-      const inference = await this.infer(decoded.samples);
-      checkpoint();
-
+      const inference = await (inputs ? this.session().infer(decoded.samples, inputs) : this.infer(decoded.samples));
       t = performance.now();
-      const { vocabulary } = this.manifest;
-      const greedy = await native().ctcGreedyDecode(inference.logProbs, inference.numFrames, inference.vocabSize, vocabulary.blankId);
+      let greedy;
+      try {
+        checkpoint();
+        greedy = await inference.logProbs.greedyDecode();
+      } catch (error) {
+        inference.logProbs.release();
+        throw error;
+      }
       const ctcMs = performance.now() - t;
+      const { vocabulary } = this.manifest;
 
       const geometry: FrameGeometry = {
         shiftSamples: this.manifest.frameShiftSamples,

@@ -34,12 +34,12 @@ export interface LoadOptions {
   maxDurationSec?: number;
   /**
    * Margin of the target-aware verification of disputed regions, in nats per phone
-   * (default VERIFY_MARGIN_NATS_PER_PHONE, lib/verify.ts); null turns verification off, so the
+   * (default VERIFY_MARGIN_NATS_PER_PHONE, lib/assessment/verify.ts); null turns verification off, so the
    * recognised phones are compared with the target as they are.
    */
   verifyMarginNatsPerPhone?: number | null;
   /**
-   * The calibrated scorer (lib/scoring/scorer.ts): a scorer file to use instead of the one the
+   * The calibrated scorer (lib/assessment/scoring/scorer.ts): a scorer file to use instead of the one the
    * manifest names, or null to score without one (goodness and the edit distance).
    */
   scorer?: string | null;

@@ -123,13 +123,25 @@ export interface NativeModelConfig {
     lengths?: string;
   };
 }
+/** What the public API hands out for a recording: its log-probabilities as a JS array. */
 export interface InferenceResult {
   /** Row-major numFrames x vocabSize log-probabilities. */
   logProbs: Float32Array;
   numFrames: number;
   vocabSize: number;
   /** inferenceMs is the whole ONNX Runtime run, shared by the batchSize items it held. */
-  timings: { featuresMs: number; inferenceMs: number; batchSize?: number };
+  timings: InferenceTimings;
+}
+export interface InferenceTimings {
+  featuresMs: number;
+  inferenceMs: number;
+  batchSize?: number;
+}
+/** A model run as the addon returns it: the log-probabilities stay in native memory. */
+export interface NativeInference {
+  logProbs: NativeLogProbs;
+  /** inferenceMs is the whole ONNX Runtime run, shared by the batchSize items it held. */
+  timings: InferenceTimings;
 }
 export interface TensorInfo {
   name: string;
@@ -143,9 +155,9 @@ export interface NativeModel {
    * when a name is not such an input, the data does not fill the shape, or the rank differs
    * from the graph's.
    */
-  infer(samples: Float32Array, inputs?: Record<string, { shape: number[]; data: number[] }>): Promise<InferenceResult>;
+  infer(samples: Float32Array, inputs?: Record<string, { shape: number[]; data: number[] }>): Promise<NativeInference>;
   /** One ONNX Runtime run for up to maxBatch items; an item that fails alone gets an Error with its code. */
-  inferBatch(items: Float32Array[]): Promise<(InferenceResult | (Error & { code?: string }))[]>;
+  inferBatch(items: Float32Array[]): Promise<(NativeInference | (Error & { code?: string }))[]>;
   info(): { inputs: TensorInfo[]; outputs: TensorInfo[]; provider: string };
 }
 
@@ -180,6 +192,28 @@ export interface CtcAlternatives {
   /** substitution[i * numCandidates + c]: log P(target with phone i replaced by candidates[c] | frames). */
   substitution: Float64Array;
   numCandidates: number;
+}
+
+/**
+ * Row-major numFrames x vocabSize log-probabilities kept in native memory (a model's output, or
+ * logProbsFromArray's copy). The CTC operations read them in place on the thread pool, instead of
+ * copying the matrix from JavaScript for each call (ctcGreedyDecode and the other module
+ * functions copy it once per call). release() frees the matrix now (operations already started
+ * keep their own reference); otherwise it is freed when the handle is collected. Any method but
+ * the dimensions throws INVALID_INPUT after release().
+ */
+export interface NativeLogProbs {
+  readonly numFrames: number;
+  readonly vocabSize: number;
+  /** A copy as a Float32Array. */
+  toFloat32Array(): Float32Array;
+  release(): void;
+  greedyDecode(blankId: number): Promise<GreedySegments>;
+  forcedAlign(blankId: number, targets: Int32Array): Promise<ForcedAlignment>;
+  /** As ctcLogLikelihoods. */
+  logLikelihoods(blankId: number, sequences: Int32Array[]): Promise<Float64Array>;
+  /** As ctcAlternatives. */
+  alternatives(blankId: number, targets: Int32Array, candidates: Int32Array): Promise<CtcAlternatives>;
 }
 
 // ---------- edit distance ----------
@@ -244,6 +278,8 @@ export interface NativeAddon {
   computeFeatures(samples: Float32Array, frontend: FrontendConfig): Promise<Features>;
   loadModel(config: NativeModelConfig): Promise<NativeModel>;
   availableProviders(): string[];
+  /** A LogProbs handle on a copy of the matrix. */
+  logProbsFromArray(logProbs: Float32Array, numFrames: number, vocabSize: number): NativeLogProbs;
   ctcGreedyDecode(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number): Promise<GreedySegments>;
   ctcForcedAlign(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): Promise<ForcedAlignment>;
   ctcForcedAlignSync(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number, targets: Int32Array): ForcedAlignment;

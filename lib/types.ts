@@ -82,7 +82,7 @@ export type AssessmentFlag = 'DIFFERENT_SENTENCE';
 export interface AssessmentResult {
   /**
    * The phones judged spoken: the recogniser's phones, except in disputed regions where the
-   * target explained the audio nearly as well (lib/verify.ts), which take the target's phones.
+   * target explained the audio nearly as well (lib/assessment/verify.ts), which take the target's phones.
    * operations, errors and score compare this with target_ipa.
    */
   actual_ipa: string;
@@ -170,7 +170,7 @@ export interface StageTimings {
   alignmentMs: number;
   /** Both edit-distance runs (before and, where a region was accepted, after verification). */
   dpMs: number;
-  /** Verification of disputed regions: CTC log-likelihoods of the target's versions (lib/verify.ts). */
+  /** Verification of disputed regions: CTC log-likelihoods of the target's versions (lib/assessment/verify.ts). */
   verifyMs: number;
   /** The alternatives to each target phone (native ctcAlternatives), features and the calibrated scorer with its decisions. */
   scoringMs: number;

@@ -5,7 +5,7 @@
 //   npm run web:screenshot [-- OUT.png]
 import { join } from 'node:path';
 import { load } from '../lib/engine.js';
-import { generateIpa } from '../lib/g2p.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { startWebServer } from '../web/server.js';
 

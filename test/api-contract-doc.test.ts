@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from '../lib/engine.js';
 import { ERROR_CODES } from '../lib/errors.js';
-import { generateIpa } from '../lib/g2p.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
 import { assessInputSchema } from '../workers/assess/schema.js';
 import { expectSchema } from '../workers/assess/expect.js';
 import { g2pInputSchema } from '../workers/g2p/handler.js';

@@ -1,34 +1,22 @@
 // The Batcher in front of the real addon: the masked tiny graph (batchable) runs the batches,
 // and each request's reference is the same samples inferred alone.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Batcher } from '../lib/batcher.js';
-import { native, type InferenceResult, type NativeModel, type NativeModelConfig } from '../lib/native.js';
-import { tinyModels } from './helpers/tiny-models.js';
+import { Batcher } from '../lib/model/batcher.js';
+import type { InferenceResult } from '../lib/native.js';
+import { loadJsModel, type JsModel } from './helpers/js-model.js';
+import { maskedModelConfig, seededSignal, tinyModels } from './helpers/tiny-models.js';
 import { maxAbsDiff } from './helpers/outcomes.js';
 
 /** Max abs difference allowed between a batched and an unbatched result (log-probabilities). */
 const BATCH_TOLERANCE = 1e-4;
 
-let model: NativeModel;
+let model: JsModel;
 
 beforeAll(async () => {
-  const config: NativeModelConfig = {
-    onnxPath: tinyModels().masked,
-    provider: 'cpu',
-    maxBatch: 8,
-    frontend: { type: 'waveform', normalize: true, epsilon: 1e-7 },
-    inputs: [
-      { name: 'input_values', source: 'features', dtype: 'float32' },
-      { name: 'attention_mask', source: 'features_mask', dtype: 'int64' },
-    ],
-    output: { name: 'log_probs', kind: 'log_probs', skipFrames: 0, lengths: 'output_lengths' },
-  };
-  model = await native().loadModel(config);
+  model = await loadJsModel(maskedModelConfig(tinyModels(), { maxBatch: 8 }));
 });
 
-function signal(numSamples: number, seed: number): Float32Array {
-  return Float32Array.from({ length: numSamples }, (_, i) => 0.4 * Math.sin(i * (0.01 + seed * 0.003)) + 0.02 * seed + 0.1 * Math.sin(i * 0.0007 * seed));
-}
+const signal = seededSignal;
 
 /** A batcher over the model that records the size of every batch run it sends. */
 function batcherFor(maxBatch: number, maxWaitMs: number) {

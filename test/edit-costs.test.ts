@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SubstitutionCosts } from '../lib/edit-costs.js';
+import { SubstitutionCosts } from '../lib/assessment/edit-costs.js';
 import { native } from '../lib/native.js';
 import { DISTINCT_FLOOR, phoneDistance } from '../lib/phonetics/index.js';
 import { seededRandom } from '../bench/seeded-random.js';

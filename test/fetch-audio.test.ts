@@ -5,11 +5,12 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../lib/errors.js';
-import { classifyAddress, decodeBase64Audio, fetchAudio, parseS3Uri, s3ClientConfig, s3SettingsFromEnv, type FetchAudioOptions } from '../lib/fetch-audio.js';
+import { classifyAddress, decodeBase64Audio, fetchAudio, parseS3Uri, s3ClientConfig, type FetchAudioOptions } from '../lib/audio/index.js';
+import { fetchOptionsFromEnv, s3SettingsFromEnv } from '../workers/shared/audio-from-env.js';
 import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.js';
 
 const RECORDING = readFileSync(join(__dirname, '..', 'examples', '001040067.flac'));
-const ALLOW: FetchAudioOptions = { allowPrivate: true, env: {} };
+const ALLOW: FetchAudioOptions = { allowPrivate: true };
 
 const servers: LoopbackServer[] = [];
 async function serve(handler: Parameters<typeof startLoopbackServer>[0], host?: string): Promise<LoopbackServer> {
@@ -109,7 +110,7 @@ describe('data: URIs and base64', () => {
 });
 
 describe('http(s) fetching', () => {
-  it('fetches a recording when private addresses are allowed (option or AUDIO_FETCH_ALLOW_PRIVATE=1)', async () => {
+  it('fetches a recording when private addresses are allowed (option, or the workers\' AUDIO_FETCH_ALLOW_PRIVATE=1)', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'audio/flac', 'content-length': RECORDING.length });
       res.end(RECORDING);
@@ -117,8 +118,10 @@ describe('http(s) fetching', () => {
     const viaOption = await fetchAudio(`${server.origin}/rec.flac`, ALLOW);
     expect(Buffer.from(viaOption.bytes).equals(RECORDING)).toBe(true);
     expect(viaOption.contentType).toBe('audio/flac');
-    const viaEnv = await fetchAudio(`${server.origin}/rec.flac`, { env: { AUDIO_FETCH_ALLOW_PRIVATE: '1' } });
+    const viaEnv = await fetchAudio(`${server.origin}/rec.flac`, fetchOptionsFromEnv({ AUDIO_FETCH_ALLOW_PRIVATE: '1' }));
     expect(viaEnv.bytes.length).toBe(RECORDING.length);
+    expect(fetchOptionsFromEnv({}).allowPrivate).toBe(false);
+    expect(fetchOptionsFromEnv({ AUDIO_FETCH_ALLOW_PRIVATE: '0' }).allowPrivate).toBe(false);
   });
 
   it('refuses loopback hosts by default, in every spelling, before connecting', async () => {
@@ -133,7 +136,7 @@ describe('http(s) fetching', () => {
       `http://0x7f.1:${port}/a.wav`,
       `http://127.1:${port}/a.wav?X-Amz-Signature=s3cr3t`,
     ]) {
-      const error = await failure(fetchAudio(url, { env: {} }));
+      const error = await failure(fetchAudio(url));
       expect(error.code, url).toBe('AUDIO_FETCH_FAILED');
       expect(error.details?.address_class, url).toBe('loopback');
       expect(error.message).not.toContain('s3cr3t');
@@ -242,7 +245,7 @@ describe('http(s) fetching', () => {
       res.end();
     });
     // Only the first server's address is allowed; everything else is judged as in production.
-    const onlyFirst: FetchAudioOptions = { env: {}, allowPrivate: (address) => address === '127.0.0.1' };
+    const onlyFirst: FetchAudioOptions = { allowPrivate: (address) => address === '127.0.0.1' };
     for (const [target, kind] of [
       [`${other.origin}/x`, 'loopback'],
       ['http://169.254.169.254/latest/meta-data/', 'metadata'],
@@ -264,7 +267,7 @@ describe('http(s) fetching', () => {
     let calls = 0;
     // A rebinding resolver: the first answer is the allowed address, later answers another one.
     const rebinding = async () => (calls++ === 0 ? [{ address: '127.0.0.1', family: 4 as const }] : [{ address: '127.0.0.2', family: 4 as const }]);
-    const allowFirst: FetchAudioOptions = { env: {}, resolve: rebinding, allowPrivate: (address) => address === '127.0.0.1' };
+    const allowFirst: FetchAudioOptions = { resolve: rebinding, allowPrivate: (address) => address === '127.0.0.1' };
     const fetched = await fetchAudio(`http://audio.test:${server.port}/rec.flac`, allowFirst);
     expect(fetched.bytes.length).toBe(RECORDING.length);
     expect(calls).toBe(1);
@@ -296,7 +299,7 @@ describe('s3://', () => {
     for (const bad of ['s3://bucket', 's3://bucket/', 's3:///key', 's3://b/key']) expect(() => parseS3Uri(bad), bad).toThrow(/expected s3:\/\/bucket\/key/);
   });
 
-  it('builds the client settings from the environment (AWS, R2, MinIO)', () => {
+  it('builds the client settings from the workers\' environment (AWS, R2, MinIO)', () => {
     expect(s3SettingsFromEnv({})).toEqual({ endpoint: undefined, region: 'us-east-1', forcePathStyle: false, credentials: undefined });
     const r2 = s3SettingsFromEnv({
       AWS_ENDPOINT_URL: 'https://acct.r2.cloudflarestorage.com',
@@ -325,16 +328,16 @@ describe('s3://', () => {
       res.writeHead(404, { 'content-type': 'application/xml' });
       res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
     });
-    const env = { AWS_ENDPOINT_URL: store.origin, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'not-a-secret' };
-    const fetched = await fetchAudio('s3://bucket/rec/001040067.flac', { env });
+    const s3 = s3SettingsFromEnv({ AWS_ENDPOINT_URL: store.origin, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'not-a-secret' });
+    const fetched = await fetchAudio('s3://bucket/rec/001040067.flac', { s3 });
     expect(Buffer.from(fetched.bytes).equals(RECORDING)).toBe(true);
     const signed = store.requests[0];
     expect(signed.method).toBe('GET');
     expect(signed.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/auto\/s3\/aws4_request/);
 
-    const tooLarge = await failure(fetchAudio('s3://bucket/huge.wav', { env, maxBytes: 1_000_000 }));
+    const tooLarge = await failure(fetchAudio('s3://bucket/huge.wav', { s3, maxBytes: 1_000_000 }));
     expect(tooLarge.code).toBe('AUDIO_TOO_LARGE');
-    const missing = await failure(fetchAudio('s3://bucket/nope.wav', { env }));
+    const missing = await failure(fetchAudio('s3://bucket/nope.wav', { s3 }));
     expect(missing.code).toBe('AUDIO_FETCH_FAILED');
     expect(missing.message).toMatch(/NoSuchKey/);
   });

@@ -1,13 +1,13 @@
-// generateIpa's output fed back as an assessment target (lib/ipa.ts parseTargetIpa) must parse
+// generateIpa's output fed back as an assessment target (lib/phonetics/ipa.ts parseTargetIpa) must parse
 // onto the bundled model's inventory with no unknown symbols, for every word of the
 // speechocean762 lexicon. espeak-ng writes symbols outside that inventory (ɐ ᵻ ɾ ʔ n̩ əl iə
-// ɑːɹ ...), which the normalisation layer of lib/ipa.ts maps. The lexicon is the committed
+// ɑːɹ ...), which the normalisation layer of lib/phonetics/ipa.ts maps. The lexicon is the committed
 // speechocean762 fixture (test/fixtures/speechocean762).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateIpa } from '../lib/g2p.js';
-import { parseTargetIpa } from '../lib/ipa.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
+import { parseTargetIpa } from '../lib/phonetics/ipa.js';
 import { native } from '../lib/native.js';
 
 /** The bundled model's inventory (models/default, once it lands). */

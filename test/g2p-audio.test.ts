@@ -22,8 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { load, type Engine } from '../lib/engine.js';
-import { generateIpa } from '../lib/g2p.js';
-import { parseTargetIpa } from '../lib/ipa.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
+import { parseTargetIpa } from '../lib/phonetics/ipa.js';
 import { seededRandom } from '../bench/seeded-random.js';
 
 const ROOT = join(__dirname, '..');

@@ -3,9 +3,10 @@
 // recogniser test is test/g2p-audio.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../lib/engine.js';
-import { generateIpa } from '../lib/g2p.js';
+import { LogProbs } from '../lib/gateway.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
 import { choiceMargin, chooseCandidates, type CandidateIds } from '../lib/g2p/choose.js';
-import { buildVocabulary, type ModelManifest } from '../lib/manifest.js';
+import { buildVocabulary, type ModelManifest } from '../lib/model/manifest.js';
 import { native, type InferenceResult } from '../lib/native.js';
 import { seededRandom } from '../bench/seeded-random.js';
 
@@ -111,8 +112,10 @@ describe('generateIpa with audio (an engine whose log-probabilities are made fro
   function fakeEngine(spoken: string): Engine {
     const vocabulary = buildVocabulary(TOKENS, 0, 'plain', []);
     const manifest = { vocabulary, maxDurationSec: 60 } as unknown as ModelManifest;
-    const logProbs = logProbsFor([...idsOf(spoken)], seededRandom(7));
-    return { manifest, logProbs: async () => logProbs } as unknown as Engine;
+    const lp = logProbsFor([...idsOf(spoken)], seededRandom(7));
+    // A fresh handle per call: generateIpa releases the log-probabilities it was given.
+    const inference = async () => ({ logProbs: LogProbs.fromArray(lp.logProbs, lp.numFrames, lp.vocabSize, 0), timings: lp.timings });
+    return { manifest, inference } as unknown as Engine;
   }
   const audio = { samples: new Float32Array(16000), sampleRate: 16000 };
 

@@ -7,19 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../lib/engine.js';
-import { generateIpa } from '../lib/g2p.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
 import { splitIntoWords } from '../lib/g2p/model-g2p.js';
 import { tinyModels } from './helpers/tiny-models.js';
+import { quietThenLoudNoise } from './helpers/audio-signals.js';
 
-function noise(count: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = 777;
-  for (let i = 0; i < count; i++) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    out[i] = (state / 2147483648 - 0.5) * (i < count / 4 ? 0.002 : 0.2);
-  }
-  return out;
-}
+const noise = (count: number) => quietThenLoudNoise(count, 777);
 const audio = { samples: noise(32000), sampleRate: 16000 };
 
 describe('splitIntoWords', () => {

@@ -12,7 +12,7 @@ import { makeG2pFold } from '../eval/g2p-fold.js';
 import { readAsLetters } from '../eval/g2p-mismatch.js';
 import { readLexicon } from '../eval/g2p.js';
 import { EngineError } from '../lib/errors.js';
-import { generateIpa, parseSlashIpa, type CasingMode } from '../lib/g2p.js';
+import { generateIpa, parseSlashIpa, type CasingMode } from '../lib/g2p/generate-ipa.js';
 import { cmudictPronunciations } from '../lib/g2p/cmudict.js';
 
 const fold = makeG2pFold();

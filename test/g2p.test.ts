@@ -1,8 +1,8 @@
-// IPA generation (lib/g2p.ts): the contract format, several languages, context, candidates,
+// IPA generation (lib/g2p/generate-ipa.ts): the contract format, several languages, context, candidates,
 // concurrency against sequential results, and typed errors for bad input.
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../lib/errors.js';
-import { g2pLanguages, generateIpa, parseSlashIpa, phonemesToWords, toPhonemes, toSlashIpa } from '../lib/g2p.js';
+import { g2pLanguages, generateIpa, parseSlashIpa, phonemesToWords, toPhonemes, toSlashIpa } from '../lib/g2p/generate-ipa.js';
 import { native } from '../lib/native.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {

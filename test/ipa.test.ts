@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../lib/errors.js';
-import { parseTargetIpa } from '../lib/ipa.js';
+import { parseTargetIpa } from '../lib/phonetics/ipa.js';
 import { MODIFIER_RULES, NORMALIZATION_RULES, mapPhone } from '../lib/phonetics/normalize.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

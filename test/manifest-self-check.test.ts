@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from '../lib/engine.js';
-import { loadManifest } from '../lib/manifest.js';
+import { loadManifest } from '../lib/model/manifest.js';
 
 const plumbing = join(import.meta.dirname, '..', 'models', 'plumbing');
 

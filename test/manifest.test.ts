@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildVocabulary, loadManifest, parseTokenList } from '../lib/manifest.js';
+import { buildVocabulary, loadManifest, parseTokenList } from '../lib/model/manifest.js';
 
 function bundle(manifest: object, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'manifest-'));

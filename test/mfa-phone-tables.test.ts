@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MfaPhoneMappingError, PhoneMapper, PHONE_TABLES, PUBLISHED_INVENTORIES, phoneSetOfModel, type PhoneSetName } from '../lib/mfa/phone-tables.js';
 import { dictionaryText, mfaTarget, transcriptText } from '../lib/mfa/target-words.js';
-import { parseTargetIpa } from '../lib/ipa.js';
+import { parseTargetIpa } from '../lib/phonetics/ipa.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const modelPhones = (bundle: string) =>

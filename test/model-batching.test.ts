@@ -3,7 +3,8 @@
 // in model.test.ts and here for the masked graph). The graphs are tiny plumbing models.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { native, type InferenceResult, type NativeModelConfig } from '../lib/native.js';
-import { tinyModels, type TinyModels } from './helpers/tiny-models.js';
+import { loadJsModel, type JsModel } from './helpers/js-model.js';
+import { maskedModelConfig, seededSignal, tinyModels, waveformModelConfig, type TinyModels } from './helpers/tiny-models.js';
 import { maxAbsDiff, rejection, syncThrow } from './helpers/outcomes.js';
 
 /** Max abs difference allowed between an item's batched and unbatched log-probabilities. */
@@ -14,35 +15,9 @@ beforeAll(() => {
   models = tinyModels();
 });
 
-function maskedConfig(overrides: Partial<NativeModelConfig> = {}): NativeModelConfig {
-  return {
-    onnxPath: models.masked,
-    provider: 'cpu',
-    frontend: { type: 'waveform', normalize: true, epsilon: 1e-7 },
-    inputs: [
-      { name: 'input_values', source: 'features', dtype: 'float32' },
-      { name: 'attention_mask', source: 'features_mask', dtype: 'int64' },
-    ],
-    output: { name: 'log_probs', kind: 'log_probs', skipFrames: 0, lengths: 'output_lengths' },
-    ...overrides,
-  };
-}
-
-function waveformConfig(overrides: Partial<NativeModelConfig> = {}): NativeModelConfig {
-  return {
-    onnxPath: models.waveform,
-    provider: 'cpu',
-    frontend: { type: 'waveform', normalize: false, epsilon: 1e-7 },
-    inputs: [{ name: 'input_values', source: 'features', dtype: 'float32' }],
-    output: { name: 'logits', kind: 'logits', skipFrames: 0 },
-    ...overrides,
-  };
-}
-
-/** A deterministic signal that differs per seed. */
-function signal(numSamples: number, seed: number): Float32Array {
-  return Float32Array.from({ length: numSamples }, (_, i) => 0.4 * Math.sin(i * (0.01 + seed * 0.003)) + 0.02 * seed + 0.1 * Math.sin(i * 0.0007 * seed));
-}
+const maskedConfig = (overrides: Partial<NativeModelConfig> = {}) => maskedModelConfig(models, overrides);
+const waveformConfig = (overrides: Partial<NativeModelConfig> = {}) => waveformModelConfig(models, overrides);
+const signal = seededSignal;
 
 function asResult(outcome: InferenceResult | Error): InferenceResult {
   if (outcome instanceof Error) throw outcome;
@@ -52,7 +27,7 @@ function asResult(outcome: InferenceResult | Error): InferenceResult {
 describe('masked graph (the batching fixture)', () => {
   it('matches numpy on one unpadded item', async () => {
     const { samples, logProbs } = models.expected.masked;
-    const model = await native().loadModel(maskedConfig({ frontend: { type: 'waveform', normalize: false, epsilon: 1e-7 } }));
+    const model = await loadJsModel(maskedConfig({ frontend: { type: 'waveform', normalize: false, epsilon: 1e-7 } }));
     const result = await model.infer(Float32Array.from(samples));
     expect(result.numFrames).toBe(logProbs.length);
     expect(maxAbsDiff(result.logProbs, logProbs.flat())).toBeLessThan(1e-4);
@@ -60,7 +35,7 @@ describe('masked graph (the batching fixture)', () => {
   });
 
   it('gives different output when padding is fed as valid samples: the mask matters', async () => {
-    const model = await native().loadModel(maskedConfig({ maxBatch: 2, frontend: { type: 'waveform', normalize: false, epsilon: 1e-7 } }));
+    const model = await loadJsModel(maskedConfig({ maxBatch: 2, frontend: { type: 'waveform', normalize: false, epsilon: 1e-7 } }));
     const item = signal(9000, 2);
     const alone = await model.infer(item);
     // The same item zero-padded to 16000 samples, with the mask all ones over the padding
@@ -78,7 +53,7 @@ describe('masked graph (the batching fixture)', () => {
 
 describe('inferBatch', () => {
   it(`equals unbatched inference for items of different lengths (max abs diff <= ${BATCH_TOLERANCE})`, async () => {
-    const model = await native().loadModel(maskedConfig({ maxBatch: 8 }));
+    const model = await loadJsModel(maskedConfig({ maxBatch: 8 }));
     const items = [16000, 9000, 12345, 4000, 20000, 640, 11111, 7777].map((n, seed) => signal(n, seed + 1));
     const alone = await Promise.all(items.map((item) => model.infer(item)));
     const batched = (await model.inferBatch(items)).map(asResult);
@@ -97,7 +72,7 @@ describe('inferBatch', () => {
   });
 
   it('rejects only the bad items: empty and too short for the model', async () => {
-    const model = await native().loadModel(maskedConfig({ maxBatch: 4 }));
+    const model = await loadJsModel(maskedConfig({ maxBatch: 4 }));
     const good = [signal(8000, 1), signal(6000, 2)];
     const outcomes = await model.inferBatch([good[0], new Float32Array(0), signal(100, 3), good[1]]);
     expect((outcomes[1] as Error & { code?: string }).code).toBe('INVALID_INPUT');
@@ -109,7 +84,7 @@ describe('inferBatch', () => {
   });
 
   it('refuses more items than maxBatch and malformed calls (INVALID_INPUT)', async () => {
-    const model = await native().loadModel(maskedConfig({ maxBatch: 2 }));
+    const model = await loadJsModel(maskedConfig({ maxBatch: 2 }));
     const error = await rejection(model.inferBatch([signal(800, 1), signal(800, 2), signal(800, 3)]));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain('maxBatch 2');
@@ -127,8 +102,8 @@ describe('inferBatch', () => {
     expect(lengthsError.code).toBe('MODEL_UNAVAILABLE');
     expect(lengthsError.message).toContain('output.lengths');
     // Unbatched, the same bundles load.
-    await native().loadModel(waveformConfig({ maxBatch: 1 }));
-    await native().loadModel({ ...noLengths, maxBatch: 1 });
+    await loadJsModel(waveformConfig({ maxBatch: 1 }));
+    await loadJsModel({ ...noLengths, maxBatch: 1 });
   });
 
   it('checks output.lengths and the mask against the graph (MODEL_UNAVAILABLE)', async () => {
@@ -153,19 +128,19 @@ describe('IO binding', () => {
       [maskedConfig(), signal(12000, 4)],
     ];
     for (const [config, input] of cases) {
-      const plain = await (await native().loadModel(config)).infer(input);
-      const bound = await (await native().loadModel({ ...config, ioBinding: true })).infer(input);
+      const plain = await (await loadJsModel(config)).infer(input);
+      const bound = await (await loadJsModel({ ...config, ioBinding: true })).infer(input);
       expect(bound.numFrames).toBe(plain.numFrames);
       expect(Array.from(bound.logProbs)).toEqual(Array.from(plain.logProbs));
     }
     const items = [signal(9000, 1), signal(15000, 2), signal(4000, 3)];
-    const plainBatch = await (await native().loadModel(maskedConfig({ maxBatch: 3 }))).inferBatch(items);
-    const boundBatch = await (await native().loadModel(maskedConfig({ maxBatch: 3, ioBinding: true }))).inferBatch(items);
+    const plainBatch = await (await loadJsModel(maskedConfig({ maxBatch: 3 }))).inferBatch(items);
+    const boundBatch = await (await loadJsModel(maskedConfig({ maxBatch: 3, ioBinding: true }))).inferBatch(items);
     boundBatch.forEach((outcome, i) => expect(Array.from(asResult(outcome).logProbs)).toEqual(Array.from(asResult(plainBatch[i]).logProbs)));
   });
 
   it('handles concurrent runs', async () => {
-    const model = await native().loadModel(waveformConfig({ ioBinding: true }));
+    const model = await loadJsModel(waveformConfig({ ioBinding: true }));
     const inputs = Array.from({ length: 8 }, (_, seed) => signal(8000 + 320 * seed, seed));
     const sequential: InferenceResult[] = [];
     for (const input of inputs) sequential.push(await model.infer(input));

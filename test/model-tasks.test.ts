@@ -8,24 +8,16 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../lib/engine.js';
-import { loadManifest } from '../lib/manifest.js';
-import { promptIds, promptPieces, taskInputs } from '../lib/model-tasks.js';
+import { loadManifest } from '../lib/model/manifest.js';
+import { promptIds, promptPieces, taskInputs } from '../lib/model/tasks.js';
 import { native } from '../lib/native.js';
 import { tinyModels } from './helpers/tiny-models.js';
+import { quietThenLoudNoise } from './helpers/audio-signals.js';
 
 const bpeDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'tools', 'fixtures', 'tiny_bpe');
 const bpeModel = join(bpeDir, 'tiny_bpe.model');
 
-/** Deterministic noise, quiet for its first quarter (speech above a floor); the tiny graph's audio path only adds a small bias. */
-function noise(count: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = 12345;
-  for (let i = 0; i < count; i++) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    out[i] = (state / 2147483648 - 0.5) * (i < count / 4 ? 0.002 : 0.2);
-  }
-  return out;
-}
+const noise = (count: number) => quietThenLoudNoise(count, 12345);
 
 async function greedyPhones(engine: Engine, logProbs: { logProbs: Float32Array; numFrames: number; vocabSize: number }): Promise<string[]> {
   const { vocabulary } = engine.manifest;

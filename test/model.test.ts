@@ -4,7 +4,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { native, type InferenceResult, type ModelInputBinding, type NativeModelConfig } from '../lib/native.js';
-import { tinyModels, type TinyModels } from './helpers/tiny-models.js';
+import { loadJsModel, type JsModel } from './helpers/js-model.js';
+import { tinyModels, waveformModelConfig, type TinyModels } from './helpers/tiny-models.js';
 import { rejection, syncThrow } from './helpers/outcomes.js';
 
 const TOLERANCE = 1e-4;
@@ -14,16 +15,7 @@ beforeAll(() => {
   models = tinyModels();
 });
 
-function waveformConfig(overrides: Partial<NativeModelConfig> = {}): NativeModelConfig {
-  return {
-    onnxPath: models.waveform,
-    provider: 'cpu',
-    frontend: { type: 'waveform', normalize: false, epsilon: models.expected.waveform.epsilon },
-    inputs: [{ name: 'input_values', source: 'features', dtype: 'float32' }],
-    output: { name: 'logits', kind: 'logits', skipFrames: 0 },
-    ...overrides,
-  };
-}
+const waveformConfig = (overrides: Partial<NativeModelConfig> = {}) => waveformModelConfig(models, overrides);
 
 /** The fbank graph with its features fed as a constant (the waveform frontend cannot make 80-dim frames). */
 function fbankConfig(featsLengths: ModelInputBinding, skipFrames = 0): NativeModelConfig {
@@ -70,7 +62,7 @@ describe('availableProviders', () => {
 
 describe('waveform graph', () => {
   it('matches numpy for logits (log-softmax applied by the engine)', async () => {
-    const model = await native().loadModel(waveformConfig());
+    const model = await loadJsModel(waveformConfig());
     const result = await model.infer(waveformSamples());
     expectClose(result, models.expected.waveform.cases.plain.asLogits);
     // Rows are normalised distributions.
@@ -86,39 +78,39 @@ describe('waveform graph', () => {
   it('applies the wav2vec2 normalisation of the waveform frontend', async () => {
     const config = waveformConfig();
     config.frontend = { type: 'waveform', normalize: true, epsilon: models.expected.waveform.epsilon };
-    const result = await (await native().loadModel(config)).infer(waveformSamples());
+    const result = await (await loadJsModel(config)).infer(waveformSamples());
     expectClose(result, models.expected.waveform.cases.normalized.asLogits);
   });
 
   it('passes log_probs through and takes log(max(p, tiny)) of probs', async () => {
     const { raw, asProbs } = models.expected.waveform.cases.plain;
-    const asIs = await native().loadModel(waveformConfig({ output: { name: 'logits', kind: 'log_probs', skipFrames: 0 } }));
+    const asIs = await loadJsModel(waveformConfig({ output: { name: 'logits', kind: 'log_probs', skipFrames: 0 } }));
     expectClose(await asIs.infer(waveformSamples()), raw);
-    const probs = await native().loadModel(waveformConfig({ output: { name: 'logits', kind: 'probs', skipFrames: 0 } }));
+    const probs = await loadJsModel(waveformConfig({ output: { name: 'logits', kind: 'probs', skipFrames: 0 } }));
     expectClose(await probs.infer(waveformSamples()), asProbs);
   });
 
   it('drops skipFrames leading frames', async () => {
-    const model = await native().loadModel(waveformConfig({ output: { name: 'logits', kind: 'logits', skipFrames: 3 } }));
+    const model = await loadJsModel(waveformConfig({ output: { name: 'logits', kind: 'logits', skipFrames: 3 } }));
     expectClose(await model.infer(waveformSamples()), models.expected.waveform.cases.plain.asLogits.slice(3));
   });
 
   it('rejects with AUDIO_TOO_SHORT when no frame is left, and INVALID_INPUT for empty audio', async () => {
     // 400 samples (one receptive field) give exactly one frame.
-    const keepAll = await native().loadModel(waveformConfig());
+    const keepAll = await loadJsModel(waveformConfig());
     expect((await keepAll.infer(signal(400, 1))).numFrames).toBe(1);
-    const skipOne = await native().loadModel(waveformConfig({ output: { name: 'logits', kind: 'logits', skipFrames: 1 } }));
+    const skipOne = await loadJsModel(waveformConfig({ output: { name: 'logits', kind: 'logits', skipFrames: 1 } }));
     expect((await rejection(skipOne.infer(signal(400, 1)))).code).toBe('AUDIO_TOO_SHORT');
     expect((await rejection(keepAll.infer(new Float32Array(0)))).code).toBe('INVALID_INPUT');
   });
 
   it('throws INVALID_INPUT synchronously when samples are not a Float32Array', async () => {
-    const model = await native().loadModel(waveformConfig());
+    const model = await loadJsModel(waveformConfig());
     expect(syncThrow(() => model.infer([0.1, 0.2] as unknown as Float32Array)).code).toBe('INVALID_INPUT');
   });
 
   it('describes its inputs and outputs', async () => {
-    const model = await native().loadModel(waveformConfig());
+    const model = await loadJsModel(waveformConfig());
     expect(model.info()).toEqual({
       inputs: [{ name: 'input_values', dtype: 'float32', shape: [1, -1] }],
       outputs: [{ name: 'logits', dtype: 'float32', shape: [1, -1, 8] }],
@@ -131,9 +123,9 @@ describe('fbank graph (prefix frames, lengths, constants)', () => {
   it('matches numpy with constant feats, lengths and prefix ids', async () => {
     const { full } = models.expected.fbank.cases;
     const lengths: ModelInputBinding = { name: 'feats_lengths', source: 'constant', dtype: 'int64', data: [full.featsLength] };
-    const model = await native().loadModel(fbankConfig(lengths));
+    const model = await loadJsModel(fbankConfig(lengths));
     expectClose(await model.infer(signal(16, 1)), full.logProbs);
-    const skipped = await native().loadModel(fbankConfig(lengths, 2));
+    const skipped = await loadJsModel(fbankConfig(lengths, 2));
     expectClose(await skipped.infer(signal(16, 1)), full.logProbs.slice(2));
   });
 
@@ -145,14 +137,14 @@ describe('fbank graph (prefix frames, lengths, constants)', () => {
     // The waveform frontend yields one frame per sample: both lengths equal the sample count.
     const audio = signal(masked.featsLength, 2);
     for (const source of ['feature_length', 'sample_length'] as const) {
-      const model = await native().loadModel(fbankConfig({ name: 'feats_lengths', source, dtype: 'int64' }));
+      const model = await loadJsModel(fbankConfig({ name: 'feats_lengths', source, dtype: 'int64' }));
       expectClose(await model.infer(audio), masked.logProbs);
     }
   });
 
   it('describes all inputs and outputs', async () => {
     const lengths: ModelInputBinding = { name: 'feats_lengths', source: 'feature_length', dtype: 'int64' };
-    const info = (await native().loadModel(fbankConfig(lengths))).info();
+    const info = (await loadJsModel(fbankConfig(lengths))).info();
     expect(info.inputs).toEqual([
       { name: 'feats', dtype: 'float32', shape: [1, -1, 80] },
       { name: 'feats_lengths', dtype: 'int64', shape: [1] },
@@ -168,17 +160,17 @@ describe('fbank graph (prefix frames, lengths, constants)', () => {
 describe('bindings graph (int32 and float32 inputs, [T, V] probability output)', () => {
   it('matches numpy', async () => {
     const { samples, scale, logProbs } = models.expected.bindings;
-    const model = await native().loadModel({
-      onnxPath: models.bindings,
-      provider: 'cpu',
-      frontend: { type: 'waveform', normalize: false, epsilon: 1e-7 },
-      inputs: [
-        { name: 'audio', source: 'features', dtype: 'float32' },
-        { name: 'num_samples', source: 'sample_length', dtype: 'int32' },
-        { name: 'scale', source: 'constant', dtype: 'float32', data: scale },
-      ],
-      output: { name: 'probs', kind: 'probs', skipFrames: 0 },
-    });
+    const model = await loadJsModel(
+      waveformConfig({
+        onnxPath: models.bindings,
+        inputs: [
+          { name: 'audio', source: 'features', dtype: 'float32' },
+          { name: 'num_samples', source: 'sample_length', dtype: 'int32' },
+          { name: 'scale', source: 'constant', dtype: 'float32', data: scale },
+        ],
+        output: { name: 'probs', kind: 'probs', skipFrames: 0 },
+      }),
+    );
     expectClose(await model.infer(Float32Array.from(samples)), logProbs);
   });
 });
@@ -258,7 +250,7 @@ describe('load errors', () => {
 
 describe('concurrency and the event loop', () => {
   it('gives 16 concurrent infer calls the same results as sequential calls', async () => {
-    const model = await native().loadModel(waveformConfig({ intraOpThreads: 2 }));
+    const model = await loadJsModel(waveformConfig({ intraOpThreads: 2 }));
     const inputs = Array.from({ length: 16 }, (_, seed) => signal(16000 + 320 * seed, seed));
     const sequential: InferenceResult[] = [];
     for (const input of inputs) sequential.push(await model.infer(input));
@@ -272,7 +264,7 @@ describe('concurrency and the event loop', () => {
   });
 
   it('keeps the event loop responsive during a long inference', async () => {
-    const model = await native().loadModel({ ...waveformConfig(), onnxPath: models.heavy });
+    const model = await loadJsModel({ ...waveformConfig(), onnxPath: models.heavy });
     const audio = signal(30 * 16000, 3);
     let ticks = 0;
     let last = performance.now();
@@ -303,7 +295,7 @@ describe('concurrency and the event loop', () => {
     const pending: Promise<InferenceResult>[] = [];
     for (let i = 0; i < 4; i++) {
       // The model object is unreachable once infer() has returned its promise.
-      pending.push((await native().loadModel(waveformConfig())).infer(waveformSamples()));
+      pending.push((await loadJsModel(waveformConfig())).infer(waveformSamples()));
     }
     gc();
     await new Promise((resolve) => setImmediate(resolve));

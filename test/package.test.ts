@@ -38,8 +38,21 @@ describe('package.json', () => {
   it('is Linux x64 only, with an exports map whose targets exist', () => {
     expect(pkg.os).toEqual(['linux']);
     expect(pkg.cpu).toEqual(['x64']);
-    const targets = [pkg.exports['.'].types, pkg.exports['.'].default, pkg.exports['./api-contract.md'], pkg.exports['./package.json'], pkg.bin['pronunciation-engine']];
+    const targets = [...Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t))), pkg.bin['pronunciation-engine']];
+    expect(targets.length).toBeGreaterThan(6);
     for (const target of targets) expect(existsSync(join(ROOT, target)), target).toBe(true);
+  });
+
+  it('pronunciation-engine/audio fetches and decodes data: URIs without loading the addon or ONNX Runtime', () => {
+    const script = [
+      "const audio = await import('pronunciation-engine/audio');",
+      "const { bytes } = await audio.fetchAudio('data:audio/wav,RIFF%00');",
+      "const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');",
+      "console.log(JSON.stringify({ bytes: bytes.length, addon: /pronunciation_engine|onnxruntime/.test(maps), exports: Object.keys(audio).sort() }));",
+    ].join('\n');
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' }));
+    expect(out).toMatchObject({ bytes: 5, addon: false });
+    expect(out.exports).toEqual(expect.arrayContaining(['fetchAudio', 'decodeDataUri', 'decodeBase64Audio', 'classifyAddress', 'audioTooLarge', 'DEFAULT_MAX_AUDIO_BYTES']));
   });
 
   it('installs no all-platform ONNX Runtime, S3 SDK or build tool for its users: those are devDependencies or optional peers', () => {

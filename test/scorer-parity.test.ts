@@ -1,12 +1,12 @@
-// The shipped scorer evaluated in TypeScript (lib/scoring/scorer.ts) against the same scorer
+// The shipped scorer evaluated in TypeScript (lib/assessment/scoring/scorer.ts) against the same scorer
 // evaluated in numpy by its trainer (tools/scorer/train.py wrote test/fixtures/scorer/parity.json
 // from real held-out utterances' features): phone, word and sentence predictions agree.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadManifest } from '../lib/manifest.js';
-import { MARGIN_CLIP_NATS, phoneFeatureNames, type PhoneFeatures } from '../lib/scoring/features.js';
-import { Scorer, type FluencyFeatures } from '../lib/scoring/scorer.js';
+import { loadManifest } from '../lib/model/manifest.js';
+import { MARGIN_CLIP_NATS, phoneFeatureNames, type PhoneFeatures } from '../lib/assessment/scoring/features.js';
+import { Scorer, type FluencyFeatures } from '../lib/assessment/scoring/scorer.js';
 import { rejection } from './helpers/outcomes.js';
 
 const BUNDLE = join(__dirname, '..', 'models', 'default');

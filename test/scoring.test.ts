@@ -3,12 +3,12 @@
 // decisions, the fluency features on signals with known pauses.
 import { describe, expect, it } from 'vitest';
 import { EditOpType, native, type ForcedAlignment } from '../lib/native.js';
-import { judgedPhones } from '../lib/scoring/decisions.js';
-import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, positionsInWord } from '../lib/scoring/features.js';
-import { fluencyFeatures } from '../lib/scoring/fluency.js';
-import { Mlp } from '../lib/scoring/mlp.js';
-import { percentile } from '../lib/scoring/scorer.js';
-import { measureSpeech, MIN_PAUSE_SEC } from '../lib/speech-activity.js';
+import { judgedPhones } from '../lib/assessment/scoring/decisions.js';
+import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, positionsInWord } from '../lib/assessment/scoring/features.js';
+import { fluencyFeatures } from '../lib/assessment/scoring/fluency.js';
+import { Mlp } from '../lib/assessment/scoring/mlp.js';
+import { percentile } from '../lib/assessment/scoring/scorer.js';
+import { measureSpeech, MIN_PAUSE_SEC } from '../lib/audio/speech-activity.js';
 import { rejection } from './helpers/outcomes.js';
 import { seededRandom } from '../bench/seeded-random.js';
 

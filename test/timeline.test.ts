@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignedPhoneSpans, BLANK_SPLIT_FRACTION, FINAL_PHONE_EXTENSION_FRAMES, framesToSamples } from '../lib/timeline.js';
+import { alignedPhoneSpans, BLANK_SPLIT_FRACTION, FINAL_PHONE_EXTENSION_FRAMES, framesToSamples } from '../lib/assessment/timeline.js';
 
 describe('framesToSamples', () => {
   const g = { shiftSamples: 320, offsetSamples: 0, durationSamples: 16000 };

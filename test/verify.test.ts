@@ -1,8 +1,9 @@
-// Target-aware verification of disputed regions (lib/verify.ts) on constructed posteriors,
+// Target-aware verification of disputed regions (lib/assessment/verify.ts) on constructed posteriors,
 // and the native CTC forward it relies on.
 import { describe, expect, it } from 'vitest';
+import { LogProbs } from '../lib/gateway.js';
 import { native } from '../lib/native.js';
-import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE, withTargetIn } from '../lib/verify.js';
+import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE, withTargetIn } from '../lib/assessment/verify.js';
 
 const BLANK = 0;
 const V = 4; // blank, a = 1, b = 2, c = 3
@@ -29,7 +30,7 @@ async function verifyOne(lp: Float32Array) {
   const actualIds = Int32Array.from([1, 2, 1]); // recognised a b a
   const regions = disputedRegions([0, 1, 0]);
   expect(regions).toEqual([{ t0: 1, t1: 2, a0: 1, a1: 2 }]);
-  const [r] = await verifyRegions({ logProbs: lp, numFrames: 5, vocabSize: V, blankId: BLANK, targetIds, actualIds, regions });
+  const [r] = await verifyRegions({ logProbs: LogProbs.fromArray(lp, 5, V, BLANK), targetIds, actualIds, regions });
   return r;
 }
 
@@ -56,9 +57,9 @@ describe('verifyRegions', () => {
     ]);
     const regions = disputedRegions([0, 2, 0]);
     expect(regions).toEqual([{ t0: 1, t1: 2, a0: 1, a1: 1 }]);
-    const [r] = await verifyRegions({ logProbs: lp, numFrames: 3, vocabSize: V, blankId: BLANK, targetIds: Int32Array.from([1, 3, 1]), actualIds: Int32Array.from([1, 1]), regions });
+    const [r] = await verifyRegions({ logProbs: LogProbs.fromArray(lp, 3, V, BLANK), targetIds: Int32Array.from([1, 3, 1]), actualIds: Int32Array.from([1, 1]), regions });
     expect(r.acceptTarget).toBe(true);
-    const [strict] = await verifyRegions({ logProbs: lp, numFrames: 3, vocabSize: V, blankId: BLANK, targetIds: Int32Array.from([1, 3, 1]), actualIds: Int32Array.from([1, 1]), regions, marginNatsPerPhone: 0 });
+    const [strict] = await verifyRegions({ logProbs: LogProbs.fromArray(lp, 3, V, BLANK), targetIds: Int32Array.from([1, 3, 1]), actualIds: Int32Array.from([1, 1]), regions, marginNatsPerPhone: 0 });
     expect(strict.acceptTarget).toBe(false);
   });
 });

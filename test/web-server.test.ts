@@ -7,8 +7,8 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load, type Engine } from '../lib/engine.js';
-import { generateIpa } from '../lib/g2p.js';
-import { parseTargetIpa } from '../lib/ipa.js';
+import { generateIpa } from '../lib/g2p/generate-ipa.js';
+import { parseTargetIpa } from '../lib/phonetics/ipa.js';
 import { startWebServer, type RunningWebServer } from '../web/server.js';
 import { contractViolations } from './helpers/contract.js';
 

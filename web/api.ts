@@ -7,13 +7,7 @@
 //   assess()  {audio_base64, target_ipa | target_text, language?}
 //             -> {assessment: <contract JSON>, audio: {sample_rate, wav_base64}}: the decoded 16 kHz
 //                audio the spans refer to, for the page to draw and play
-import { decodeAudio } from '../lib/audio-input.js';
-import type { Engine } from '../lib/engine.js';
-import { EngineError } from '../lib/errors.js';
-import { decodeBase64Audio } from '../lib/fetch-audio.js';
-import { g2pLanguages } from '../lib/g2p.js';
-import { parseTargetIpa } from '../lib/ipa.js';
-import { SAMPLE_RATE, type AssessmentResult } from '../lib/types.js';
+import { decodeAudio, decodeBase64Audio, EngineError, g2pLanguages, parseTargetIpa, SAMPLE_RATE, type AssessmentResult, type Engine } from '../lib/index.js';
 import { resolveTargetIpa } from '../workers/assess/resolve-target-ipa.js';
 import { assessInputSchema, parseAssessInput } from '../workers/assess/schema.js';
 import type { GenerateIpa, GenerateIpaResult } from '../workers/g2p/generate-ipa.js';

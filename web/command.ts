@@ -1,8 +1,7 @@
 // `pronunciation-engine web`: loads the engine as the workers do (MODEL_DIR or --model,
 // EXECUTION_PROVIDER or --provider, AUDIO_MAX_BYTES, AUDIO_MAX_DURATION_SEC), serves the page on
 // 127.0.0.1 (another address only when asked, with a warning) and runs until SIGINT or SIGTERM.
-import { EngineError } from '../lib/errors.js';
-import { generateIpa } from '../lib/g2p.js';
+import { EngineError, generateIpa } from '../lib/index.js';
 import { createLogger } from '../workers/runtime/log.js';
 import { loadEngineFromEnv } from '../workers/shared/engine-from-env.js';
 import { isLoopbackHost, startWebServer } from './server.js';

@@ -13,8 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineError, toEngineError, type ErrorCode } from '../lib/errors.js';
-import { tooLarge } from '../lib/fetch-audio.js';
+import { audioTooLarge, EngineError, toEngineError, type ErrorCode } from '../lib/index.js';
 import type { Logger } from '../workers/runtime/log.js';
 import { createWebApi, type WebApiOptions } from './api.js';
 
@@ -160,7 +159,7 @@ export function createWebServer(options: WebServerOptions): http.Server {
   const postRoutes: Record<string, { maxBytes: number; overLimit: () => EngineError; run: (body: unknown) => unknown }> = {
     '/api/ipa': { maxBytes: SMALL_BODY_BYTES, overLimit: () => bodyTooLarge(SMALL_BODY_BYTES), run: (body) => api.ipa(body) },
     '/api/target': { maxBytes: SMALL_BODY_BYTES, overLimit: () => bodyTooLarge(SMALL_BODY_BYTES), run: (body) => api.target(body) },
-    '/api/assess': { maxBytes: assessBodyBytes, overLimit: () => tooLarge(options.maxBytes), run: (body) => api.assess(body) },
+    '/api/assess': { maxBytes: assessBodyBytes, overLimit: () => audioTooLarge(options.maxBytes), run: (body) => api.assess(body) },
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {

@@ -1,7 +1,7 @@
 // The contract's IPA generation format (../shared/reference/api-contract.md, "IPA generation"):
 // `ipa_phonemes` is POWSM's slash string, each phone as /x/ and "/ /" between words,
 // "/h//ə//l//oʊ// //w//ɜː//l//d/"; `phonemes` is the same split, " " between words.
-// lib/ipa.ts parseTargetIpa reads the slash string back as an assessment target.
+// lib/phonetics/ipa.ts parseTargetIpa reads the slash string back as an assessment target.
 
 /** Phones never contain "/" or whitespace (they would break the format); both are removed. */
 function cleanPhone(phone: string): string {

@@ -2,11 +2,11 @@
 // the model runs over the recording with the g2p task's prefix and the text as its prompt,
 // its output is greedy-decoded into phones, and those phones are split into the text's words
 // by an edit-distance alignment against the espeak-ng words' phones.
-import type { AudioInput } from '../audio-input.js';
+import type { AudioInput } from '../audio/input.js';
 import type { Engine } from '../engine.js';
-import { toEngineError } from '../errors.js';
-import { taskInputs } from '../model-tasks.js';
-import { EditOpType, native } from '../native.js';
+import { editDistanceSync } from '../gateway.js';
+import { taskInputs } from '../model/tasks.js';
+import { EditOpType } from '../native.js';
 
 export const MODEL_G2P_SOURCE = 'model-g2p';
 
@@ -25,7 +25,7 @@ export function splitIntoWords(phones: readonly string[], reference: readonly (r
   const idOf = (phone: string) => ids.get(phone) ?? ids.set(phone, ids.size).get(phone)!;
   const target = Int32Array.from(reference.flat(), idOf);
   const actual = Int32Array.from(phones, idOf);
-  const edits = native().editDistanceSync(target, actual, { numSymbols: Math.max(ids.size, 1), insertion: 1, deletion: 1 });
+  const edits = editDistanceSync(target, actual, { numSymbols: Math.max(ids.size, 1), insertion: 1, deletion: 1 });
   edits.types.forEach((type, k) => {
     if (type === EditOpType.Delete) return;
     const t = edits.targetIndices[k];
@@ -49,13 +49,9 @@ export async function modelG2pWords(
   const tasks = engine.manifest.tasks;
   if (!tasks?.g2p) return null;
   const inputs = await taskInputs(tasks, tasks.g2p, text, language);
-  const result = await engine.logProbs(audio, inputs);
-  const { vocabulary } = engine.manifest;
-  try {
-    const greedy = await native().ctcGreedyDecode(result.logProbs, result.numFrames, result.vocabSize, vocabulary.blankId);
-    const phones = Array.from(greedy.tokens, (id) => vocabulary.phoneById[id]).filter((p): p is string => p !== null);
-    return splitIntoWords(phones, reference);
-  } catch (error) {
-    throw toEngineError(error);
-  }
+  const { phones } = await engine.recognize(audio, { inputs });
+  return splitIntoWords(
+    phones.map((p) => p.phone),
+    reference,
+  );
 }

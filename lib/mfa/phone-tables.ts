@@ -17,7 +17,7 @@
 //      b. without diacritics and modifier letters (tʰ -> t, ɑ̃ -> ɑ, n̩ -> n);
 //      c. a compound read as a sequence of table phones, longest first (espeak's ɑːɹ -> ɑː + ɹ);
 //   4. otherwise MfaPhoneMappingError naming the phone.
-// ARPAbet stress is not in our targets (stress marks separate phones; lib/ipa.ts drops them):
+// ARPAbet stress is not in our targets (stress marks separate phones; lib/phonetics/ipa.ts drops them):
 // full vowels take primary stress (1), the reduced ə ɐ ɚ ᵻ and unstressed i take 0.
 
 export type PhoneSetName = 'english_mfa' | 'english_us_arpa';

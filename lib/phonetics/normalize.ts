@@ -16,7 +16,7 @@
 //   2. where nothing matches, the single unit is resolved: a rule for it, else its modifiers
 //      are removed one at a time in MODIFIER_RULES order (length mark, aspiration, ...), and a
 //      vowel without a length mark is also tried long (i -> iː) at each step (unitCandidates);
-//   3. otherwise the unit cannot be mapped (IPA_INVALID in lib/ipa.ts).
+//   3. otherwise the unit cannot be mapped (IPA_INVALID in lib/phonetics/ipa.ts).
 // A rule's `exact` spellings are taken only as phones the model has; its `to` replacements are
 // themselves read by this procedure (recursively; a form is never expanded twice on one path).
 // Whole tokens of a phone list (slash or "|" format) are looked up whole first, so a written

@@ -1,4 +1,4 @@
-// Character classes of IPA text, shared by the target parser (lib/ipa.ts), the normalisation
+// Character classes of IPA text, shared by the target parser (lib/phonetics/ipa.ts), the normalisation
 // layer (normalize.ts) and the feature table (features.ts).
 //
 // A written phone is a sequence of *units*; a unit is one base symbol followed by the modifiers

@@ -44,19 +44,19 @@ struct Exhaustive {
 
 Exhaustive Enumerate(const Matrix& m, int blank, const std::vector<int32_t>& targets) {
   Exhaustive result;
-  std::vector<int> labels(m.frames, 0);
+  std::vector<int> labels(m.num_frames, 0);
   size_t total = 1;
-  for (size_t t = 0; t < m.frames; ++t) total *= m.vocab;
+  for (size_t t = 0; t < m.num_frames; ++t) total *= m.vocab_size;
   for (size_t code = 0; code < total; ++code) {
     size_t rest = code;
-    for (size_t t = 0; t < m.frames; ++t, rest /= m.vocab) labels[t] = static_cast<int>(rest % m.vocab);
+    for (size_t t = 0; t < m.num_frames; ++t, rest /= m.vocab_size) labels[t] = static_cast<int>(rest % m.vocab_size);
     std::vector<int32_t> collapsed;
-    for (size_t t = 0; t < m.frames; ++t) {
+    for (size_t t = 0; t < m.num_frames; ++t) {
       if (labels[t] != blank && (t == 0 || labels[t] != labels[t - 1])) collapsed.push_back(labels[t]);
     }
     if (collapsed != targets) continue;
     double score = 0.0;
-    for (size_t t = 0; t < m.frames; ++t) score += m.values[t * m.vocab + static_cast<size_t>(labels[t])];
+    for (size_t t = 0; t < m.num_frames; ++t) score += m.values[t * m.vocab_size + static_cast<size_t>(labels[t])];
     if (score > result.best) {
       result.best = score;
       result.labels = labels;
@@ -147,7 +147,7 @@ TEST_CASE("ctc: forced alignment equals exhaustive search on small trellises") {
 TEST_CASE("ctc: zero-probability frames keep the path valid") {
   // Label 1 is impossible everywhere but the alignment must still place it.
   Matrix m = Peaked({0, 2, 0, 2}, 3);
-  for (size_t t = 0; t < m.frames; ++t) m.values[t * 3 + 1] = -std::numeric_limits<float>::infinity();
+  for (size_t t = 0; t < m.num_frames; ++t) m.values[t * 3 + 1] = -std::numeric_limits<float>::infinity();
   const engine::ForcedAlignment a = Align(m, 0, {1, 2});
   EXPECT(a.end_frames[0] - a.start_frames[0] >= 1);
   EXPECT(a.start_frames[1] >= a.end_frames[0]);
@@ -164,7 +164,7 @@ TEST_CASE("ctc: invalid input is rejected with InvalidInput") {
   EXPECT(CodeOf([&] { Align(m, 0, {-1}); }) == invalid);
   EXPECT(CodeOf([&] { Align(m, 3, {1}); }) == invalid);    // blank outside the vocabulary
   Matrix wrong_size = m;
-  wrong_size.frames = 4;
+  wrong_size.num_frames = 4;
   EXPECT(CodeOf([&] { Align(wrong_size, 0, {1}); }) == invalid);
   EXPECT(CodeOf([&] { engine::CtcGreedyDecode(wrong_size.View(), 0); }) == invalid);
   Matrix with_nan = m;
@@ -196,20 +196,20 @@ namespace {
 
 // log of the sum over every frame labelling that collapses to `labels` of its probability.
 double BruteForceLogLikelihood(const Matrix& m, int blank, const std::vector<int32_t>& labels) {
-  std::vector<int> frame_labels(m.frames, 0);
+  std::vector<int> frame_labels(m.num_frames, 0);
   size_t total = 1;
-  for (size_t t = 0; t < m.frames; ++t) total *= m.vocab;
+  for (size_t t = 0; t < m.num_frames; ++t) total *= m.vocab_size;
   double sum = 0.0;
   for (size_t code = 0; code < total; ++code) {
     size_t rest = code;
-    for (size_t t = 0; t < m.frames; ++t, rest /= m.vocab) frame_labels[t] = static_cast<int>(rest % m.vocab);
+    for (size_t t = 0; t < m.num_frames; ++t, rest /= m.vocab_size) frame_labels[t] = static_cast<int>(rest % m.vocab_size);
     std::vector<int32_t> collapsed;
-    for (size_t t = 0; t < m.frames; ++t) {
+    for (size_t t = 0; t < m.num_frames; ++t) {
       if (frame_labels[t] != blank && (t == 0 || frame_labels[t] != frame_labels[t - 1])) collapsed.push_back(frame_labels[t]);
     }
     if (collapsed != labels) continue;
     double score = 0.0;
-    for (size_t t = 0; t < m.frames; ++t) score += m.values[t * m.vocab + static_cast<size_t>(frame_labels[t])];
+    for (size_t t = 0; t < m.num_frames; ++t) score += m.values[t * m.vocab_size + static_cast<size_t>(frame_labels[t])];
     sum += std::exp(score);
   }
   return std::log(sum);

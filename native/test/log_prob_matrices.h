@@ -11,12 +11,8 @@
 
 namespace testing {
 
-struct Matrix {
-  std::vector<float> values;
-  size_t frames;
-  size_t vocab;
-  engine::LogProbMatrix View() const { return {values.data(), values.size(), frames, vocab}; }
-};
+// The engine's own owning matrix (ctc/log_prob_matrix.h), as the bindings hold one.
+using Matrix = engine::LogProbBuffer;
 
 // Each frame the log-softmax of Gaussian logits (standard deviation 2).
 inline Matrix RandomLogSoftmax(std::mt19937& rng, size_t frames, size_t vocab) {

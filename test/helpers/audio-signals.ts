@@ -198,3 +198,17 @@ export function writeWav(path: string, channels: ArrayLike<number>[], rate: numb
   }
   writeFileSync(path, buffer);
 }
+
+/**
+ * Deterministic uniform noise (a linear congruential generator from `seed`), quiet for its first
+ * quarter so that the rest stands above the recording's noise floor as speech would.
+ */
+export function quietThenLoudNoise(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let state = seed;
+  for (let i = 0; i < count; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    out[i] = (state / 2147483648 - 0.5) * (i < count / 4 ? 0.002 : 0.2);
+  }
+  return out;
+}

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NativeModelConfig } from '../../lib/native.js';
 
 type Matrix = number[][];
 
@@ -93,4 +94,36 @@ export function tinyModels(): TinyModels {
     expected: JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as TinyModelExpectations,
   };
   return cached;
+}
+
+/** The waveform graph's config: raw samples in, logits out (`overrides` replace whole fields). */
+export function waveformModelConfig(models: TinyModels, overrides: Partial<NativeModelConfig> = {}): NativeModelConfig {
+  return {
+    onnxPath: models.waveform,
+    provider: 'cpu',
+    frontend: { type: 'waveform', normalize: false, epsilon: models.expected.waveform.epsilon },
+    inputs: [{ name: 'input_values', source: 'features', dtype: 'float32' }],
+    output: { name: 'logits', kind: 'logits', skipFrames: 0 },
+    ...overrides,
+  };
+}
+
+/** The masked graph's config, which batches: a padding mask in, each item's output length out. */
+export function maskedModelConfig(models: TinyModels, overrides: Partial<NativeModelConfig> = {}): NativeModelConfig {
+  return {
+    onnxPath: models.masked,
+    provider: 'cpu',
+    frontend: { type: 'waveform', normalize: true, epsilon: 1e-7 },
+    inputs: [
+      { name: 'input_values', source: 'features', dtype: 'float32' },
+      { name: 'attention_mask', source: 'features_mask', dtype: 'int64' },
+    ],
+    output: { name: 'log_probs', kind: 'log_probs', skipFrames: 0, lengths: 'output_lengths' },
+    ...overrides,
+  };
+}
+
+/** A deterministic signal that differs per seed, for batches of recordings of several lengths. */
+export function seededSignal(numSamples: number, seed: number): Float32Array {
+  return Float32Array.from({ length: numSamples }, (_, i) => 0.4 * Math.sin(i * (0.01 + seed * 0.003)) + 0.02 * seed + 0.1 * Math.sin(i * 0.0007 * seed));
 }

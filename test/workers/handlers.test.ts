@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { load, type Engine } from '../../lib/engine.js';
 import { EngineError } from '../../lib/errors.js';
-import { fetchAudio } from '../../lib/fetch-audio.js';
+import { fetchAudio } from '../../lib/audio/index.js';
 import { createAssessHandler, type AudioFetcher } from '../../workers/assess/handler.js';
 import { resolveTargetIpa } from '../../workers/assess/resolve-target-ipa.js';
 import { parseAssessInput } from '../../workers/assess/schema.js';
 import type { GenerateIpa } from '../../workers/g2p/generate-ipa.js';
-import { generateIpa as realGenerateIpa } from '../../lib/g2p.js';
+import { generateIpa as realGenerateIpa } from '../../lib/g2p/generate-ipa.js';
 import { createG2pHandler, parseG2pInput } from '../../workers/g2p/handler.js';
 import { createLogger } from '../../workers/runtime/log.js';
 import type { JobContext } from '../../workers/runtime/types.js';
@@ -87,7 +87,7 @@ describe('resolveTargetIpa', () => {
 });
 
 describe('assess handler', () => {
-  const fetcher = (): AudioFetcher & ReturnType<typeof vi.fn> => vi.fn((uri: string, { signal }: { signal: AbortSignal }) => fetchAudio(uri, { signal, env: {} }));
+  const fetcher = (): AudioFetcher & ReturnType<typeof vi.fn> => vi.fn((uri: string, { signal }: { signal: AbortSignal }) => fetchAudio(uri, { signal }));
 
   it('assesses audio_uri and audio_base64 to the contract JSON', async () => {
     const handler = createAssessHandler({ engine, generateIpa: realGenerateIpa, fetchAudio: fetcher() });

@@ -59,7 +59,7 @@ function derivedPackages(): { dev: string[]; runtime: string[] } {
   return { dev: [...new Set(dev)].sort(), runtime: [...new Set(runtime)].sort() };
 }
 
-/** The variables the workers and the runtime read (workers/shared/engine-from-env.ts, lib/fetch-audio.ts, workers/runtime/config.ts). */
+/** The variables the workers and the runtime read (workers/shared/engine-from-env.ts, workers/shared/audio-from-env.ts, workers/runtime/config.ts). */
 const WORKER_ENV = new Set([
   'MODEL_DIR',
   'EXECUTION_PROVIDER',
@@ -101,6 +101,8 @@ describe.each([
   it(`runs ${entry}, which the TypeScript build makes`, () => {
     expect(text).toContain(`CMD ["node", "${entry}"]`);
     expect(existsSync(join(ROOT, entry))).toBe(true);
+    // The build stage's own checks of the TypeScript build name files it makes.
+    for (const [, built] of text.matchAll(/test -f (dist\/\S+)/g)) expect(existsSync(join(ROOT, built)), built).toBe(true);
   });
 
   it('copies only what the build context (.dockerignore) keeps', () => {

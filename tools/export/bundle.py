@@ -1,4 +1,4 @@
-"""Writing an engine bundle: manifest.json (the schema in lib/manifest.ts, README "Model
+"""Writing an engine bundle: manifest.json (the schema in lib/model/manifest.ts, README "Model
 manifest"), tokens.txt and GlobalMVN stats. No torch needed."""
 import json
 import os

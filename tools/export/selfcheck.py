@@ -1,6 +1,6 @@
 """The exporters' self-check: the original model's log-probs (computed by the caller with the
 original library's own pipeline) against the engine's on the same samples, recorded in the
-manifest as self_check (lib/manifest.ts refuses a bundle whose check failed)."""
+manifest as self_check (lib/model/manifest.ts refuses a bundle whose check failed)."""
 import datetime
 import os
 import tempfile

@@ -1,7 +1,7 @@
 """Vocabulary conversion: each model family's token list -> the engine's tokens.txt.
 
 No torch needed. The engine reads tokens.txt as one token per line in id order
-(lib/manifest.ts parseTokenList), so a token must be non-empty and hold no whitespace.
+(lib/model/manifest.ts parseTokenList), so a token must be non-empty and hold no whitespace.
 """
 import json
 
@@ -78,7 +78,7 @@ def blank_id(tokens, candidates):
 
 
 def phone_count(tokens, blank, token_format='plain', non_phone=()):
-    """How many tokens the engine will treat as phones (same rule as lib/manifest.ts buildVocabulary)."""
+    """How many tokens the engine will treat as phones (same rule as lib/model/manifest.ts buildVocabulary)."""
     skip = set(non_phone)
     n = 0
     for i, t in enumerate(tokens):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Trains the calibrated scorer (lib/scoring/scorer.ts) on experts' scores. numpy only.
+"""Trains the calibrated scorer (lib/assessment/scoring/scorer.ts) on experts' scores. numpy only.
 
     python3 tools/scorer/train.py --data scorer-data.jsonl --bundle models/default
 
@@ -7,7 +7,7 @@ Input: tools/scorer/extract.ts's file (the engine's own scoring inputs for every
 the held-out speakers, beside the experts' scores, and each speaker's fold; and synthetic
 utterances with their phones labelled 2 or 0, which train the phone model only).
 
-Three models, as lib/scoring/scorer.ts evaluates them:
+Three models, as lib/assessment/scoring/scorer.ts evaluates them:
 - phone: an MLP (2 x 64 ReLU) from the phone features to [experts' 0-2 accuracy,
   logit P(accuracy <= 1.0)], trained on squared error + cross-entropy;
 - word: linear, from WORD_FEATURES (aggregates of the word's phone predictions) to the 0-10

@@ -7,7 +7,7 @@
 // row-major frames x vocab float32 log-probabilities out). Prints one JSON line per pair:
 // {"input", "numFrames", "vocabSize"}. Used by export.py to compare with PyTorch.
 import { readFile, writeFile } from 'node:fs/promises';
-import { loadManifest } from '../../lib/manifest.js';
+import { loadManifest } from '../../lib/model/manifest.js';
 import { native } from '../../lib/native.js';
 
 const [bundle, list] = process.argv.slice(2);
@@ -22,7 +22,8 @@ for (const line of (await readFile(list, 'utf8')).split('\n')) {
   const [input, output] = line.trim().split(/\s+/);
   const bytes = await readFile(input);
   const samples = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const result = await model.infer(samples);
-  await writeFile(output, Buffer.from(result.logProbs.buffer, result.logProbs.byteOffset, result.logProbs.byteLength));
-  console.log(JSON.stringify({ input, numFrames: result.numFrames, vocabSize: result.vocabSize }));
+  const { logProbs } = await model.infer(samples);
+  const values = logProbs.toFloat32Array();
+  await writeFile(output, Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+  console.log(JSON.stringify({ input, numFrames: logProbs.numFrames, vocabSize: logProbs.vocabSize }));
 }

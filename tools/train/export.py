@@ -210,7 +210,7 @@ REFERENCE = 'PyTorch model.py on tools/train/data.py log-mel features (the float
 
 
 def record_self_check(out, max_diff, audio, tolerance=TOLERANCE):
-    """Records the check in manifest.json as the exporters in tools/export do (lib/manifest.ts
+    """Records the check in manifest.json as the exporters in tools/export do (lib/model/manifest.ts
     refuses a bundle whose self_check failed)."""
     path = os.path.join(out, 'manifest.json')
     with open(path, encoding='utf-8') as f:

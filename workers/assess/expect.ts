@@ -4,8 +4,7 @@
 // expectation fails the job (INTERNAL, naming the figures), so a broken image or a model that
 // scores everything alike cannot pass as a completed job.
 import { z } from 'zod';
-import { EngineError } from '../../lib/errors.js';
-import type { AssessmentResult } from '../../lib/types.js';
+import { EngineError, type AssessmentResult } from '../../lib/index.js';
 
 export const expectSchema = z.strictObject(
   {

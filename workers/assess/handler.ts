@@ -1,9 +1,6 @@
 // The assessment job: validate, resolve the target IPA, check it parses (before any download),
 // get the audio, assess. Returns the contract's assessment JSON.
-import type { Engine } from '../../lib/engine.js';
-import { EngineError } from '../../lib/errors.js';
-import { decodeBase64Audio, type FetchedAudio } from '../../lib/fetch-audio.js';
-import { parseTargetIpa } from '../../lib/ipa.js';
+import { decodeBase64Audio, EngineError, parseTargetIpa, type Engine, type FetchedAudio } from '../../lib/index.js';
 import type { Handler } from '../runtime/types.js';
 import type { GenerateIpa } from '../g2p/generate-ipa.js';
 import { checkExpectation } from './expect.js';

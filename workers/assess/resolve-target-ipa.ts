@@ -1,7 +1,6 @@
 // The target phones' IPA for an assessment: target_ipa as given, or target_text turned into IPA
 // as the ipa-generation endpoint would (its generateIpa).
-import type { Engine } from '../../lib/engine.js';
-import { EngineError } from '../../lib/errors.js';
+import { EngineError, type Engine } from '../../lib/index.js';
 import type { GenerateIpa } from '../g2p/generate-ipa.js';
 import type { AssessRequest } from './schema.js';
 

@@ -1,6 +1,6 @@
-// The text-to-IPA function the handlers are given: lib/g2p.ts's generateIpa, injected so the
+// The text-to-IPA function the handlers are given: lib/g2p/generate-ipa.ts's generateIpa, injected so the
 // handlers can be tested with a stand-in that returns only the IPA.
-import type { GenerateIpaInput, GenerateIpaOptions, IpaGeneration } from '../../lib/g2p.js';
+import type { GenerateIpaInput, GenerateIpaOptions, IpaGeneration } from '../../lib/index.js';
 
 export type GenerateIpaResult = Pick<IpaGeneration, 'ipa_phonemes' | 'phonemes'>;
 

@@ -1,9 +1,7 @@
 // The ipa-generation job: validates {text, language, audio_uri?, casing?} and calls generateIpa,
 // which is injected (see generate-ipa.ts).
 import { z } from 'zod';
-import type { Engine } from '../../lib/engine.js';
-import { CASING_MODES } from '../../lib/g2p/casing.js';
-import type { FetchedAudio } from '../../lib/fetch-audio.js';
+import { CASING_MODES, type Engine, type FetchedAudio } from '../../lib/index.js';
 import type { Handler } from '../runtime/types.js';
 import { invalidInput } from '../shared/invalid-input.js';
 import type { GenerateIpa } from './generate-ipa.js';

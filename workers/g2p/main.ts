@@ -1,7 +1,7 @@
 // The ipa-generation worker: node dist/workers/g2p/main.js [--test-input JSON | --serve ...]
-import { fetchAudio } from '../../lib/fetch-audio.js';
-import { generateIpa } from '../../lib/g2p.js';
+import { fetchAudio, generateIpa } from '../../lib/index.js';
 import { startWorker } from '../runtime/start.js';
+import { fetchOptionsFromEnv } from '../shared/audio-from-env.js';
 import { loadEngineFromEnv } from '../shared/engine-from-env.js';
 import { createG2pHandler } from './handler.js';
 
@@ -10,6 +10,7 @@ startWorker({
   async createHandler({ env, log }) {
     // The engine serves generateIpa's audio-informed path (audio_uri).
     const { engine, maxBytes } = await loadEngineFromEnv(env, log);
-    return createG2pHandler({ generateIpa, engine, fetchAudio: (uri, { signal }) => fetchAudio(uri, { maxBytes, signal, env }) });
+    const fetchOptions = fetchOptionsFromEnv(env);
+    return createG2pHandler({ generateIpa, engine, fetchAudio: (uri, { signal }) => fetchAudio(uri, { ...fetchOptions, maxBytes, signal }) });
   },
 });

@@ -6,7 +6,7 @@
 // .code, and also runpod-python's fields (error_type, error_message, error_traceback, hostname,
 // worker_id, runpod_version) for RunPod's console, with error_type = code, error_message = message.
 import { hostname } from 'node:os';
-import { EngineError } from '../../lib/errors.js';
+import { EngineError } from '../../lib/index.js';
 import { PROTOCOL_VERSION } from './config.js';
 
 /** Larger job-done bodies are refused by the platform with a 4xx and the result is lost (~20 MB). */

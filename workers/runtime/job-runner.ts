@@ -1,5 +1,5 @@
 // Runs one job through the handler and says how it ended; never throws.
-import { EngineError, toEngineError } from '../../lib/errors.js';
+import { EngineError, toEngineError } from '../../lib/index.js';
 import type { Logger } from './log.js';
 import type { Handler, Job } from './types.js';
 

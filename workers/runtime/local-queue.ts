@@ -8,7 +8,7 @@
 // (RunPod keeps results 30 minutes) but at most `maxRetainedJobs` of them and
 // `maxRetainedBytes` of their results and kept inputs: the oldest are forgotten first.
 import { randomUUID } from 'node:crypto';
-import { EngineError } from '../../lib/errors.js';
+import { EngineError } from '../../lib/index.js';
 import { DEFAULT_EXECUTION_TIMEOUT_MS } from './config.js';
 import { errorString } from './job-result.js';
 import { runJob, type RunJobOptions } from './job-runner.js';

@@ -3,7 +3,7 @@
 // and give everything accepted one grace period: jobs finish and their results are posted within
 // it, jobs still running near its end are reported failed, and results still unposted at its end
 // are named in the log as lost; then return.
-import { EngineError, toEngineError } from '../../lib/errors.js';
+import { EngineError, toEngineError } from '../../lib/index.js';
 import { DEFAULT_EXECUTION_TIMEOUT_MS, type PlatformConfig, type WorkerSettings } from './config.js';
 import { startHeartbeat } from './heartbeat.js';
 import { sleep } from './http.js';

@@ -6,11 +6,8 @@
 //   other MFA_* variables (lib/mfa/options.ts mfaOptionsFromEnv): MFA is configured when either is set.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultModelDir, load, type Engine } from '../../lib/engine.js';
-import { EngineError } from '../../lib/errors.js';
-import { audioLimitsFromEnv } from '../../lib/fetch-audio.js';
-import { loadManifest } from '../../lib/manifest.js';
-import { mfaOptionsFromEnv } from '../../lib/mfa/options.js';
+import { defaultModelDir, EngineError, load, loadManifest, mfaOptionsFromEnv, type Engine } from '../../lib/index.js';
+import { audioLimitsFromEnv } from './audio-from-env.js';
 import type { Logger } from '../runtime/log.js';
 
 export function modelDirFromEnv(env: NodeJS.ProcessEnv): string {

@@ -1,7 +1,7 @@
 // Turns a zod validation failure into the contract's INVALID_INPUT error, with messages that say
 // what was wrong and what would be accepted.
 import type { z } from 'zod';
-import { EngineError } from '../../lib/errors.js';
+import { EngineError } from '../../lib/index.js';
 
 /** The fields each object of an input accepts, by path ('' for the top level). */
 export type AcceptedFields = Record<string, readonly string[]>;

@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   engine::ort::OptOutOfTelemetry();  // before any model loads: see model/ort_env.h
   binding::InitAudio(env, exports);
   binding::InitFeatures(env, exports);
+  binding::InitLogProbs(env, exports);
   binding::InitModel(env, exports);
   binding::InitCtc(env, exports);
   binding::InitDp(env, exports);

@@ -1,12 +1,16 @@
-// JS bindings of the CTC stage: greedy decoding, forced alignment and total (forward) log-likelihoods.
+// JS bindings of the CTC stage: greedy decoding, forced alignment, total (forward)
+// log-likelihoods and the target's edit alternatives, as module functions over a Float32Array
+// (copied once per call) and as the operations the LogProbs handle's methods share (ctc_ops.h).
 #include <napi.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "binding/args.h"
 #include "binding/async_task.h"
+#include "binding/ctc_ops.h"
 #include "binding/js_error.h"
 #include "binding/stages.h"
 #include "ctc/alternatives.h"
@@ -42,12 +46,21 @@ LogProbArgs ReadLogProbArgs(const Args& args) {
   return read;
 }
 
+// The matrix of the arguments, copied once for work off the JS thread.
+SharedLogProbs CopyLogProbs(const LogProbArgs& read) {
+  const engine::LogProbMatrix& m = read.matrix;
+  return std::make_shared<const engine::LogProbBuffer>(
+      engine::LogProbBuffer{std::vector<float>(m.data, m.data + m.size), m.num_frames, m.vocab_size});
+}
+
 engine::TargetSequence ReadSequence(const Arg& arg) {
   const Napi::Int32Array sequence = arg.TypedArray<int32_t>();
   return {sequence.Data(), sequence.ElementLength()};
 }
 
 engine::TargetSequence ReadTargets(const Args& args) { return ReadSequence(args(4, "targets")); }
+
+engine::TargetSequence View(const std::vector<int32_t>& labels) { return {labels.data(), labels.size()}; }
 
 Napi::Object ToJs(Napi::Env env, const engine::GreedySegments& segments) {
   Napi::Object result = Napi::Object::New(env);
@@ -81,85 +94,12 @@ Napi::Object ToJs(Napi::Env env, const ScoredAlignment& scored) {
   return result;
 }
 
-// Inputs copied for work off the JS thread.
-struct OwnedLogProbs {
-  std::vector<float> values;
-  size_t num_frames;
-  size_t vocab_size;
-  int64_t blank_id;
-
-  explicit OwnedLogProbs(const LogProbArgs& args)
-      : values(args.matrix.data, args.matrix.data + args.matrix.size),
-        num_frames(args.matrix.num_frames),
-        vocab_size(args.matrix.vocab_size),
-        blank_id(args.blank_id) {}
-
-  engine::LogProbMatrix View() const { return {values.data(), values.size(), num_frames, vocab_size}; }
-};
-
-Napi::Value CtcGreedyDecode(const Napi::CallbackInfo& info) {
-  OwnedLogProbs input(ReadLogProbArgs(Args(info, "ctcGreedyDecode")));
-  return RunAsync(
-      info.Env(), [input = std::move(input)] { return engine::CtcGreedyDecode(input.View(), input.blank_id); },
-      [](Napi::Env env, const engine::GreedySegments& segments) { return ToJs(env, segments); });
-}
-
-Napi::Value CtcForcedAlign(const Napi::CallbackInfo& info) {
-  const Args args(info, "ctcForcedAlign");
-  OwnedLogProbs input(ReadLogProbArgs(args));
-  const engine::TargetSequence target_view = ReadTargets(args);
-  std::vector<int32_t> targets(target_view.data, target_view.data + target_view.size);
-  return RunAsync(
-      info.Env(),
-      [input = std::move(input), targets = std::move(targets)] {
-        return AlignAndScore(input.View(), input.blank_id, {targets.data(), targets.size()});
-      },
-      [](Napi::Env env, const ScoredAlignment& scored) { return ToJs(env, scored); });
-}
-
-Napi::Value CtcForcedAlignSync(const Napi::CallbackInfo& info) {
-  const Args args(info, "ctcForcedAlignSync");
-  const LogProbArgs read = ReadLogProbArgs(args);
-  const engine::TargetSequence targets = ReadTargets(args);
-  // Synchronous: the JS arrays outlive the call, so the core reads them in place.
-  return TranslateErrors(info.Env(), [&] { return ToJs(info.Env(), AlignAndScore(read.matrix, read.blank_id, targets)); });
-}
-
-// Argument 4: an array of Int32Array label sequences, copied.
-std::vector<std::vector<int32_t>> ReadSequences(const Args& args) {
-  const Arg sequences_arg = args(4, "sequences");
-  const uint32_t count = sequences_arg.Array().Length();
-  std::vector<std::vector<int32_t>> sequences;
-  sequences.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) sequences.push_back(sequences_arg.Item(i).Copy<int32_t>());
-  return sequences;
-}
-
 std::vector<double> LogLikelihoods(const engine::LogProbMatrix& log_probs, int64_t blank_id,
                                    const std::vector<std::vector<int32_t>>& sequences) {
   std::vector<double> out;
   out.reserve(sequences.size());
-  for (const auto& labels : sequences) out.push_back(engine::CtcLogLikelihood(log_probs, blank_id, {labels.data(), labels.size()}));
+  for (const auto& labels : sequences) out.push_back(engine::CtcLogLikelihood(log_probs, blank_id, View(labels)));
   return out;
-}
-
-Napi::Value CtcLogLikelihoods(const Napi::CallbackInfo& info) {
-  const Args args(info, "ctcLogLikelihoods");
-  OwnedLogProbs input(ReadLogProbArgs(args));
-  std::vector<std::vector<int32_t>> sequences = ReadSequences(args);
-  return RunAsync(
-      info.Env(),
-      [input = std::move(input), sequences = std::move(sequences)] { return LogLikelihoods(input.View(), input.blank_id, sequences); },
-      [](Napi::Env env, const std::vector<double>& values) { return ToTypedArray<Napi::Float64Array>(env, values); });
-}
-
-Napi::Value CtcLogLikelihoodsSync(const Napi::CallbackInfo& info) {
-  const Args args(info, "ctcLogLikelihoodsSync");
-  const LogProbArgs read = ReadLogProbArgs(args);
-  const std::vector<std::vector<int32_t>> sequences = ReadSequences(args);
-  return TranslateErrors(info.Env(), [&] {
-    return ToTypedArray<Napi::Float64Array>(info.Env(), LogLikelihoods(read.matrix, read.blank_id, sequences));
-  });
 }
 
 Napi::Object ToJs(Napi::Env env, const engine::CtcEditAlternatives& alternatives) {
@@ -171,18 +111,47 @@ Napi::Object ToJs(Napi::Env env, const engine::CtcEditAlternatives& alternatives
   return result;
 }
 
+// ---------- module functions: (logProbs, numFrames, vocabSize, blankId, ...) ----------
+
+Napi::Value CtcGreedyDecode(const Napi::CallbackInfo& info) {
+  const LogProbArgs read = ReadLogProbArgs(Args(info, "ctcGreedyDecode"));
+  return GreedyDecodeAsync(info.Env(), CopyLogProbs(read), read.blank_id);
+}
+
+Napi::Value CtcForcedAlign(const Napi::CallbackInfo& info) {
+  const Args args(info, "ctcForcedAlign");
+  const LogProbArgs read = ReadLogProbArgs(args);
+  return ForcedAlignAsync(info.Env(), CopyLogProbs(read), read.blank_id, args(4, "targets").Copy<int32_t>());
+}
+
+Napi::Value CtcForcedAlignSync(const Napi::CallbackInfo& info) {
+  const Args args(info, "ctcForcedAlignSync");
+  const LogProbArgs read = ReadLogProbArgs(args);
+  const engine::TargetSequence targets = ReadTargets(args);
+  // Synchronous: the JS arrays outlive the call, so the core reads them in place.
+  return TranslateErrors(info.Env(), [&] { return ToJs(info.Env(), AlignAndScore(read.matrix, read.blank_id, targets)); });
+}
+
+Napi::Value CtcLogLikelihoods(const Napi::CallbackInfo& info) {
+  const Args args(info, "ctcLogLikelihoods");
+  const LogProbArgs read = ReadLogProbArgs(args);
+  return LogLikelihoodsAsync(info.Env(), CopyLogProbs(read), read.blank_id, ReadSequences(args(4, "sequences")));
+}
+
+Napi::Value CtcLogLikelihoodsSync(const Napi::CallbackInfo& info) {
+  const Args args(info, "ctcLogLikelihoodsSync");
+  const LogProbArgs read = ReadLogProbArgs(args);
+  const std::vector<std::vector<int32_t>> sequences = ReadSequences(args(4, "sequences"));
+  return TranslateErrors(info.Env(), [&] {
+    return ToTypedArray<Napi::Float64Array>(info.Env(), LogLikelihoods(read.matrix, read.blank_id, sequences));
+  });
+}
+
 Napi::Value CtcAlternatives(const Napi::CallbackInfo& info) {
   const Args args(info, "ctcAlternatives");
-  OwnedLogProbs input(ReadLogProbArgs(args));
-  std::vector<int32_t> targets = args(4, "targets").Copy<int32_t>();
-  std::vector<int32_t> candidates = args(5, "candidates").Copy<int32_t>();
-  return RunAsync(
-      info.Env(),
-      [input = std::move(input), targets = std::move(targets), candidates = std::move(candidates)] {
-        return engine::CtcAlternatives(input.View(), input.blank_id, {targets.data(), targets.size()},
-                                       {candidates.data(), candidates.size()});
-      },
-      [](Napi::Env env, const engine::CtcEditAlternatives& alternatives) { return ToJs(env, alternatives); });
+  const LogProbArgs read = ReadLogProbArgs(args);
+  return AlternativesAsync(info.Env(), CopyLogProbs(read), read.blank_id, args(4, "targets").Copy<int32_t>(),
+                           args(5, "candidates").Copy<int32_t>());
 }
 
 Napi::Value CtcAlternativesSync(const Napi::CallbackInfo& info) {
@@ -196,6 +165,55 @@ Napi::Value CtcAlternativesSync(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+// ---------- the operations (ctc_ops.h) ----------
+
+int64_t ReadBlankId(const Arg& arg, const engine::LogProbBuffer& log_probs) {
+  return arg.Integer(0, static_cast<int64_t>(log_probs.vocab_size) - 1);
+}
+
+std::vector<std::vector<int32_t>> ReadSequences(const Arg& arg) {
+  const uint32_t count = arg.Array().Length();
+  std::vector<std::vector<int32_t>> sequences;
+  sequences.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) sequences.push_back(arg.Item(i).Copy<int32_t>());
+  return sequences;
+}
+
+Napi::Promise GreedyDecodeAsync(Napi::Env env, SharedLogProbs log_probs, int64_t blank_id) {
+  return RunAsync(
+      env, [log_probs = std::move(log_probs), blank_id] { return engine::CtcGreedyDecode(log_probs->View(), blank_id); },
+      [](Napi::Env env, const engine::GreedySegments& segments) { return ToJs(env, segments); });
+}
+
+Napi::Promise ForcedAlignAsync(Napi::Env env, SharedLogProbs log_probs, int64_t blank_id, std::vector<int32_t> targets) {
+  return RunAsync(
+      env,
+      [log_probs = std::move(log_probs), blank_id, targets = std::move(targets)] {
+        return AlignAndScore(log_probs->View(), blank_id, View(targets));
+      },
+      [](Napi::Env env, const ScoredAlignment& scored) { return ToJs(env, scored); });
+}
+
+Napi::Promise LogLikelihoodsAsync(Napi::Env env, SharedLogProbs log_probs, int64_t blank_id,
+                                  std::vector<std::vector<int32_t>> sequences) {
+  return RunAsync(
+      env,
+      [log_probs = std::move(log_probs), blank_id, sequences = std::move(sequences)] {
+        return LogLikelihoods(log_probs->View(), blank_id, sequences);
+      },
+      [](Napi::Env env, const std::vector<double>& values) { return ToTypedArray<Napi::Float64Array>(env, values); });
+}
+
+Napi::Promise AlternativesAsync(Napi::Env env, SharedLogProbs log_probs, int64_t blank_id, std::vector<int32_t> targets,
+                                std::vector<int32_t> candidates) {
+  return RunAsync(
+      env,
+      [log_probs = std::move(log_probs), blank_id, targets = std::move(targets), candidates = std::move(candidates)] {
+        return engine::CtcAlternatives(log_probs->View(), blank_id, View(targets), View(candidates));
+      },
+      [](Napi::Env env, const engine::CtcEditAlternatives& alternatives) { return ToJs(env, alternatives); });
+}
 
 void InitCtc(Napi::Env env, Napi::Object exports) {
   Export(env, exports, {{"ctcLogLikelihoods", CtcLogLikelihoods},

@@ -10,6 +10,7 @@
 #include "binding/args.h"
 #include "binding/async_task.h"
 #include "binding/js_error.h"
+#include "binding/log_probs.h"
 #include "binding/model_config.h"
 #include "binding/stages.h"
 #include "model/model.h"
@@ -40,25 +41,25 @@ Napi::Array TensorInfosToJs(Napi::Env env, const std::vector<engine::TensorInfo>
   return array;
 }
 
-Napi::Object InferenceResultToJs(Napi::Env env, const engine::InferenceResult& result) {
-  Napi::Float32Array log_probs = ToTypedArray<Napi::Float32Array>(env, result.log_probs);
+// The log-probabilities stay native, moved (not copied) into a LogProbs handle.
+Napi::Object InferenceResultToJs(Napi::Env env, engine::InferenceResult& result) {
   Napi::Object timings = Napi::Object::New(env);
   timings.Set("featuresMs", result.features_ms);
   timings.Set("inferenceMs", result.inference_ms);
   timings.Set("batchSize", static_cast<double>(result.batch_size));
   Napi::Object object = Napi::Object::New(env);
-  object.Set("logProbs", log_probs);
-  object.Set("numFrames", static_cast<double>(result.num_frames));
-  object.Set("vocabSize", static_cast<double>(result.vocab_size));
+  object.Set("logProbs", NewLogProbs(env, std::make_shared<const engine::LogProbBuffer>(engine::LogProbBuffer{
+                                              std::move(result.log_probs), static_cast<size_t>(result.num_frames),
+                                              static_cast<size_t>(result.vocab_size)})));
   object.Set("timings", timings);
   return object;
 }
 
 // Each item's result, or an Error with its code where that item alone failed.
-Napi::Array BatchResultsToJs(Napi::Env env, const std::vector<engine::BatchItemResult>& results) {
+Napi::Array BatchResultsToJs(Napi::Env env, std::vector<engine::BatchItemResult>& results) {
   Napi::Array array = Napi::Array::New(env, results.size());
   for (uint32_t i = 0; i < results.size(); ++i) {
-    const engine::BatchItemResult& item = results[i];
+    engine::BatchItemResult& item = results[i];
     if (item.result) {
       array.Set(i, InferenceResultToJs(env, *item.result));
     } else {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace engine {
 
@@ -13,6 +14,17 @@ struct LogProbMatrix {
   size_t vocab_size = 0;
 
   const float* Frame(size_t t) const { return data + t * vocab_size; }
+};
+
+// Log-probabilities that own their memory (an inference's output, or a copy of a caller's
+// matrix), viewed as a LogProbMatrix. The bindings share one between the JS handle and the
+// tasks reading it, so a matrix is never copied per operation.
+struct LogProbBuffer {
+  std::vector<float> values;
+  size_t num_frames = 0;
+  size_t vocab_size = 0;
+
+  LogProbMatrix View() const { return {values.data(), values.size(), num_frames, vocab_size}; }
 };
 
 // Throws engine::Error(InvalidInput) unless vocab_size >= 1, blank_id is in [0, vocab_size),

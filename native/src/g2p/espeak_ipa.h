@@ -13,7 +13,7 @@
 // marks (ː ˑ) stay part of the phone because they distinguish phonemes (iː/i, ɑː/ɑ in English,
 // long vowels in German, Finnish, Japanese, ...) and models with length distinctions have
 // them in their inventory; a model without them folds them when the target is parsed
-// (lib/ipa.ts). Tone digits of tonal languages (Vietnamese, Cantonese) stay on the vowel they
+// (lib/phonetics/ipa.ts). Tone digits of tonal languages (Vietnamese, Cantonese) stay on the vowel they
 // follow. Empty phones and words without phones are dropped.
 #pragma once
 

@@ -10,9 +10,9 @@
 // and phonetic brackets are ignored; NFC and NFD spellings are the same. In phone lists a token
 // made only of modifiers (ZIPA-style "t ʰ", "i ː") belongs to the phone before it.
 // Segmentation and the mapping onto the model's phones: lib/phonetics/normalize.ts.
-import { EngineError } from './errors.js';
-import { forInventory, type PhoneMapper } from './phonetics/normalize.js';
-import { BARRIER_MARKS, IGNORED_MARKS, LOOKALIKES, WORD_SEPARATORS, describeSymbol, groupUnits, isModifier } from './phonetics/symbols.js';
+import { EngineError } from '../errors.js';
+import { forInventory, type PhoneMapper } from './normalize.js';
+import { BARRIER_MARKS, IGNORED_MARKS, LOOKALIKES, WORD_SEPARATORS, describeSymbol, groupUnits, isModifier } from './symbols.js';
 
 /** A place where the written symbols were not phones of the model and were mapped onto its phones. */
 export interface NormalizedSpan {

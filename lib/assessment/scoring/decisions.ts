@@ -7,8 +7,8 @@
 // edit script after verification: a region where the target explained the audio nearly as well
 // was already replaced by the target's phones). The edit DP then compares these phones with the
 // target, so operations, errors and actual_ipa follow from the decisions.
-import { EditOpType, type EditResult } from '../native.js';
-import type { RecognizedPhone, SampleSpan } from '../types.js';
+import { EditOpType, type EditResult } from '../../native.js';
+import type { RecognizedPhone, SampleSpan } from '../../types.js';
 
 export interface DecisionInput {
   targetPhones: readonly string[];

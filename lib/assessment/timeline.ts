@@ -1,5 +1,5 @@
 // Model frames -> 16 kHz sample spans, using the manifest's frame shift and offset.
-import type { SampleSpan } from './types.js';
+import type { SampleSpan } from '../types.js';
 
 export interface FrameGeometry {
   shiftSamples: number;

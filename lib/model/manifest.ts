@@ -3,10 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { EngineError } from './errors.js';
-import { resolveTasks, tasksSchema, type ModelTasks } from './model-tasks.js';
-import { SAMPLE_RATE } from './types.js';
-import type { FrontendConfig, ModelInputBinding, NativeModelConfig } from './native.js';
+import { EngineError } from '../errors.js';
+import { resolveTasks, tasksSchema, type ModelTasks } from './tasks.js';
+import { SAMPLE_RATE } from '../types.js';
+import type { FrontendConfig, ModelInputBinding, NativeModelConfig } from '../native.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -101,7 +101,7 @@ const manifestSchema = z.strictObject({
   limits: z
     .strictObject({ max_duration_sec: z.number().positive().default(60) })
     .default({ max_duration_sec: 60 }),
-  /** Task prefix and text prompt (POWSM-CTC): lib/model-tasks.ts. */
+  /** Task prefix and text prompt (POWSM-CTC): lib/model/tasks.ts. */
   tasks: tasksSchema.optional(),
   /** Written by the exporters (tools/export): the engine's log-probs against the original model's. */
   self_check: selfCheckSchema.optional(),
@@ -139,7 +139,7 @@ export interface ModelManifest {
   vocabulary: Vocabulary;
   /** The manifest's `tasks` (phone recognition's prefix is already in nativeConfig's constant inputs). */
   tasks?: ModelTasks;
-  /** The calibrated scorer file (lib/scoring/scorer.ts), when the manifest names one. */
+  /** The calibrated scorer file (lib/assessment/scoring/scorer.ts), when the manifest names one. */
   scorerPath?: string;
   /** Everything the native model needs except provider choice. */
   nativeConfig: Omit<NativeModelConfig, 'provider' | 'deviceId' | 'intraOpThreads' | 'cuda' | 'ioBinding' | 'maxBatch'>;

@@ -1,6 +1,6 @@
 // Speech rate and pauses of a recording against its target's length (fluency features).
-import type { SpeechActivity } from '../speech-activity.js';
-import type { FluencyResult } from '../types.js';
+import type { SpeechActivity } from '../../audio/speech-activity.js';
+import type { FluencyResult } from '../../types.js';
 import type { FluencyFeatures } from './scorer.js';
 
 export function fluencyFeatures(speech: SpeechActivity, targetPhones: number): FluencyFeatures {

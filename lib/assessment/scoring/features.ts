@@ -1,11 +1,11 @@
 // What the engine knows about each target phone, as named numbers for the calibrated scorer
-// (lib/scoring/scorer.ts). Everything here comes from one inference: the frame log-posteriors,
+// (lib/assessment/scoring/scorer.ts). Everything here comes from one inference: the frame log-posteriors,
 // the CTC forced alignment of the target, the alternatives (native ctcAlternatives: the
 // target's likelihood with each phone substituted or deleted) and the recogniser's verdict
 // after verification. The scorer names the features it uses; these are all there are.
-import type { CtcAlternatives, ForcedAlignment } from '../native.js';
-import { SAMPLE_RATE } from '../types.js';
-import type { SampleSpan } from '../types.js';
+import type { CtcAlternatives, ForcedAlignment } from '../../native.js';
+import { SAMPLE_RATE } from '../../types.js';
+import type { SampleSpan } from '../../types.js';
 
 export type PhoneStatus = 'correct' | 'substituted' | 'deleted';
 
@@ -25,7 +25,7 @@ export interface PhoneFeatureInput {
   candidateIds: Int32Array;
   /** Each target phone's status in the recogniser's comparison (after verification). */
   recognizerStatus: readonly PhoneStatus[];
-  /** Each target phone's span in samples (lib/timeline.ts alignedPhoneSpans): its duration. */
+  /** Each target phone's span in samples (lib/assessment/timeline.ts alignedPhoneSpans): its duration. */
   spans: readonly SampleSpan[];
   wordOfPhone: readonly number[];
   durationSec: number;

@@ -6,14 +6,14 @@
 // `phonemes` the same split, " " between words. Multi-character phones stay whole (tʃ, oʊ, aɪ,
 // ɑːɹ, n̩, ɔ̃, tʰ): espeak-ng is asked for a separator between phonemes, never for a split of
 // its own phoneme names. Feeding `ipa_phonemes` back as an assessment's target_ipa parses it
-// with lib/ipa.ts onto the model's inventory.
+// with lib/phonetics/ipa.ts onto the model's inventory.
 //
 // Stress and length. Stress marks (ˈ ˌ) are removed from phones: stress belongs to the
 // syllable, not the segment, and no phone recogniser here has stressed phones (POWSM's CTC
 // targets carry none either). Length marks (ː ˑ) are kept as part of the phone, as espeak-ng
 // writes them: length distinguishes phonemes (English iː/i and ɑː, German, Finnish, Japanese
 // long vowels), and an inventory with length keeps that information; a model without length
-// folds it when lib/ipa.ts parses the target. Tone digits of tonal languages stay on their
+// folds it when lib/phonetics/ipa.ts parses the target. Tone digits of tonal languages stay on their
 // vowel as espeak-ng writes them.
 //
 // Words are the whitespace-delimited words of the text; a word espeak-ng reads as several
@@ -45,25 +45,26 @@
 // log_likelihood, and the margin to the best candidate with a different phone sequence.
 //
 // Model G2P. When the engine's bundle has `tasks.g2p` (POWSM-CTC), the model itself is run over
-// the recording with the g2p task's prefix and the text as prompt (lib/model-tasks.ts); its
+// the recording with the g2p task's prefix and the text as prompt (lib/model/tasks.ts); its
 // greedy phones, split into the text's words by an edit-distance alignment against espeak-ng's
 // words (lib/g2p/model-g2p.ts), are one more candidate per word, source "model-g2p". Without
 // `tasks.g2p` nothing changes.
-import type { AudioInput } from './audio-input.js';
-import { load, type Engine } from './engine.js';
-import { EngineError, toEngineError } from './errors.js';
-import { CASING_MODES, type CasingMode } from './g2p/casing.js';
-import { choiceMargin, chooseCandidates, type CandidateIds } from './g2p/choose.js';
-import { cmudictPronunciations, isSpelledOut, type DictionaryPronunciation } from './g2p/cmudict.js';
-import { MODEL_G2P_SOURCE, modelG2pWords } from './g2p/model-g2p.js';
-import { toPhonemes, toSlashIpa } from './g2p/format.js';
-import { isEnglish, toSpokenText, type Reading, type SpokenText } from './g2p/spoken-text.js';
-import { parseTargetIpa } from './ipa.js';
-import { native, type G2pLanguage, type G2pNativeResult } from './native.js';
+import type { AudioInput } from '../audio/input.js';
+import { load, type Engine } from '../engine.js';
+import { EngineError, toEngineError } from '../errors.js';
+import { CASING_MODES, type CasingMode } from './casing.js';
+import { choiceMargin, chooseCandidates, type CandidateIds } from './choose.js';
+import { cmudictPronunciations, isSpelledOut, type DictionaryPronunciation } from './cmudict.js';
+import { MODEL_G2P_SOURCE, modelG2pWords } from './model-g2p.js';
+import { toPhonemes, toSlashIpa } from './format.js';
+import { isEnglish, toSpokenText, type Reading, type SpokenText } from './spoken-text.js';
+import { parseTargetIpa } from '../phonetics/ipa.js';
+import { g2pLanguages as espeakLanguages, g2pTextToIpa } from '../gateway.js';
+import type { G2pLanguage, G2pNativeResult } from '../native.js';
 
-export { toPhonemes, toSlashIpa, parseSlashIpa, phonemesToWords } from './g2p/format.js';
-export type { G2pLanguage } from './native.js';
-export { CASING_MODES, type CasingMode } from './g2p/casing.js';
+export { toPhonemes, toSlashIpa, parseSlashIpa, phonemesToWords } from './format.js';
+export type { G2pLanguage } from '../native.js';
+export { CASING_MODES, type CasingMode } from './casing.js';
 
 export const DEFAULT_LANGUAGE = 'en-us';
 /** espeak-ng accents offered as candidates for English text (besides the requested one). */
@@ -135,20 +136,10 @@ interface WordCandidates {
 
 /** Every language code espeak-ng has a voice for, sorted (MBROLA voices excluded). */
 export function g2pLanguages(): G2pLanguage[] {
-  try {
-    return native().g2pLanguages();
-  } catch (error) {
-    throw toEngineError(error);
-  }
+  return espeakLanguages();
 }
 
-async function textToIpa(text: string, language: string): Promise<G2pNativeResult> {
-  try {
-    return await native().g2pTextToIpa(text, language);
-  } catch (error) {
-    throw toEngineError(error);
-  }
-}
+const textToIpa = g2pTextToIpa;
 
 function displayWord(text: string): string {
   const stripped = text.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, '');
@@ -261,19 +252,22 @@ async function chooseWithAudio(words: WordCandidates[], audio: AudioInput, engin
     return row;
   });
 
-  const logProbs = await engine.logProbs(audio);
-  const addon = native();
+  // One model run; every candidate is aligned against its log-probabilities where they are, in native memory.
+  const { logProbs } = await engine.inference(audio);
   const score = async (targets: Int32Array): Promise<number> => {
     try {
-      const alignment = await addon.ctcForcedAlign(logProbs.logProbs, logProbs.numFrames, logProbs.vocabSize, vocabulary.blankId, targets);
-      return alignment.pathLogProb;
+      return (await logProbs.forcedAlign(targets)).pathLogProb;
     } catch (error) {
-      const engineError = toEngineError(error);
-      if (engineError.code === 'AUDIO_TOO_SHORT') return -Infinity;
-      throw engineError;
+      if ((error as EngineError).code === 'AUDIO_TOO_SHORT') return -Infinity;
+      throw error;
     }
   };
-  const result = await chooseCandidates(ids, score, maxPasses);
+  let result;
+  try {
+    result = await chooseCandidates(ids, score, maxPasses);
+  } finally {
+    logProbs.release();
+  }
   const best = result.logLikelihoods.map((scores, i) => scores[result.chosen[i]]);
   if (best.every((s) => s === null || !Number.isFinite(s))) {
     throw new EngineError('AUDIO_TOO_SHORT', `The recording (${logProbs.numFrames} model frames) is too short for the text's phones; record the whole text`);

@@ -1,7 +1,7 @@
 // How much of a recording is speech: frame energies against the recording's own noise floor.
 // Used to abstain (AUDIO_SILENT), to judge whether the audio fits the target's length, and for
 // the fluency features (pauses, speaking span).
-import { SAMPLE_RATE } from './types.js';
+import { SAMPLE_RATE } from '../types.js';
 
 const FRAME = 400; // 25 ms at 16 kHz
 const HOP = 160; // 10 ms

@@ -9,8 +9,9 @@
 import { access, constants } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { EngineError, toEngineError } from './errors.js';
-import { native, type ModelInputBinding } from './native.js';
+import { EngineError, toEngineError } from '../errors.js';
+import { sentencepieceEncode, sentencepieceLoad } from '../gateway.js';
+import type { ModelInputBinding } from '../native.js';
 
 const tokenizerSchema = z.strictObject({ type: z.literal('sentencepiece'), model: z.string().min(1) });
 
@@ -161,7 +162,7 @@ const tokenizers = new Map<string, Promise<unknown>>();
 function loadTokenizer(path: string): Promise<unknown> {
   let tokenizer = tokenizers.get(path);
   if (!tokenizer) {
-    tokenizer = native().sentencepieceLoad(path);
+    tokenizer = sentencepieceLoad(path);
     tokenizers.set(path, tokenizer);
     tokenizer.catch(() => tokenizers.delete(path));
   }
@@ -173,11 +174,7 @@ export async function promptPieces(prompt: TextPrompt, text: string): Promise<st
   const cleaned = prompt.stripPunctuation ? text.replace(/[\p{P}\p{S}]+/gu, ' ') : text;
   const normalised = cleaned.replace(/\s+/g, ' ').trim();
   if (normalised === '') return [];
-  try {
-    return await native().sentencepieceEncode(await loadTokenizer(prompt.tokenizerPath), normalised);
-  } catch (error) {
-    throw toEngineError(error);
-  }
+  return sentencepieceEncode(await loadTokenizer(prompt.tokenizerPath), normalised);
 }
 
 /** Pieces -> token ids through the vocabulary (unknown pieces -> the unknown token; none -> [empty]). */

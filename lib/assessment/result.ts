@@ -1,9 +1,9 @@
 // Builds the contract's assessment result from the target's forced alignment, the
 // recognised phones and the edit operations between them.
-import { EditOpType, type EditResult, type ForcedAlignment } from './native.js';
+import { EditOpType, type EditResult, type ForcedAlignment } from '../native.js';
 import type { UtterancePredictions } from './scoring/scorer.js';
-import { SAMPLE_RATE } from './types.js';
-import type { AlignmentInfo, AssessmentResult, FluencyResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, SampleSpan, ScoringInfo, WordResult } from './types.js';
+import { SAMPLE_RATE } from '../types.js';
+import type { AlignmentInfo, AssessmentResult, FluencyResult, Operation, PhoneResult, PronunciationError, RecognizedPhone, SampleSpan, ScoringInfo, WordResult } from '../types.js';
 
 const OP_NAMES = ['match', 'substitute', 'delete', 'insert'] as const;
 

@@ -1,8 +1,8 @@
 // Edit costs for one comparison: the symbols present are renumbered compactly and given a
 // small substitution matrix of articulatory distances, so the cost of a comparison does not
 // grow with the model's vocabulary (POWSM has thousands of phone tokens).
-import { DISTINCT_FLOOR, phoneDistance } from './phonetics/index.js';
-import type { EditCosts } from './native.js';
+import { DISTINCT_FLOOR, phoneDistance } from '../phonetics/index.js';
+import type { EditCosts } from '../native.js';
 
 export const INSERTION_COST = 1;
 export const DELETION_COST = 1;

@@ -8,7 +8,8 @@
 // log-likelihoods over the whole utterance (native ctcLogLikelihoods, the forward algorithm).
 // When the target version is within VERIFY_MARGIN_NATS_PER_PHONE per phone of the region of
 // the recognised one, the target's phones are judged spoken there; otherwise the error stands.
-import { EditOpType, native } from './native.js';
+import type { LogProbs } from '../gateway.js';
+import { EditOpType } from '../native.js';
 
 /**
  * Nats per phone of the region (max of its target and recognised lengths) by which the target
@@ -69,10 +70,8 @@ export interface VerifiedRegion extends DisputedRegion {
 }
 
 export interface VerifyInput {
-  logProbs: Float32Array;
-  numFrames: number;
-  vocabSize: number;
-  blankId: number;
+  /** The utterance's log-probabilities (an inference's, kept native). */
+  logProbs: LogProbs;
   targetIds: Int32Array;
   actualIds: Int32Array;
   regions: readonly DisputedRegion[];
@@ -88,7 +87,7 @@ export async function verifyRegions(input: VerifyInput): Promise<VerifiedRegion[
   const actual = Array.from(input.actualIds);
   const target = Array.from(input.targetIds);
   const sequences = [input.actualIds, ...regions.map((r) => Int32Array.from(withTargetIn(actual, target, r)))];
-  const ll = await native().ctcLogLikelihoods(input.logProbs, input.numFrames, input.vocabSize, input.blankId, sequences);
+  const ll = await input.logProbs.logLikelihoods(sequences);
   return regions.map((r, i) => {
     const gain = ll[i + 1] - ll[0];
     const phones = Math.max(1, r.t1 - r.t0, r.a1 - r.a0);

@@ -12,7 +12,7 @@
 // points chosen on speaker-held-out predictions when it was trained.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { EngineError } from '../errors.js';
+import { EngineError } from '../../errors.js';
 import { mlpSchema, Mlp } from './mlp.js';
 import type { PhoneFeatures } from './features.js';
 
