@@ -1,6 +1,6 @@
 // DIFFERENT_SENTENCE calibration: each real held-out recording assessed against another
 // utterance's target (a different text) next to the same recording against its own target.
-// Reports the engine's phone_error_rate in both cases and how the flag's threshold
+// Reports the engine's recognized_phone_error_rate (what DIFFERENT_SENTENCE is decided on) in both cases and how the flag's threshold
 // (DIFFERENT_SENTENCE_PER) separates them.
 import type { Engine } from '../lib/engine.js';
 import { DIFFERENT_SENTENCE_PER } from '../lib/assessment/result.js';
@@ -17,7 +17,7 @@ export interface MismatchedReport {
   /** Share of own-target assessments flagged (false flags) and of mismatched ones not flagged (misses; refusals excluded). */
   false_flag_rate: number | null;
   miss_rate: number | null;
-  /** Percentiles (0, 5, 25, 50, 75, 95, 100) of phone_error_rate. */
+  /** Percentiles (0, 5, 25, 50, 75, 95, 100) of recognized_phone_error_rate. */
   own_percentiles: number[];
   mismatched_percentiles: number[];
   /** The rates at other thresholds, for choosing one. */
@@ -40,7 +40,7 @@ export async function evaluateMismatched(items: readonly RealItem[], opts: { eng
     while (items[j].text === item.text && j !== i) j = (j + 1) % items.length;
     const run = async (target: string) => {
       try {
-        return (await opts.engine.assess({ audio: item.audioPath, targetIpa: target })).phone_error_rate;
+        return (await opts.engine.assess({ audio: item.audioPath, targetIpa: target })).recognized_phone_error_rate;
       } catch (error) {
         if (!(error instanceof EngineError)) throw error;
         refused[error.code] = (refused[error.code] ?? 0) + 1;
@@ -80,12 +80,12 @@ export function renderMismatched(m: MismatchedReport): string[] {
     '',
     `Each of the ${m.pairs} real recordings assessed against its own target and against the next utterance's target with another text. Refused: ${refusals}.`,
     '',
-    `| phone_error_rate percentile | ${PERCENTILES.join(' | ')} |`,
+    `| recognized_phone_error_rate percentile | ${PERCENTILES.join(' | ')} |`,
     `| --- |${PERCENTILES.map(() => ' --- |').join('')}`,
     `| own target | ${m.own_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
     `| another utterance's target | ${m.mismatched_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
     '',
-    `Threshold ${m.threshold} (flag when phone_error_rate > threshold): ${pct(m.false_flag_rate)} of own-target assessments flagged (false flags), ${pct(m.miss_rate)} of mismatched ones not flagged (misses).`,
+    `Threshold ${m.threshold} (flag when recognized_phone_error_rate > threshold): ${pct(m.false_flag_rate)} of own-target assessments flagged (false flags), ${pct(m.miss_rate)} of mismatched ones not flagged (misses).`,
     '',
     '| threshold | false flags | misses |',
     '| --- | --- | --- |',

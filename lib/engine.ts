@@ -312,6 +312,7 @@ export class Engine {
         }
       }
       timings.dpMs = performance.now() - t - timings.verifyMs;
+      const recognizedErrorRate = countNonMatches(compared.edits.types) / target.phones.length;
 
       // What the scorer sees: the alternatives to each target phone and the recogniser's verdict.
       t = performance.now();
@@ -357,6 +358,7 @@ export class Engine {
         edits,
         opCosts: operationCosts(edits, comparison.target, comparison.actual, comparison.costs),
         durationSamples: geometry.durationSamples,
+        recognizedErrorRate,
         fluency: fluencyResult(fluencyFeatures(speech, target.phones.length)),
         calibrated,
         spanSource: spans.alignment,
@@ -493,6 +495,10 @@ export interface ScoringInputs {
   fluency: FluencyFeatures;
   /** Each word's target phones [first, last + 1). */
   words: [number, number][];
+}
+
+function countNonMatches(types: Uint8Array): number {
+  return types.reduce((n, type) => n + (type === EditOpType.Match ? 0 : 1), 0);
 }
 
 /** Each target phone's status in an edit script (substituted or deleted where an operation says so). */

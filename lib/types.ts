@@ -107,7 +107,13 @@ export interface AssessmentResult {
   duration_samples: number;
   /** (substitutions + deletions + insertions) / target phones. */
   phone_error_rate: number;
-  /** DIFFERENT_SENTENCE: the recording is far from the target (phone error rate above 0.8); show that rather than the errors. */
+  /**
+   * (substitutions + deletions + insertions) / target phones of the recogniser's phones after
+   * verification, before a calibrated scorer's decisions (without a scorer: phone_error_rate).
+   * DIFFERENT_SENTENCE is flagged when it is above 0.8.
+   */
+  recognized_phone_error_rate: number;
+  /** DIFFERENT_SENTENCE: the recording is far from the target (recognized_phone_error_rate above 0.8); show that rather than the errors. */
   flags: AssessmentFlag[];
   /** Present when the target has more than one word. */
   words?: WordResult[];

@@ -8,13 +8,16 @@ import type { AlignmentInfo, AssessmentResult, FluencyResult, Operation, PhoneRe
 const OP_NAMES = ['match', 'substitute', 'delete', 'insert'] as const;
 
 /**
- * Above this phone error rate against the target (normal learner speech stays far below it),
- * the recording is flagged as probably another sentence. Checked by the eval's mismatched
- * pairs (eval/mismatched.ts; bundled model, 160 real held-out recordings): own-target rates
- * 0.00-0.75, another utterance's target 0.57-3.50; at 0.8 no false flags and 6.9 % misses
- * (0.75: 3.8 %, 0.7: 2.5 % misses but 1.3 % false flags). Kept at 0.8 for a margin over the
- * worst own-target rate: a false flag tells a learner they read another sentence, a miss
- * still scores near 0.
+ * Above this rate of the recogniser's disagreements with the target (recognized_phone_error_rate:
+ * its phones after verification, before a calibrated scorer decides; normal learner speech
+ * stays far below it), the recording is flagged as probably another sentence. The recogniser's
+ * rate, not the decided errors': a scorer reports only what it is sure of, and missed most
+ * mismatched sentences at this threshold (74 %). Checked by the eval's mismatched pairs
+ * (eval/mismatched.ts) with the bundled model on 900 real held-out recordings: own-target
+ * rates 0.00-1.18 (median 0.27), another utterance's target 0.29-5.50 (median 0.94); at 0.8,
+ * 1.1 % false flags and 7.8 % misses (0.9: 0.7 % and 34.3 %; 0.75: 1.3 % and 3.7 %). Kept at
+ * 0.8 (the first model's choice: 0 % and 6.9 % on 160 recordings): a false flag tells a
+ * learner they read another sentence, a miss still scores low.
  */
 export const DIFFERENT_SENTENCE_PER = 0.8;
 
@@ -33,6 +36,8 @@ export interface AssessmentInputs {
   /** Cost of each operation, in order (match 0), as the DP counted it. */
   opCosts: number[];
   durationSamples: number;
+  /** The recogniser's disagreements with the target after verification, per target phone (decides DIFFERENT_SENTENCE). */
+  recognizedErrorRate: number;
   /** Speech rate and pauses (without the calibrated fluency score). */
   fluency: Omit<FluencyResult, 'score'>;
   /** The calibrated scorer's predictions; absent: scores from goodness and the edit distance. */
@@ -155,7 +160,8 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
     sample_rate: SAMPLE_RATE,
     duration_samples: inputs.durationSamples,
     phone_error_rate: phoneErrorRate,
-    flags: phoneErrorRate > DIFFERENT_SENTENCE_PER ? ['DIFFERENT_SENTENCE'] : [],
+    recognized_phone_error_rate: inputs.recognizedErrorRate,
+    flags: inputs.recognizedErrorRate > DIFFERENT_SENTENCE_PER ? ['DIFFERENT_SENTENCE'] : [],
     alignment: inputs.spanSource ?? { source: 'ctc', requested: 'ctc' },
   };
   if (new Set(wordOfPhone).size > 1) result.words = buildWords(targetPhones, wordOfPhone, phones, operations, opCosts, calibrated?.wordAccuracy);

@@ -56,7 +56,8 @@ export function contractViolations(r: AssessmentResult): string[] {
     if (!['correct', 'substituted', 'deleted'].includes(p.status)) v.push(`phones[${i}].status ${p.status}`);
   });
   if (Math.abs(r.phone_error_rate - r.errors.length / target.length) > 1e-12) v.push('phone_error_rate is not errors / target phones');
-  if (r.flags.includes('DIFFERENT_SENTENCE') !== r.phone_error_rate > 0.8) v.push('DIFFERENT_SENTENCE flag disagrees with the phone error rate');
+  if (r.flags.includes('DIFFERENT_SENTENCE') !== r.recognized_phone_error_rate > 0.8) v.push('DIFFERENT_SENTENCE flag disagrees with the recognised phone error rate');
+  if (r.scoring.method === 'edit_distance' && r.recognized_phone_error_rate !== r.phone_error_rate) v.push('without a calibrated scorer, recognized_phone_error_rate is not phone_error_rate');
   // edit_score is 1 exactly when the phones judged spoken equal the target; so is score without a calibrated scorer.
   const exact = target.join(' ') === actual.join(' ');
   if (exact !== (r.edit_score === 1)) v.push(`edit_score is ${r.edit_score} but the phones ${exact ? 'match' : 'differ'}`);
