@@ -15,7 +15,7 @@ import { CASING_MODES, g2pLanguages, generateIpa, type CasingMode } from './g2p/
 import { mfaOptionsFromEnv } from './mfa/options.js';
 
 const USAGE = `Usage:
-  pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--precision fp32|fp16] [--aligner ctc|mfa [--strict-aligner]] [--pretty]
+  pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--precision fp32|fp16] [--strictness lenient|balanced|strict] [--aligner ctc|mfa [--strict-aligner]] [--pretty]
   pronunciation-engine recognize <audio> [--model DIR] [--provider cpu|cuda] [--precision fp32|fp16]
   pronunciation-engine logprobs <audio> [--model DIR] [--provider cpu|cuda] [--precision fp32|fp16] (--json | --f32 FILE)
   pronunciation-engine ipa "<text>" [--lang en-us] [--casing auto|words|letters] [--audio FILE [--model DIR] [--provider cpu|cuda]]
@@ -62,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       aligner: { type: 'string' },
       'strict-aligner': { type: 'boolean', default: false },
+      strictness: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -97,6 +98,9 @@ async function main(argv: string[]): Promise<number> {
     throw new EngineError('INVALID_INPUT', `--aligner must be ctc or mfa, not "${values.aligner}"`);
   }
   const aligner = values.aligner as 'ctc' | 'mfa' | undefined;
+  if (values.strictness !== undefined && !['lenient', 'balanced', 'strict'].includes(values.strictness)) {
+    throw new EngineError('INVALID_INPUT', `--strictness must be lenient, balanced or strict, not "${values.strictness}"`);
+  }
   if (values['strict-aligner'] && aligner !== 'mfa') throw new EngineError('INVALID_INPUT', '--strict-aligner goes with --aligner mfa');
   const mfa = aligner === 'mfa' ? { ...mfaOptionsFromEnv(process.env, true), ...(values['strict-aligner'] ? { strict: true } : {}) } : undefined;
   const engine = await load(values.model, {
@@ -105,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
     threads,
     aligner,
     mfa,
+    strictness: values.strictness as 'lenient' | 'balanced' | 'strict' | undefined,
   });
   if (command === 'assess') {
     try {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, type Engine } from '../lib/index.js';
 import type { AssessmentResult } from '../lib/types.js';
+import { strictnessFromEnv } from '../workers/shared/engine-from-env.js';
 import { contractViolations } from './helpers/contract.js';
 
 const ROOT = join(__dirname, '..');
@@ -108,5 +109,13 @@ describe('calibrated scoring with the bundled scorer', () => {
     await expect(load(MODEL, { strictness: 'harsh' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/strictness/) });
     await expect(load(MODEL, { errorThreshold: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/errorThreshold/) });
     await expect(load(MODEL, { scorer: '/nonexistent/scorer.json' })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(/nonexistent/) });
+  });
+});
+
+describe('strictness from the workers\' environment (SCORING_STRICTNESS)', () => {
+  it('reads a level, defaults when unset, and refuses anything else with INVALID_INPUT', () => {
+    expect(strictnessFromEnv({ SCORING_STRICTNESS: ' Strict ' })).toBe('strict');
+    expect(strictnessFromEnv({})).toBeUndefined();
+    expect(() => strictnessFromEnv({ SCORING_STRICTNESS: 'harsh' })).toThrow(/SCORING_STRICTNESS must be lenient, balanced or strict/);
   });
 });

@@ -93,4 +93,16 @@ describe('pronunciation-engine CLI', () => {
     const fp32 = cli('logprobs', example, '--model', MODEL, '--json', '--precision', 'fp32');
     expect(fp32.status, fp32.stderr).toBe(0);
   });
+
+  it('--strictness picks the bundled scorer\'s level (recorded in scoring); anything else is an input error', () => {
+    const bundled = join(ROOT, 'models', 'default');
+    const strict = cli('assess', RECORDING, '--target', 'wi kɔl ɪt bɛɹ', '--model', bundled, '--strictness', 'strict');
+    expect(strict.status, strict.stderr).toBe(0);
+    const result = JSON.parse(strict.stdout);
+    expect(contractViolations(result)).toEqual([]);
+    expect(result.scoring).toMatchObject({ method: 'calibrated', strictness: 'strict' });
+    const bad = cli('assess', RECORDING, '--target', 'wi kɔl ɪt bɛɹ', '--model', bundled, '--strictness', 'harsh');
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('--strictness') });
+  });
 });

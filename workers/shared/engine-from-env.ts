@@ -3,7 +3,8 @@
 //   EXECUTION_PROVIDER cpu|cuda (default cpu), ORT_INTRA_OP_THREADS (optional),
 //   AUDIO_MAX_DURATION_SEC (default 60; the decoder refuses longer audio), AUDIO_MAX_BYTES (default 25 MB),
 //   ALIGNER ctc|mfa (default ctc; mfa starts the MFA helpers at load), MFA_ACOUSTIC_MODEL and the
-//   other MFA_* variables (lib/mfa/options.ts mfaOptionsFromEnv): MFA is configured when either is set.
+//   other MFA_* variables (lib/mfa/options.ts mfaOptionsFromEnv): MFA is configured when either is set,
+//   SCORING_STRICTNESS lenient|balanced|strict (default balanced: the calibrated scorer's error threshold).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultModelDir, EngineError, load, loadManifest, mfaOptionsFromEnv, type Engine } from '../../lib/index.js';
@@ -25,6 +26,15 @@ export function providerFromEnv(env: NodeJS.ProcessEnv): 'cpu' | 'cuda' {
 export function alignerFromEnv(env: NodeJS.ProcessEnv): 'ctc' | 'mfa' {
   const value = (env.ALIGNER ?? 'ctc').trim().toLowerCase();
   if (value !== 'ctc' && value !== 'mfa') throw new EngineError('INVALID_INPUT', `ALIGNER must be ctc or mfa, not "${env.ALIGNER}"`);
+  return value;
+}
+
+export function strictnessFromEnv(env: NodeJS.ProcessEnv): 'lenient' | 'balanced' | 'strict' | undefined {
+  if (env.SCORING_STRICTNESS === undefined || env.SCORING_STRICTNESS.trim() === '') return undefined;
+  const value = env.SCORING_STRICTNESS.trim().toLowerCase();
+  if (value !== 'lenient' && value !== 'balanced' && value !== 'strict') {
+    throw new EngineError('INVALID_INPUT', `SCORING_STRICTNESS must be lenient, balanced or strict, not "${env.SCORING_STRICTNESS}"`);
+  }
   return value;
 }
 
@@ -51,7 +61,8 @@ export async function loadEngineFromEnv(env: NodeJS.ProcessEnv, log: Logger): Pr
     throw new EngineError('INVALID_INPUT', (error as Error).message);
   }
   if (mfa) mfa.log = (level, message, fields) => log[level](message, fields);
-  const engine = await load(modelDir, { provider, threads, maxDurationSec, aligner, mfa });
+  const strictness = strictnessFromEnv(env);
+  const engine = await load(modelDir, { provider, threads, maxDurationSec, aligner, mfa, strictness });
   log.info('model loaded', {
     model_dir: modelDir,
     model: manifest.name,
@@ -60,6 +71,7 @@ export async function loadEngineFromEnv(env: NodeJS.ProcessEnv, log: Logger): Pr
     max_bytes: limits.maxBytes,
     aligner,
     mfa: mfa ? mfa.acousticModel : 'not configured',
+    strictness: strictness ?? 'balanced',
   });
   return { engine, maxBytes: limits.maxBytes, maxDurationSec };
 }
