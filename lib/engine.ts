@@ -20,8 +20,8 @@ import { alignedPhoneSpans, framesToSamples, type FrameGeometry } from './assess
 import { MfaAligner, type MfaOutcome } from './mfa/aligner.js';
 import { chooseSpans } from './mfa/span-source.js';
 import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './assessment/verify.js';
-import { judgedPhones } from './assessment/scoring/decisions.js';
-import { MARGIN_CLIP_NATS, phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './assessment/scoring/features.js';
+import { calibrate } from './assessment/scoring/calibrate.js';
+import { phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './assessment/scoring/features.js';
 import { fluencyFeatures, fluencyResult } from './assessment/scoring/fluency.js';
 import { Scorer, type FluencyFeatures, type Strictness } from './assessment/scoring/scorer.js';
 import { SAMPLE_RATE } from './types.js';
@@ -319,28 +319,18 @@ export class Engine {
       const scoringInputs = this.scoring || options.scoringInputs ? await this.scoringInputs(logProbs, target, alignment, targetIds, compared.edits, targetSpans, speech, geometry.durationSamples / SAMPLE_RATE) : undefined;
       let calibrated: CalibratedScores | undefined;
       if (this.scoring && scoringInputs) {
-        const { scorer, threshold, info } = this.scoring;
-        const { features, fluency } = scoringInputs;
-        const predicted = scorer.phones(features);
-        const lpr = Array.from(alignment.logPosteriorRatios);
-        const margin = features.alternativeMargin.map((m) => Math.max(-MARGIN_CLIP_NATS, Math.min(MARGIN_CLIP_NATS, m)));
-        const wordAccuracy = scorer.words(scoringInputs.words, predicted, lpr, margin);
-        calibrated = {
-          phoneAccuracy: predicted.accuracy,
-          mispronounced: predicted.mispronounced,
-          wordAccuracy,
-          utterance: scorer.utteranceScores(predicted, wordAccuracy, lpr, margin, fluency),
-          scoring: info,
-        };
-        judged = judgedPhones({
+        const decided = calibrate({
+          ...this.scoring,
+          ...scoringInputs,
           targetPhones: target.phones,
           targetSpans,
-          targetPosteriors: Array.from(alignment.meanLogProbs, Math.exp),
-          flagged: scorer.errors(predicted, features, threshold),
-          alternatives: features.bestAlternative.map((id) => (id === null ? null : vocabulary.phoneById[id]!)),
+          alignment,
+          phoneById: vocabulary.phoneById,
           recognized: judged,
           recognizerEdits: compared.edits,
         });
+        calibrated = decided.scores;
+        judged = decided.judged;
         compared = await compareWith(judged);
       }
       timings.scoringMs = performance.now() - t;

@@ -38,6 +38,7 @@ describe('the bundled scorer in TypeScript equals its trainer\'s numpy evaluatio
     phones.mispronounced.forEach((p, i) => expect(p).toBeCloseTo(c.expected.mispronounced[i], 6));
     const col = (name: string) => Array.from({ length: phones.accuracy.length }, (_, i) => c.features[i * names.length + names.indexOf(name)]);
     const lpr = col('lpr');
+    // The fixture holds the clipped margin columns; their minimum is the clipped margin over the best alternative.
     const sub = col('sub_margin');
     const del = col('del_margin');
     const margin = sub.map((s, i) => Math.max(-MARGIN_CLIP_NATS, Math.min(MARGIN_CLIP_NATS, Math.min(s, del[i]))));

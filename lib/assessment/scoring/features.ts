@@ -41,6 +41,11 @@ export interface PhoneFeatures {
   alternativeMargin: number[];
 }
 
+/** Each phone's margin over its best alternative, clipped to ±MARGIN_CLIP_NATS (the scorer's word and utterance inputs). */
+export function clippedMargins(features: PhoneFeatures): number[] {
+  return features.alternativeMargin.map(clip);
+}
+
 const clip = (x: number) => Math.max(-MARGIN_CLIP_NATS, Math.min(MARGIN_CLIP_NATS, Number.isFinite(x) ? x : Math.sign(x) * MARGIN_CLIP_NATS));
 
 /** Position of each phone in its word: 0 begin, 1 inside, 2 end, 3 a one-phone word. */
