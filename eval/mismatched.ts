@@ -20,6 +20,11 @@ export interface MismatchedReport {
   /** Percentiles (0, 5, 25, 50, 75, 95, 100) of recognized_phone_error_rate. */
   own_percentiles: number[];
   mismatched_percentiles: number[];
+  /** Percentiles of the score shown (result.score): a mismatched pair must score low, flagged or not. */
+  own_score_percentiles: number[];
+  mismatched_score_percentiles: number[];
+  /** Share of mismatched pairs scoring 0.5 or more. */
+  mismatched_score_at_least_half: number | null;
   /** The rates at other thresholds, for choosing one. */
   sweep: { threshold: number; false_flag_rate: number; miss_rate: number }[];
 }
@@ -40,7 +45,8 @@ export async function evaluateMismatched(items: readonly RealItem[], opts: { eng
     while (items[j].text === item.text && j !== i) j = (j + 1) % items.length;
     const run = async (target: string) => {
       try {
-        return (await opts.engine.assess({ audio: item.audioPath, targetIpa: target })).recognized_phone_error_rate;
+        const result = await opts.engine.assess({ audio: item.audioPath, targetIpa: target });
+        return { rate: result.recognized_phone_error_rate, score: result.score };
       } catch (error) {
         if (!(error instanceof EngineError)) throw error;
         refused[error.code] = (refused[error.code] ?? 0) + 1;
@@ -52,8 +58,11 @@ export async function evaluateMismatched(items: readonly RealItem[], opts: { eng
     if (own === null) refused[`own target`] = (refused[`own target`] ?? 0) + 1;
     return { own, mismatched: j === i ? null : await run(targetOf(items[j])) };
   });
-  const own = rows.map((r) => r.own).filter((x): x is number => x !== null).sort((a, b) => a - b);
-  const mismatched = rows.map((r) => r.mismatched).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const sorted = (side: 'own' | 'mismatched', key: 'rate' | 'score') =>
+    rows.flatMap((r) => (r[side] === null ? [] : [r[side]![key]])).sort((a, b) => a - b);
+  const own = sorted('own', 'rate');
+  const mismatched = sorted('mismatched', 'rate');
+  const mismatchedScores = sorted('mismatched', 'score');
   const rates = (threshold: number) => ({
     threshold,
     false_flag_rate: own.filter((x) => x > threshold).length / Math.max(own.length, 1),
@@ -68,6 +77,9 @@ export async function evaluateMismatched(items: readonly RealItem[], opts: { eng
     miss_rate: mismatched.length ? at.miss_rate : null,
     own_percentiles: PERCENTILES.map((p) => percentile(own, p)),
     mismatched_percentiles: PERCENTILES.map((p) => percentile(mismatched, p)),
+    own_score_percentiles: PERCENTILES.map((p) => percentile(sorted('own', 'score'), p)),
+    mismatched_score_percentiles: PERCENTILES.map((p) => percentile(mismatchedScores, p)),
+    mismatched_score_at_least_half: mismatchedScores.length ? mismatchedScores.filter((x) => x >= 0.5).length / mismatchedScores.length : null,
     sweep: [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9].map(rates),
   };
 }
@@ -86,6 +98,13 @@ export function renderMismatched(m: MismatchedReport): string[] {
     `| another utterance's target | ${m.mismatched_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
     '',
     `Threshold ${m.threshold} (flag when recognized_phone_error_rate > threshold): ${pct(m.false_flag_rate)} of own-target assessments flagged (false flags), ${pct(m.miss_rate)} of mismatched ones not flagged (misses).`,
+    '',
+    `| score percentile | ${PERCENTILES.join(' | ')} |`,
+    `| --- |${PERCENTILES.map(() => ' --- |').join('')}`,
+    `| own target | ${m.own_score_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
+    `| another utterance's target | ${m.mismatched_score_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
+    '',
+    `Mismatched pairs scoring 0.5 or more: ${pct(m.mismatched_score_at_least_half)} (a flagged recording's score is at most its edit score).`,
     '',
     '| threshold | false flags | misses |',
     '| --- | --- | --- |',

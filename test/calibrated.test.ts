@@ -88,6 +88,23 @@ describe('calibrated scoring with the bundled scorer', () => {
     expect(totals[2]).toBeGreaterThan(totals[0]);
   });
 
+  it('a recording read against another utterance\'s target is flagged, and its sentence and word scores stay under 1 - recognized_phone_error_rate', async () => {
+    const all = targets();
+    let flagged = 0;
+    for (const [k, t] of all.entries()) {
+      const other = all.find((o, j) => j > k && o.target !== t.target) ?? all.find((o) => o.target !== t.target)!;
+      const r = await engine.assess({ audio: t.audio, targetIpa: other.target });
+      if (!r.flags.includes('DIFFERENT_SENTENCE')) continue;
+      flagged++;
+      expect(r.scoring.method).toBe('calibrated');
+      const ceiling = Math.max(0, 1 - r.recognized_phone_error_rate);
+      expect(ceiling).toBeLessThan(0.2);
+      expect(r.score).toBeLessThanOrEqual(ceiling);
+      for (const w of r.words ?? []) expect(w.score).toBeLessThanOrEqual(ceiling);
+    }
+    expect(flagged).toBeGreaterThanOrEqual(all.length - 1);
+  });
+
   it('errorThreshold replaces the level; scorer: null scores as before (goodness and edit distance)', async () => {
     const [t] = targets();
     const custom = await (await load(MODEL, { errorThreshold: 0.99 })).assess({ audio: t.audio, targetIpa: t.target });

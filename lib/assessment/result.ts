@@ -89,7 +89,23 @@ export function wordRanges(wordOfPhone: readonly number[]): [number, number][] {
   return ranges;
 }
 
-function buildWords(targetPhones: string[], wordOfPhone: number[], phones: PhoneResult[], operations: Operation[], opCosts: number[], wordAccuracy?: number[]): WordResult[] {
+/**
+ * The highest score a recording flagged DIFFERENT_SENTENCE can get: the share of the target the
+ * recogniser agreed with (below 0.2 when flagged). Such a recording is outside what a calibrated
+ * scorer learned (every recording it trained on reads its own target): on another sentence it
+ * still predicted about 0.5, and judged half the target spoken.
+ */
+export function differentSentenceCeiling(recognizedErrorRate: number): number {
+  return Math.max(0, 1 - recognizedErrorRate);
+}
+
+/** The score shown: the edit score without a scorer, else the calibrated one, under the ceiling where one applies. */
+function scoreShown(calibrated: number | undefined, editScore: number, ceiling: number | undefined): number {
+  if (calibrated === undefined) return editScore;
+  return ceiling === undefined ? calibrated : Math.min(calibrated, ceiling);
+}
+
+function buildWords(targetPhones: string[], wordOfPhone: number[], phones: PhoneResult[], operations: Operation[], opCosts: number[], ceiling: number | undefined, wordAccuracy?: number[]): WordResult[] {
   const distance = new Array<number>(wordRanges(wordOfPhone).length).fill(0);
   operations.forEach((op, k) => {
     distance[wordOfOperation(op.type, op.position, wordOfPhone)] += opCosts[k];
@@ -101,7 +117,7 @@ function buildWords(targetPhones: string[], wordOfPhone: number[], phones: Phone
       phones: [a, b],
       start: phones[a].start,
       end: Math.max(...phones.slice(a, b).map((p) => p.end)),
-      score: wordAccuracy ? wordAccuracy[w] / 10 : editScore,
+      score: scoreShown(wordAccuracy && wordAccuracy[w] / 10, editScore, ceiling),
       edit_score: editScore,
     };
   });
@@ -145,11 +161,13 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
 
   const phoneErrorRate = errors.length / Math.max(targetPhones.length, 1);
   const editScore = scoreFromDistance(edits.distance, targetPhones.length);
+  const differentSentence = inputs.recognizedErrorRate > DIFFERENT_SENTENCE_PER;
+  const ceiling = differentSentence ? differentSentenceCeiling(inputs.recognizedErrorRate) : undefined;
   const result: AssessmentResult = {
     actual_ipa: recognized.map((p) => p.phone).join(' '),
     recognized_ipa: inputs.recognizedIpa,
     target_ipa: targetPhones.join(' '),
-    score: calibrated ? calibrated.utterance.accuracy / 10 : editScore,
+    score: scoreShown(calibrated && calibrated.utterance.accuracy / 10, editScore, ceiling),
     edit_score: editScore,
     scoring: calibrated ? calibrated.scoring : { method: 'edit_distance' },
     completeness: status.filter((s) => s !== 'deleted').length / Math.max(targetPhones.length, 1),
@@ -161,9 +179,9 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
     duration_samples: inputs.durationSamples,
     phone_error_rate: phoneErrorRate,
     recognized_phone_error_rate: inputs.recognizedErrorRate,
-    flags: inputs.recognizedErrorRate > DIFFERENT_SENTENCE_PER ? ['DIFFERENT_SENTENCE'] : [],
+    flags: differentSentence ? ['DIFFERENT_SENTENCE'] : [],
     alignment: inputs.spanSource ?? { source: 'ctc', requested: 'ctc' },
   };
-  if (new Set(wordOfPhone).size > 1) result.words = buildWords(targetPhones, wordOfPhone, phones, operations, opCosts, calibrated?.wordAccuracy);
+  if (new Set(wordOfPhone).size > 1) result.words = buildWords(targetPhones, wordOfPhone, phones, operations, opCosts, ceiling, calibrated?.wordAccuracy);
   return result;
 }
