@@ -7,6 +7,8 @@ import sys
 from tools.export.engine import ROOT
 
 DEFAULT_AUDIO = os.path.join(ROOT, 'examples', '001040067.flac')
+MODEL_FP16 = 'model_fp16.onnx'  # the manifest's model_fp16, written with --fp16
+TOLERANCE_FP16 = 5e-2  # default largest max abs difference of log-probs for model_fp16
 
 
 def parser(description, model_id, tolerance):
@@ -25,7 +27,7 @@ def parser(description, model_id, tolerance):
     return ap
 
 
-def add_fp16_options(ap, tolerance):
+def add_fp16_options(ap, tolerance=TOLERANCE_FP16):
     ap.add_argument('--fp16', action='store_true', help='also export model_fp16.onnx (float16 weights and arithmetic, '
                     'float32 inputs and outputs) and self-check it against the original model run in float16')
     ap.add_argument('--fp16-tolerance', type=float, default=tolerance,
@@ -58,6 +60,32 @@ def snapshot(args, allow_patterns=None):
 def source_note(args):
     rev = f'@{args.revision}' if args.revision else ''
     return f'{args.model_id}{rev}' + (f' (local snapshot {args.from_dir})' if args.from_dir else '')
+
+
+def export_and_check(args, model, export, reference_log_probs, library, library_fp16):
+    """Exports model with export(model, path, fp16) to model.onnx in args.out and, with --fp16, a
+    float16 copy of it to MODEL_FP16; then self-checks each through the engine against
+    reference_log_probs(model, samples, fp16) on args.check_audio (described as library and
+    library_fp16) and batch-checks it. Returns the exit status (finish)."""
+    import copy
+
+    from tools.export import selfcheck
+    from tools.export.audio import load_audio
+
+    export(model, os.path.join(args.out, 'model.onnx'), False)
+    model16 = copy.deepcopy(model).half() if args.fp16 else None
+    if model16 is not None:
+        export(model16, os.path.join(args.out, MODEL_FP16), True)
+    samples = load_audio(args.check_audio)
+    audio = os.path.basename(args.check_audio)
+    results = [selfcheck.run(args.out, samples, reference_log_probs(model, samples, False), audio=audio,
+                             reference=library, tolerance=args.tolerance),
+               selfcheck.run_batch(args.out, samples)]
+    if model16 is not None:
+        results += [selfcheck.run(args.out, samples, reference_log_probs(model16, samples, True), audio=audio,
+                                  reference=library_fp16, tolerance=args.fp16_tolerance, precision='fp16'),
+                    selfcheck.run_batch(args.out, samples, precision='fp16')]
+    return finish(*results)
 
 
 def finish(*results):

@@ -32,8 +32,6 @@ from tools.export import bundle, common, vocab  # noqa: E402
 
 MODEL_ID = 'espnet/powsm_ctc'
 TOLERANCE = 5e-3
-TOLERANCE_FP16 = 5e-2
-MODEL_FP16 = 'model_fp16.onnx'
 SHIFT_SAMPLES = 640  # hop 160 x conv2d subsampling 4
 PREFIX_FRAMES = 2
 BPE_MODEL_DEFAULT = 'data/token_list/bpe_unigram40000/bpe.model'
@@ -160,17 +158,12 @@ def main():
     ap.add_argument('--bpemodel', default=None, help='the sentencepiece model of the text prompt (default: the train '
                     f"config's bpemodel, else {BPE_MODEL_DEFAULT} in the snapshot)")
     ap.add_argument('--no-g2p', action='store_true', help='leave the G2P task out of the manifest')
-    common.add_fp16_options(ap, TOLERANCE_FP16)
+    common.add_fp16_options(ap)
     args = common.parse(ap)
-    import copy
-
     import espnet
     import numpy as np
     import torch
     from espnet2.tasks.s2t_ctc import S2TTask
-
-    from tools.export import selfcheck
-    from tools.export.audio import load_audio
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     snap = common.snapshot(args)
@@ -211,30 +204,18 @@ def main():
     data = build_manifest(name=name, description=description, tokens=tokens, frontend=frontend, lang=args.lang,
                           max_duration_sec=args.max_duration_sec, g2p=bpe_model is not None)
     if args.fp16:
-        data['model_fp16'] = MODEL_FP16
+        data['model_fp16'] = common.MODEL_FP16
     bundle.write_bundle_files(args.out, data, tokens)
     if bpe_model:
         shutil.copyfile(bpe_model, os.path.join(args.out, TOKENIZER_FILE))
 
     patch_make_pad_mask(torch)
     ids = {k: tokens.index(v) for k, v in (('na', '<na>'), ('lang', args.lang), ('task', '<pr>'))}
-    export_onnx(model, frontend['n_mels'], ids, os.path.join(args.out, 'model.onnx'))
-    model16 = copy.deepcopy(model).half() if args.fp16 else None
-    if model16 is not None:
-        export_onnx(model16, frontend['n_mels'], ids, os.path.join(args.out, MODEL_FP16))
-
-    samples = load_audio(args.check_audio)
     library = f'espnet {espnet.__version__} ESPnetS2TCTCModel.encode (DefaultFrontend + GlobalMVN) + ctc.log_softmax'
-    results = [selfcheck.run(args.out, samples, reference_log_probs(model, samples, ids), audio=os.path.basename(args.check_audio),
-                             reference=library, tolerance=args.tolerance),
-               selfcheck.run_batch(args.out, samples)]
-    if model16 is not None:
-        results += [selfcheck.run(args.out, samples, reference_log_probs(model16, samples, ids, frontend_from=model),
-                                  audio=os.path.basename(args.check_audio),
-                                  reference=f'{library}, the network in float16 after the float32 frontend',
-                                  tolerance=args.fp16_tolerance, precision='fp16'),
-                    selfcheck.run_batch(args.out, samples, precision='fp16')]
-    return common.finish(*results)
+    return common.export_and_check(
+        args, model, lambda net, path, fp16: export_onnx(net, frontend['n_mels'], ids, path),
+        lambda net, samples, fp16: reference_log_probs(net, samples, ids, frontend_from=model if fp16 else None),
+        library, f'{library}, the network in float16 after the float32 frontend')
 
 
 def exported(model):

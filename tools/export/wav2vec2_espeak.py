@@ -22,8 +22,6 @@ from tools.export import bundle, common, vocab  # noqa: E402
 
 MODEL_ID = 'facebook/wav2vec2-xlsr-53-espeak-cv-ft'
 TOLERANCE = 5e-3
-TOLERANCE_FP16 = 5e-2
-MODEL_FP16 = 'model_fp16.onnx'
 INPUTS = [
     {'name': 'input_values', 'source': 'features', 'dtype': 'float32'},
     {'name': 'input_lengths', 'source': 'feature_length', 'dtype': 'int64'},
@@ -91,16 +89,11 @@ def reference_log_probs(model, extractor, samples, dtype):
 
 def main():
     ap = common.parser(__doc__.splitlines()[1], MODEL_ID, TOLERANCE)
-    common.add_fp16_options(ap, TOLERANCE_FP16)
+    common.add_fp16_options(ap)
     args = common.parse(ap)
-    import copy
-
     import torch
     import transformers
     from transformers import Wav2Vec2FeatureExtractor, Wav2Vec2ForCTC
-
-    from tools.export import selfcheck
-    from tools.export.audio import load_audio
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     snap = common.snapshot(args)
@@ -118,24 +111,13 @@ def main():
                           normalize=extractor.do_normalize, word_delimiter=delimiter,
                           max_duration_sec=args.max_duration_sec)
     if args.fp16:
-        data['model_fp16'] = MODEL_FP16
+        data['model_fp16'] = common.MODEL_FP16
     bundle.write_bundle_files(args.out, data, tokens)
-    export_onnx(model, use_mask, torch.float32, os.path.join(args.out, 'model.onnx'))
-    model16 = copy.deepcopy(model).half() if args.fp16 else None
-    if model16 is not None:
-        export_onnx(model16, use_mask, torch.float16, os.path.join(args.out, MODEL_FP16))
-
-    samples = load_audio(args.check_audio)
     library = f'transformers {transformers.__version__} Wav2Vec2FeatureExtractor + Wav2Vec2ForCTC'
-    results = [selfcheck.run(args.out, samples, reference_log_probs(model, extractor, samples, torch.float32),
-                             audio=os.path.basename(args.check_audio), reference=library, tolerance=args.tolerance),
-               selfcheck.run_batch(args.out, samples)]
-    if model16 is not None:
-        results += [selfcheck.run(args.out, samples, reference_log_probs(model16, extractor, samples, torch.float16),
-                                  audio=os.path.basename(args.check_audio), reference=f'{library} in float16',
-                                  tolerance=args.fp16_tolerance, precision='fp16'),
-                    selfcheck.run_batch(args.out, samples, precision='fp16')]
-    return common.finish(*results)
+    return common.export_and_check(
+        args, model, lambda net, path, fp16: export_onnx(net, use_mask, torch.float16 if fp16 else torch.float32, path),
+        lambda net, samples, fp16: reference_log_probs(net, extractor, samples, torch.float16 if fp16 else torch.float32),
+        library, f'{library} in float16')
 
 
 if __name__ == '__main__':

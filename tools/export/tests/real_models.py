@@ -1,6 +1,7 @@
 """What the real-library exporter tests share (test_real_*.py; run by test/export-real.test.ts
 with the exporters' venv, tools/export/setup-venv.sh): running a script of tools/export, the
-engine's CLI, and the size of the models.
+engine's CLI, the size of the models, and RealExport, the setup (a snapshot exported into a
+bundle once per test class) and the assertions the test classes have in common.
 
 The models are the published architectures built by their own libraries with random weights
 (tools/export/random_snapshot.py). By default at a reduced depth (wav2vec2: 2 of 24 transformer
@@ -9,13 +10,16 @@ so the tests take minutes; EXPORT_REAL_FULL=1 runs the published depth.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPORT = os.path.dirname(HERE)
 ROOT = os.path.dirname(os.path.dirname(EXPORT))
 
+from tools.export.bundle import read_manifest, write_manifest  # noqa: F401 (read_manifest: for the tests)
 from tools.export.engine import cli_command
 
 FULL = os.environ.get('EXPORT_REAL_FULL') == '1'
@@ -34,6 +38,12 @@ def run_script(name, *args, check=True):
     return res
 
 
+def random_snapshot(kind, out, *reduced):
+    """random_snapshot.py KIND into out: the published architecture with random weights, at the
+    reduced depth `reduced` (its options) unless EXPORT_REAL_FULL=1."""
+    run_script('random_snapshot.py', kind, '--out', out, *([] if FULL else reduced))
+
+
 def engine_cli(*args):
     """The engine's CLI (lib/cli.ts); (exit status, parsed last stdout line or None, stderr)."""
     res = subprocess.run(cli_command() + list(args), cwd=ROOT, capture_output=True, text=True)
@@ -45,11 +55,6 @@ def engine_cli(*args):
     return res.returncode, parsed, res.stderr
 
 
-def read_manifest(bundle_dir):
-    with open(os.path.join(bundle_dir, 'manifest.json'), encoding='utf-8') as f:
-        return json.load(f)
-
-
 def checks(output):
     """The exporter's printed check lines, e.g. {'SELF-CHECK fp32': 'PASSED', ...}."""
     found = {}
@@ -59,3 +64,72 @@ def checks(output):
                 parts = line.split()
                 found[f'{parts[0]} {parts[1]}'] = parts[2].rstrip(':')
     return found
+
+
+# The check lines of an exporter run with --fp16 that passed everything.
+EVERY_CHECK_FP16 = {'SELF-CHECK fp32': 'PASSED', 'BATCH-CHECK fp32': 'PASSED',
+                    'SELF-CHECK fp16': 'PASSED', 'BATCH-CHECK fp16': 'PASSED'}
+
+
+class RealExport:
+    """Mixin for a unittest.TestCase (listed first): once per class, make_snapshot(cls.snapshot)
+    writes the model repository and `exporter` (a tools/export script, with exporter_args) exports
+    it into cls.bundle, its run in cls.export; all in a temporary folder cls.tmp, removed after."""
+    tmp_prefix = 'real-'
+    exporter = None
+    exporter_args = ()
+
+    @classmethod
+    def make_snapshot(cls, out):
+        raise NotImplementedError
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix=cls.tmp_prefix)
+        cls.snapshot = os.path.join(cls.tmp, 'snapshot')
+        cls.bundle = os.path.join(cls.tmp, 'bundle')
+        cls.make_snapshot(cls.snapshot)
+        cls.export = run_script(cls.exporter, '--from', cls.snapshot, '--out', cls.bundle, *cls.exporter_args, check=False)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def assert_exported(self, expected_checks):
+        """The exporter exited 0 and printed exactly these check lines (the last of each kind)."""
+        self.assertEqual(self.export.returncode, 0, self.export.stdout[-6000:])
+        self.assertEqual(checks(self.export.stdout), expected_checks)
+
+    def assert_self_checks_recorded(self, manifest, reference):
+        """The manifest records passed fp32 and fp16 self-checks against `reference` (a substring)."""
+        for key, tolerance in (('self_check', 5e-3), ('self_check_fp16', 5e-2)):
+            check = manifest[key]
+            self.assertTrue(check['passed'], check)
+            self.assertLessEqual(check['max_abs_diff'], tolerance)
+            self.assertIn(reference, check['reference'])
+            print(f'{key}: max abs diff {check["max_abs_diff"]:.3e} (tolerance {check["tolerance"]:g})')
+
+    def assert_assess_runs_fp32_and_fp16(self):
+        """`assess` on the example recording with the bundle, in both precisions, answers a result."""
+        for precision in ('fp32', 'fp16'):
+            status, result, stderr = engine_cli('assess', EXAMPLE, '--model', self.bundle, '--target', EXAMPLE_TARGET,
+                                                '--precision', precision)
+            self.assertEqual(status, 0, stderr)
+            for field in ('target_ipa', 'actual_ipa', 'score', 'errors'):
+                self.assertIn(field, result)
+            self.assertTrue(0 <= result['score'] <= 1)
+
+    def copy_of_bundle(self, name, edit_manifest=None):
+        """A copy of the bundle in tmp/name, its manifest changed by edit_manifest(manifest) if given."""
+        copy = os.path.join(self.tmp, name)
+        shutil.copytree(self.bundle, copy)
+        if edit_manifest:
+            manifest = read_manifest(copy)
+            edit_manifest(manifest)
+            write_manifest(copy, manifest)
+        return copy
+
+    def assert_check_fails(self, result, tolerance):
+        """A self- or batch-check result that failed, by more than tolerance."""
+        self.assertFalse(result['passed'])
+        self.assertGreater(result['max_abs_diff'], tolerance)

@@ -7,39 +7,25 @@ recordings vs each alone -> `assess` on a real recording. And the self-check can
 statistics that are not the model's fail it. Needs the exporters' venv (tools/export/setup-venv.sh)."""
 import json
 import os
-import shutil
-import tempfile
 import unittest
 
-from tools.export.tests.real_models import EXAMPLE, EXAMPLE_TARGET, FULL, checks, engine_cli, read_manifest, run_script
+from tools.export.tests.real_models import EVERY_CHECK_FP16, EXAMPLE, RealExport, random_snapshot, read_manifest
 
 
-class PowsmCtcRealModel(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix='powsm-real-')
-        cls.snapshot = os.path.join(cls.tmp, 'snapshot')
-        cls.bundle = os.path.join(cls.tmp, 'bundle')
-        run_script('random_snapshot.py', 'powsm_ctc', '--out', cls.snapshot, *([] if FULL else ['--blocks', '3']))
-        cls.export = run_script('powsm_ctc.py', '--from', cls.snapshot, '--out', cls.bundle, '--fp16', check=False)
+class PowsmCtcRealModel(RealExport, unittest.TestCase):
+    tmp_prefix = 'powsm-real-'
+    exporter, exporter_args = 'powsm_ctc.py', ('--fp16',)
 
     @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+    def make_snapshot(cls, out):
+        random_snapshot('powsm_ctc', out, '--blocks', '3')
 
     def test_export_passes_every_check(self):
-        self.assertEqual(self.export.returncode, 0, self.export.stdout[-6000:])
-        self.assertEqual(checks(self.export.stdout), {
-            'SELF-CHECK fp32': 'PASSED', 'BATCH-CHECK fp32': 'PASSED',
-            'SELF-CHECK fp16': 'PASSED', 'BATCH-CHECK fp16': 'PASSED'})
+        self.assert_exported(EVERY_CHECK_FP16)
 
     def test_manifest_records_checks_tasks_and_tokenizer(self):
         m = read_manifest(self.bundle)
-        for key, tolerance in (('self_check', 5e-3), ('self_check_fp16', 5e-2)):
-            self.assertTrue(m[key]['passed'], m[key])
-            self.assertLessEqual(m[key]['max_abs_diff'], tolerance)
-            self.assertIn('ESPnetS2TCTCModel.encode', m[key]['reference'])
-            print(f'{key}: max abs diff {m[key]["max_abs_diff"]:.3e} (tolerance {m[key]["tolerance"]:g})')
+        self.assert_self_checks_recorded(m, 'ESPnetS2TCTCModel.encode')
         self.assertEqual(m['output']['skip_frames'], 2)
         self.assertEqual(m['vocabulary']['token_format'], 'slash')
         self.assertEqual(m['tasks']['phone_recognition']['prefix'], ['<eng>', '<pr>'])
@@ -49,12 +35,7 @@ class PowsmCtcRealModel(unittest.TestCase):
             self.assertEqual(sum(1 for _ in f), 40000)
 
     def test_assess_on_a_real_recording_fp32_and_fp16(self):
-        for precision in ('fp32', 'fp16'):
-            status, result, stderr = engine_cli('assess', EXAMPLE, '--model', self.bundle, '--target', EXAMPLE_TARGET,
-                                                '--precision', precision)
-            self.assertEqual(status, 0, stderr)
-            for field in ('target_ipa', 'actual_ipa', 'score', 'errors'):
-                self.assertIn(field, result)
+        self.assert_assess_runs_fp32_and_fp16()
 
     def test_self_check_fails_with_statistics_that_are_not_the_models(self):
         import numpy as np
@@ -63,8 +44,7 @@ class PowsmCtcRealModel(unittest.TestCase):
         from tools.export.audio import load_audio
         from espnet2.tasks.s2t_ctc import S2TTask
         from tools.export.powsm_ctc import find_model_files, reference_log_probs
-        wrong = os.path.join(self.tmp, 'wrong-mvn')
-        shutil.copytree(self.bundle, wrong)
+        wrong = self.copy_of_bundle('wrong-mvn')
         with open(os.path.join(wrong, 'global_mvn.json')) as f:
             mvn = json.load(f)
         mvn['mean'] = (np.asarray(mvn['mean']) + 0.5 * np.asarray(mvn['std'])).tolist()  # half a standard deviation off
@@ -83,8 +63,7 @@ class PowsmCtcRealModel(unittest.TestCase):
         samples = load_audio(EXAMPLE)
         result = selfcheck.run(wrong, samples, reference_log_probs(model, samples, ids), audio='example',
                                reference='espnet', tolerance=5e-3)
-        self.assertFalse(result['passed'])
-        self.assertGreater(result['max_abs_diff'], 5e-3)
+        self.assert_check_fails(result, 5e-3)
 
 
 if __name__ == '__main__':
