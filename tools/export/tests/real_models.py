@@ -1,7 +1,8 @@
 """What the real-library exporter tests share (test_real_*.py; run by test/export-real.test.ts
 with the exporters' venv, tools/export/setup-venv.sh): running a script of tools/export, the
-engine's CLI, the size of the models, and RealExport, the setup (a snapshot exported into a
-bundle once per test class) and the assertions the test classes have in common.
+engine's CLI, the size of the models, and the test classes' common ground: RealExport (a
+snapshot exported into a bundle once per class, the assertions) and RandomModelExport (a
+random-weight published architecture, and the tests every such exporter passes).
 
 The models are the published architectures built by their own libraries with random weights
 (tools/export/random_snapshot.py). By default at a reduced depth (wav2vec2: 2 of 24 transformer
@@ -38,12 +39,6 @@ def run_script(name, *args, check=True):
     return res
 
 
-def random_snapshot(kind, out, *reduced):
-    """random_snapshot.py KIND into out: the published architecture with random weights, at the
-    reduced depth `reduced` (its options) unless EXPORT_REAL_FULL=1."""
-    run_script('random_snapshot.py', kind, '--out', out, *([] if FULL else reduced))
-
-
 def engine_cli(*args):
     """The engine's CLI (lib/cli.ts); (exit status, parsed last stdout line or None, stderr)."""
     res = subprocess.run(cli_command() + list(args), cwd=ROOT, capture_output=True, text=True)
@@ -64,11 +59,6 @@ def checks(output):
                 parts = line.split()
                 found[f'{parts[0]} {parts[1]}'] = parts[2].rstrip(':')
     return found
-
-
-# The check lines of an exporter run with --fp16 that passed everything.
-EVERY_CHECK_FP16 = {'SELF-CHECK fp32': 'PASSED', 'BATCH-CHECK fp32': 'PASSED',
-                    'SELF-CHECK fp16': 'PASSED', 'BATCH-CHECK fp16': 'PASSED'}
 
 
 class RealExport:
@@ -109,16 +99,6 @@ class RealExport:
             self.assertIn(reference, check['reference'])
             print(f'{key}: max abs diff {check["max_abs_diff"]:.3e} (tolerance {check["tolerance"]:g})')
 
-    def assert_assess_runs_fp32_and_fp16(self):
-        """`assess` on the example recording with the bundle, in both precisions, answers a result."""
-        for precision in ('fp32', 'fp16'):
-            status, result, stderr = engine_cli('assess', EXAMPLE, '--model', self.bundle, '--target', EXAMPLE_TARGET,
-                                                '--precision', precision)
-            self.assertEqual(status, 0, stderr)
-            for field in ('target_ipa', 'actual_ipa', 'score', 'errors'):
-                self.assertIn(field, result)
-            self.assertTrue(0 <= result['score'] <= 1)
-
     def copy_of_bundle(self, name, edit_manifest=None):
         """A copy of the bundle in tmp/name, its manifest changed by edit_manifest(manifest) if given."""
         copy = os.path.join(self.tmp, name)
@@ -133,3 +113,29 @@ class RealExport:
         """A self- or batch-check result that failed, by more than tolerance."""
         self.assertFalse(result['passed'])
         self.assertGreater(result['max_abs_diff'], tolerance)
+
+
+class RandomModelExport(RealExport):
+    """RealExport of a published architecture with random weights (random_snapshot.py
+    snapshot_kind, with the options `reduced` unless EXPORT_REAL_FULL=1), exported with --fp16;
+    with the tests every such exporter must pass."""
+    exporter_args = ('--fp16',)
+    snapshot_kind = None
+    reduced = ()
+
+    @classmethod
+    def make_snapshot(cls, out):
+        run_script('random_snapshot.py', cls.snapshot_kind, '--out', out, *([] if FULL else cls.reduced))
+
+    def test_export_passes_every_check(self):
+        self.assert_exported({'SELF-CHECK fp32': 'PASSED', 'BATCH-CHECK fp32': 'PASSED',
+                              'SELF-CHECK fp16': 'PASSED', 'BATCH-CHECK fp16': 'PASSED'})
+
+    def test_assess_on_a_real_recording_fp32_and_fp16(self):
+        for precision in ('fp32', 'fp16'):
+            status, result, stderr = engine_cli('assess', EXAMPLE, '--model', self.bundle, '--target', EXAMPLE_TARGET,
+                                                '--precision', precision)
+            self.assertEqual(status, 0, stderr)
+            for field in ('target_ipa', 'actual_ipa', 'score', 'errors'):
+                self.assertIn(field, result)
+            self.assertTrue(0 <= result['score'] <= 1)

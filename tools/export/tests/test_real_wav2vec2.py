@@ -8,19 +8,12 @@ import copy
 import os
 import unittest
 
-from tools.export.tests.real_models import EVERY_CHECK_FP16, EXAMPLE, RealExport, engine_cli, random_snapshot, read_manifest
+from tools.export.tests.real_models import EXAMPLE, RandomModelExport, engine_cli, read_manifest
 
 
-class Wav2Vec2RealModel(RealExport, unittest.TestCase):
+class Wav2Vec2RealModel(RandomModelExport, unittest.TestCase):
     tmp_prefix = 'w2v-real-'
-    exporter, exporter_args = 'wav2vec2_espeak.py', ('--fp16',)
-
-    @classmethod
-    def make_snapshot(cls, out):
-        random_snapshot('wav2vec2', out, '--layers', '2')
-
-    def test_export_passes_every_check(self):
-        self.assert_exported(EVERY_CHECK_FP16)
+    exporter, snapshot_kind, reduced = 'wav2vec2_espeak.py', 'wav2vec2', ('--layers', '2')
 
     def test_manifest_records_both_self_checks(self):
         m = read_manifest(self.bundle)
@@ -28,9 +21,6 @@ class Wav2Vec2RealModel(RealExport, unittest.TestCase):
         self.assert_self_checks_recorded(m, 'transformers')
         self.assertEqual(m['vocabulary']['blank_id'], 0)
         self.assertEqual(m['vocabulary']['non_phone_tokens'], ['|'])
-
-    def test_assess_on_a_real_recording_fp32_and_fp16(self):
-        self.assert_assess_runs_fp32_and_fp16()
 
     def test_self_check_fails_with_a_wrong_frontend(self):
         import torch
