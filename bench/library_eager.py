@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -35,7 +34,9 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[0] = os.path.dirname(HERE)  # the repository root: `tools` is a package there
 sys.path.insert(1, HERE)
-from pytorch_eager import audio_loader, greedy_decode, levenshtein, percentile, tokenize_target  # noqa: E402
+from pytorch_eager import audio_loader, time_batches, time_single_clips, tokenize_target  # noqa: E402
+
+from tools.sequences import ctc_collapse, edit_distance  # noqa: E402
 
 
 def bundle_tokens(bundle):
@@ -81,7 +82,7 @@ class Wav2Vec2Pipeline:
         return logits.argmax(-1).tolist(), frames.tolist()
 
     def decode(self, ids):
-        return greedy_decode(ids, self.blank)
+        return ctc_collapse(ids, self.blank)
 
 
 class PowsmCtcPipeline:
@@ -147,7 +148,7 @@ class PowsmCtcPipeline:
         return log_probs[:, self.skip:].argmax(-1).tolist(), (lens - self.skip).tolist()
 
     def decode(self, ids):
-        return greedy_decode(ids, self.blank)
+        return ctc_collapse(ids, self.blank)
 
 
 def session(path):
@@ -201,42 +202,20 @@ def main() -> int:
             decoded = pipe.decode(ids[0][:frames[0]])
             times['greedy CTC decode'] = time.perf_counter() - t
         t = time.perf_counter()
-        levenshtein(targets[k % len(clips)], decoded)
+        edit_distance(targets[k % len(clips)], decoded)
         times['edit distance (pure Python)'] = time.perf_counter() - t
         return {key: v * 1000 for key, v in times.items()}
 
-    for k in range(args.warmup):
-        one(k)
-    records, totals = [], []
-    for k in range(args.runs):
-        t = time.perf_counter()
-        records.append(one(k))
-        totals.append((time.perf_counter() - t) * 1000)
-        print(f'  {args.backend} single clip {k + 1}/{args.runs}: {totals[-1]:.0f} ms', file=sys.stderr)
-    single = {
-        'n': len(totals), 'p50Ms': statistics.median(totals), 'p95Ms': percentile(totals, 95),
-        'meanMs': statistics.fmean(totals), 'minMs': min(totals), 'maxMs': max(totals),
-        'stagesMs': {key: statistics.median(r[key] for r in records) for key in records[0]},
-    }
+    single = time_single_clips(one, args.warmup, args.runs, args.backend)
 
     def batch_round(start: int, size: int) -> None:
         idx = [(start + j) % len(clips) for j in range(size)]
         waves = [np.asarray(load_audio(clips[i]['path']), dtype=np.float32) for i in idx]
         ids, frames = pipe.forward(pipe.features(waves))
         for j, i in enumerate(idx):
-            levenshtein(targets[i], pipe.decode(ids[j][:frames[j]]))
+            edit_distance(targets[i], pipe.decode(ids[j][:frames[j]]))
 
-    throughput = []
-    for size in [int(b) for b in args.batch.split(',') if b.strip()]:
-        batch_round(0, size)  # warm-up
-        t = time.perf_counter()
-        for r in range(args.rounds):
-            batch_round(r * size, size)
-        wall = time.perf_counter() - t
-        n = size * args.rounds
-        audio = sum(clips[i % len(clips)]['seconds'] for i in range(n))
-        throughput.append({'batch': size, 'clips': n, 'audioSec': audio, 'wallSec': wall, 'audioSecPerSec': audio / wall})
-        print(f'  {args.backend} batch {size}: {audio / wall:.1f} audio-s/s', file=sys.stderr)
+    throughput = time_batches(batch_round, args.batch, args.rounds, clips, args.backend)
 
     print(json.dumps({
         'impl': pipe.impl, 'loader': loader_name, 'device': 'cpu', 'dtype': 'fp32', 'torch': torch.__version__,

@@ -55,6 +55,10 @@ function positive(name: string, text: string | undefined, allowZero = false): nu
   return value;
 }
 
+/** The batch sizes and rounds of each provider unless given. */
+const defaultBatches = (provider: 'cpu' | 'cuda') => (provider === 'cuda' ? [1, 2, 4, 8, 16, 32] : [1, 2, 4]);
+const defaultRounds = (provider: 'cpu' | 'cuda') => (provider === 'cuda' ? 4 : 1);
+
 /** Parses argv (after the script name). `defaults` are the preset's (bench:gpu passes its own). */
 export function parseModelBenchArgs(argv: string[], defaults: Partial<ModelBenchArgs> = {}): ModelBenchArgs {
   const provider = defaults.provider ?? 'cpu';
@@ -62,11 +66,11 @@ export function parseModelBenchArgs(argv: string[], defaults: Partial<ModelBench
     model: '',
     provider,
     precision: 'fp32',
-    batches: provider === 'cuda' ? [1, 2, 4, 8, 16, 32] : [1, 2, 4],
+    batches: defaultBatches(provider),
     runs: 20,
     warmup: 3,
     clips: 8,
-    rounds: provider === 'cuda' ? 4 : 1,
+    rounds: defaultRounds(provider),
     maxWaitMs: 5,
     latencyOnly: false,
     ...defaults,
@@ -79,22 +83,20 @@ export function parseModelBenchArgs(argv: string[], defaults: Partial<ModelBench
       if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
       return v;
     };
+    /** The value, which must be one of `choices`. */
+    const oneOf = <T extends string>(...choices: T[]): T => {
+      const v = value();
+      if (!choices.includes(v as T)) throw new Error(`${flag} is ${choices.join(' or ')}, got "${v}"`);
+      return v as T;
+    };
     switch (flag) {
       case '--model': args.model = value(); break;
-      case '--provider': {
-        const v = value();
-        if (v !== 'cpu' && v !== 'cuda') throw new Error(`--provider is cpu or cuda, got "${v}"`);
-        args.provider = v;
-        if (!batchesGiven && defaults.batches === undefined) args.batches = v === 'cuda' ? [1, 2, 4, 8, 16, 32] : [1, 2, 4];
-        if (defaults.rounds === undefined) args.rounds = v === 'cuda' ? 4 : 1;
+      case '--provider':
+        args.provider = oneOf('cpu', 'cuda');
+        if (!batchesGiven && defaults.batches === undefined) args.batches = defaultBatches(args.provider);
+        if (defaults.rounds === undefined) args.rounds = defaultRounds(args.provider);
         break;
-      }
-      case '--precision': {
-        const v = value();
-        if (v !== 'fp32' && v !== 'fp16') throw new Error(`--precision is fp32 or fp16, got "${v}"`);
-        args.precision = v;
-        break;
-      }
+      case '--precision': args.precision = oneOf('fp32', 'fp16'); break;
       case '--batch': args.batches = parseBatchList(value()); batchesGiven = true; break;
       case '--runs': args.runs = positive(flag, value()); break;
       case '--warmup': args.warmup = positive(flag, value(), true); break;
@@ -110,12 +112,7 @@ export function parseModelBenchArgs(argv: string[], defaults: Partial<ModelBench
         args.pythonBatches = v === 'none' ? [] : parseBatchList(v);
         break;
       }
-      case '--library': {
-        const v = value();
-        if (v !== 'wav2vec2' && v !== 'powsm_ctc') throw new Error(`--library is wav2vec2 or powsm_ctc, got "${v}"`);
-        args.library = v;
-        break;
-      }
+      case '--library': args.library = oneOf('wav2vec2', 'powsm_ctc'); break;
       case '--snapshot': args.snapshot = value(); break;
       case '--json': args.json = value(); break;
       case '--latency-only': args.latencyOnly = true; break;

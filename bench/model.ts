@@ -250,51 +250,37 @@ function stageRecord(t: StageTimings): Record<string, number> {
 
 /** bench/library_eager.py with one backend: the real model through its library, or the bundle's ONNX in ONNX Runtime's Python API. */
 function runLibrary(args: ModelBenchArgs, clips: Clip[], backend: 'pytorch' | 'onnxruntime'): EagerResult | { error: string } {
-  const dir = args.model.endsWith('.json') ? dirname(args.model) : args.model;
-  const clipsFile = join(tmpdir(), `bench-clips-${process.pid}.json`);
-  writeFileSync(clipsFile, JSON.stringify(clips));
-  const pyArgs = [
-    join(root, 'bench', 'library_eager.py'),
-    '--kind', args.library!,
-    '--snapshot', args.snapshot!,
-    '--bundle', dir,
-    '--clips', clipsFile,
-    '--backend', backend,
-    '--runs', String(args.pythonRuns ?? args.runs),
-    '--warmup', String(args.warmup),
-    '--batch', args.latencyOnly ? '' : (args.pythonBatches ?? args.batches).join(','),
-    '--rounds', String(args.rounds),
-  ];
-  if (args.threads) pyArgs.push('--threads', String(args.threads));
-  console.log(`running ${backend}: ${args.python} ${pyArgs.map((a) => (a === '' ? "''" : a)).join(' ')}`);
-  const run = spawnSync(args.python!, pyArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  if (run.status !== 0) return { error: `library_eager.py --backend ${backend} exited with ${run.status ?? run.signal}` };
-  try {
-    return lastJsonLine<EagerResult>(run.stdout);
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
+  const options = ['--kind', args.library!, '--snapshot', args.snapshot!, '--bundle', bundleDir(args), '--backend', backend];
+  return runPython(args, clips, 'library_eager.py', options, backend, `library_eager.py --backend ${backend}`);
 }
 
-function runEager(args: ModelBenchArgs, clips: { path: string; targetIpa: string; seconds: number }[]): EagerResult | { error: string } {
-  const dir = args.model.endsWith('.json') ? dirname(args.model) : args.model;
+/** bench/pytorch_eager.py: the same architecture and weights (weights.pt beside the ONNX) in PyTorch eager. */
+function runEager(args: ModelBenchArgs, clips: Clip[]): EagerResult | { error: string } {
+  const options = ['--model', bundleDir(args), '--device', args.provider === 'cuda' ? 'cuda' : 'cpu', '--dtype', args.precision];
+  return runPython(args, clips, 'pytorch_eager.py', options, 'PyTorch eager', 'pytorch_eager.py');
+}
+
+function bundleDir(args: ModelBenchArgs): string {
+  return args.model.endsWith('.json') ? dirname(args.model) : args.model;
+}
+
+/** bench/SCRIPT with its own options and the timing options both scripts take; its last JSON line. */
+function runPython(args: ModelBenchArgs, clips: Clip[], script: string, options: string[], what: string, name: string): EagerResult | { error: string } {
   const clipsFile = join(tmpdir(), `bench-clips-${process.pid}.json`);
   writeFileSync(clipsFile, JSON.stringify(clips));
   const pyArgs = [
-    join(root, 'bench', 'pytorch_eager.py'),
-    '--model', dir,
+    join(root, 'bench', script),
+    ...options,
     '--clips', clipsFile,
     '--runs', String(args.pythonRuns ?? args.runs),
     '--warmup', String(args.warmup),
     '--batch', args.latencyOnly ? '' : (args.pythonBatches ?? args.batches).join(','),
     '--rounds', String(args.rounds),
-    '--device', args.provider === 'cuda' ? 'cuda' : 'cpu',
-    '--dtype', args.precision,
   ];
   if (args.threads) pyArgs.push('--threads', String(args.threads));
-  console.log(`running PyTorch eager: ${args.python} ${pyArgs.map((a) => (a === '' ? "''" : a)).join(' ')}`);
+  console.log(`running ${what}: ${args.python} ${pyArgs.map((a) => (a === '' ? "''" : a)).join(' ')}`);
   const run = spawnSync(args.python!, pyArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  if (run.status !== 0) return { error: `pytorch_eager.py exited with ${run.status ?? run.signal}` };
+  if (run.status !== 0) return { error: `${name} exited with ${run.status ?? run.signal}` };
   try {
     return lastJsonLine<EagerResult>(run.stdout);
   } catch (error) {

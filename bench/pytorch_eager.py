@@ -31,6 +31,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[0] = os.path.dirname(HERE)  # the repository root: `tools` is a package there
 from tools.export.wav2vec2_plain import Wav2Vec2Config, Wav2Vec2ForCTC, hf_key  # noqa: E402
+from tools.sequences import ctc_collapse, edit_distance  # noqa: E402
 
 
 def audio_loader():
@@ -102,25 +103,6 @@ def normalise(x: np.ndarray) -> np.ndarray:
     return ((x - x.mean()) / np.sqrt(x.var() + 1e-7)).astype(np.float32)
 
 
-def greedy_decode(ids: list[int], blank: int = 0) -> list[int]:
-    out, prev = [], None
-    for i in ids:
-        if i != prev and i != blank:
-            out.append(i)
-        prev = i
-    return out
-
-
-def levenshtein(a: list, b: list) -> int:
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, y in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y))
-        prev = cur
-    return prev[-1]
-
-
 def tokenize_target(ipa: str, vocab: dict) -> list[int]:
     """Greedy longest match of the target IPA against the vocabulary's tokens."""
     text = ipa.replace(" ", "")
@@ -140,6 +122,43 @@ def tokenize_target(ipa: str, vocab: dict) -> list[int]:
 def percentile(values, p):
     s = sorted(values)
     return s[max(0, min(len(s) - 1, -(-p * len(s) // 100) - 1))]
+
+
+def time_single_clips(one, warmup: int, runs: int, label: str) -> dict:
+    """one(k) (clip k's stage times in ms) warmup times untimed, then runs times, each timed
+    whole: the "single" section of the JSON line."""
+    for k in range(warmup):
+        one(k)
+    records, totals = [], []
+    for k in range(runs):
+        t = time.perf_counter()
+        records.append(one(k))
+        totals.append((time.perf_counter() - t) * 1000)
+        print(f"  {label} single clip {k + 1}/{runs}: {totals[-1]:.0f} ms", file=sys.stderr)
+    return {
+        "n": len(totals), "p50Ms": statistics.median(totals), "p95Ms": percentile(totals, 95),
+        "meanMs": statistics.fmean(totals), "minMs": min(totals), "maxMs": max(totals),
+        "stagesMs": {key: statistics.median(r[key] for r in records) for key in records[0]},
+    }
+
+
+def time_batches(batch_round, batches: str, rounds: int, clips: list, label: str, sync=lambda: None) -> list:
+    """For each batch size B of batches ("1,2,4"): batch_round(0, B) once untimed, then rounds
+    rounds (batch_round(r * B, B)) timed together: the "throughput" section of the JSON line."""
+    throughput = []
+    for size in [int(b) for b in batches.split(",") if b.strip()]:
+        batch_round(0, size)  # warm-up
+        sync()
+        t = time.perf_counter()
+        for r in range(rounds):
+            batch_round(r * size, size)
+        sync()
+        wall = time.perf_counter() - t
+        n = size * rounds
+        audio = sum(clips[i % len(clips)]["seconds"] for i in range(n))
+        throughput.append({"batch": size, "clips": n, "audioSec": audio, "wallSec": wall, "audioSecPerSec": audio / wall})
+        print(f"  {label} batch {size}: {audio / wall:.1f} audio-s/s", file=sys.stderr)
+    return throughput
 
 
 def main() -> int:
@@ -194,26 +213,14 @@ def main() -> int:
         times["forward"] = time.perf_counter() - t
         t = time.perf_counter()
         ids = logits[0].argmax(-1).tolist()
-        decoded = greedy_decode(ids)
+        decoded = ctc_collapse(ids)
         times["greedy CTC decode"] = time.perf_counter() - t
         t = time.perf_counter()
-        levenshtein(targets[k % len(clips)], decoded)
+        edit_distance(targets[k % len(clips)], decoded)
         times["edit distance (pure Python)"] = time.perf_counter() - t
         return {k: v * 1000 for k, v in times.items()}
 
-    for k in range(args.warmup):
-        one(k)
-    records, totals = [], []
-    for k in range(args.runs):
-        t = time.perf_counter()
-        records.append(one(k))
-        totals.append((time.perf_counter() - t) * 1000)
-        print(f"  pytorch single clip {k + 1}/{args.runs}: {totals[-1]:.0f} ms", file=sys.stderr)
-    single = {
-        "n": len(totals), "p50Ms": statistics.median(totals), "p95Ms": percentile(totals, 95),
-        "meanMs": statistics.fmean(totals), "minMs": min(totals), "maxMs": max(totals),
-        "stagesMs": {key: statistics.median(r[key] for r in records) for key in records[0]},
-    }
+    single = time_single_clips(one, args.warmup, args.runs, "pytorch")
 
     def batch_round(start: int, size: int) -> None:
         idx = [(start + j) % len(clips) for j in range(size)]
@@ -232,21 +239,9 @@ def main() -> int:
                 frames = torch.div(frames - k_, s, rounding_mode="floor") + 1
             ids = logits.argmax(-1).tolist()
         for j, i in enumerate(idx):
-            levenshtein(targets[i], greedy_decode(ids[j][: int(frames[j])]))
+            edit_distance(targets[i], ctc_collapse(ids[j][: int(frames[j])]))
 
-    throughput = []
-    for size in [int(b) for b in args.batch.split(",") if b.strip()]:
-        batch_round(0, size)  # warm-up
-        sync()
-        t = time.perf_counter()
-        for r in range(args.rounds):
-            batch_round(r * size, size)
-        sync()
-        wall = time.perf_counter() - t
-        n = size * args.rounds
-        audio = sum(clips[i % len(clips)]["seconds"] for i in range(n))
-        throughput.append({"batch": size, "clips": n, "audioSec": audio, "wallSec": wall, "audioSecPerSec": audio / wall})
-        print(f"  pytorch batch {size}: {audio / wall:.1f} audio-s/s", file=sys.stderr)
+    throughput = time_batches(batch_round, args.batch, args.rounds, clips, "pytorch", sync)
 
     result = {
         "impl": impl, "loader": loader_name, "device": args.device, "dtype": args.dtype, "torch": torch.__version__,

@@ -36,9 +36,10 @@ import torch
 
 if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.sequences import edit_distance  # noqa: E402
 from tools.train import data  # noqa: E402
 from tools.train.model import build  # noqa: E402
-from tools.train.train import Set, edit_distance, greedy  # noqa: E402
+from tools.train.train import Set, greedy  # noqa: E402
 
 ROOT = data.ROOT
 

@@ -27,6 +27,7 @@ from torch import nn
 
 if __package__ in (None, ''):  # run as a file: `tools` from the repository root, no sibling modules by bare name
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.sequences import ctc_collapse, edit_distance  # noqa: E402
 from tools.train import data  # noqa: E402
 from tools.train.model import build, out_frames  # noqa: E402
 
@@ -112,24 +113,9 @@ def with_wildcard(logp):
     return torch.cat([logp, logp[..., 1:].logsumexp(-1, keepdim=True)], dim=-1)
 
 
-def edit_distance(a, b):
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, y in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y))
-        prev = cur
-    return prev[-1]
-
-
 def greedy(logits):
-    ids = logits.argmax(-1).tolist()
-    out, last = [], -1
-    for i in ids:
-        if i != last and i != 0:
-            out.append(i)
-        last = i
-    return out
+    """The phone ids of frames x vocabulary logits by greedy CTC decoding (blank 0)."""
+    return ctc_collapse(logits.argmax(-1).tolist())
 
 
 @torch.no_grad()
