@@ -82,6 +82,19 @@ function confusionTable(top: SetReport['confusions']['top'], operations: number)
   );
 }
 
+/** A set's top confusions, then the utterances it refused or skipped. */
+function confusionsAndFailures(title: string, note: string[], set: SetReport): string[] {
+  return [
+    `### Top confusions (${title})`,
+    '',
+    ...note,
+    confusionTable(set.confusions.top, set.confusions.operations),
+    failures('Utterances the engine refused', set.utterances.engine_errors),
+    failures('Utterances skipped by the evaluation', set.utterances.skipped),
+    '',
+  ];
+}
+
 function failures(title: string, list: Failure[]): string {
   if (list.length === 0) return '';
   const shown = list.slice(0, 30).map((f) => `- \`${f.id}\` ${f.code}: ${f.message}`);
@@ -134,14 +147,11 @@ export function renderMarkdown(r: EvalReport): string {
     }
     out.push(
       '',
-      '### Top confusions (synthetic)',
-      '',
-      'From the engine\'s operations, so "expected" is the target phone: an injected error that the engine heard correctly appears here as a confusion too.',
-      '',
-      confusionTable(s.confusions.top, s.confusions.operations),
-      failures('Utterances the engine refused', s.utterances.engine_errors),
-      failures('Utterances skipped by the evaluation', s.utterances.skipped),
-      '',
+      ...confusionsAndFailures(
+        'synthetic',
+        ['From the engine\'s operations, so "expected" is the target phone: an injected error that the engine heard correctly appears here as a confusion too.', ''],
+        s,
+      ),
     );
   }
   const q = r.real;
@@ -154,12 +164,7 @@ export function renderMarkdown(r: EvalReport): string {
       `- Phone error rate: reference = ${q.per.reference}. Learners do mispronounce, so part of this is real error, not recognition error; a rough figure.`,
       `- False rejections: ${q.false_rejections.note}.`,
       '',
-      '### Top confusions (real)',
-      '',
-      confusionTable(q.confusions.top, q.confusions.operations),
-      failures('Utterances the engine refused', q.utterances.engine_errors),
-      failures('Utterances skipped by the evaluation', q.utterances.skipped),
-      '',
+      ...confusionsAndFailures('real', [], q),
     );
   }
   if (r.mismatched) out.push(...renderMismatched(r.mismatched));
