@@ -66,29 +66,15 @@ describe('MFA runner with the stand-in helper', () => {
     expect(readdirSync(join(dir, 'work')).map((n) => n.replace(/-\w+$/, ''))).toEqual(['pe-mfa-helper']);
   });
 
-  it('a request past its timeout fails with timeout; the hung helper is replaced', async () => {
-    const a = aligner({ helperCommand: standInHelper({ mode: 'hang', state: join(dir, 'once') }), timeoutMs: 1500 });
-    const hung = await a.align(input);
-    expect(failureOf(hung)).toBe('timeout');
-    const next = await a.align(input);
-    expect(next.ok).toBe(true);
-    expect(a.helperStarts).toBe(2);
-  });
-
-  it('a helper crashing mid-request fails that request with crash (its stderr in the message); the next one is served', async () => {
-    const a = aligner({ helperCommand: standInHelper({ mode: 'crash', state: join(dir, 'once') }) });
-    const crashed = await a.align(input);
-    expect(failureOf(crashed)).toBe('crash');
-    expect(crashed.ok ? '' : crashed.failure.message).toContain('stand-in: crashing mid-request');
-    expect((await a.align(input)).ok).toBe(true);
-    expect(a.helperStarts).toBe(2);
-  });
-
-  it('garbage on the protocol stream fails the request with unusable_output and restarts the helper', async () => {
-    const a = aligner({ helperCommand: standInHelper({ mode: 'garbage', state: join(dir, 'once') }) });
-    const garbage = await a.align(input);
-    expect(failureOf(garbage)).toBe('unusable_output');
-    expect(garbage.ok ? '' : garbage.failure.message).toContain('not the protocol');
+  it.each([
+    ['a request past its timeout fails with timeout; the hung helper is replaced', 'hang', { timeoutMs: 1500 }, 'timeout', 'MFA took longer than 1500 ms; the helper was stopped'],
+    ['a helper crashing mid-request fails that request with crash (its stderr in the message); the next one is served', 'crash', {}, 'crash', 'stand-in: crashing mid-request'],
+    ['garbage on the protocol stream fails the request with unusable_output and restarts the helper', 'garbage', {}, 'unusable_output', 'not the protocol'],
+  ] as const)('%s', async (_, mode, options, reason, message) => {
+    const a = aligner({ helperCommand: standInHelper({ mode, state: join(dir, 'once') }), ...options });
+    const failed = await a.align(input);
+    expect(failureOf(failed)).toBe(reason);
+    expect(failed.ok ? '' : failed.failure.message).toContain(message);
     expect((await a.align(input)).ok).toBe(true);
     expect(a.helperStarts).toBe(2);
   });

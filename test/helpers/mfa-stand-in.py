@@ -111,32 +111,30 @@ def align_one_cli(args, rest):
     return 0
 
 
+def parser(cli):
+    """The command line: as `mfa align_one` (cli) or as the helper, which also takes --workdir and --start-once."""
+    p = argparse.ArgumentParser()
+    p.add_argument("--acoustic-model", default="english_mfa")
+    p.add_argument("--recording", required=True)
+    p.add_argument("--phones", default="")
+    p.add_argument("--mode", default="replay")
+    p.add_argument("--delay-ms", type=int, default=0)
+    p.add_argument("--events")
+    p.add_argument("--state")
+    p.add_argument("--refuse", default="", help="phones it reports but refuses as unknown")
+    if cli:
+        p.add_argument("--cli", action="store_true")
+    else:
+        p.add_argument("--workdir", required=True)
+        p.add_argument("--start-once")
+    return p
+
+
 def main():
     if "--cli" in sys.argv:
         split = sys.argv.index("--")
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--cli", action="store_true")
-        parser.add_argument("--acoustic-model", default="english_mfa")
-        parser.add_argument("--recording", required=True)
-        parser.add_argument("--phones", default="")
-        parser.add_argument("--mode", default="replay")
-        parser.add_argument("--delay-ms", type=int, default=0)
-        parser.add_argument("--events")
-        parser.add_argument("--state")
-        parser.add_argument("--refuse", default="")
-        return align_one_cli(parser.parse_args(sys.argv[1:split]), sys.argv[split + 1:])
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--acoustic-model", default="english_mfa")
-    parser.add_argument("--workdir", required=True)
-    parser.add_argument("--recording", required=True)
-    parser.add_argument("--phones", default="")
-    parser.add_argument("--mode", default="replay")
-    parser.add_argument("--delay-ms", type=int, default=0)
-    parser.add_argument("--events")
-    parser.add_argument("--state")
-    parser.add_argument("--refuse", default="", help="phones it reports but refuses as unknown")
-    parser.add_argument("--start-once")
-    args = parser.parse_args()
+        return align_one_cli(parser(cli=True).parse_args(sys.argv[1:split]), sys.argv[split + 1:])
+    args = parser(cli=False).parse_args()
     if not os.path.isdir(args.workdir):
         sys.exit("stand-in: --workdir must exist (the Node side makes it)")
     proto = mfa_helper.protocol_stream()
