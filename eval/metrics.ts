@@ -210,12 +210,15 @@ export function listConfusions(counts: ConfusionCounts, { includeMatches = false
 }
 
 /** Pearson correlation of two equal-length series; null when either is constant or empty. */
-export function pearson(x: readonly number[], y: readonly number[]): number | null {
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
   if (x.length !== y.length) throw new Error(`pearson: ${x.length} and ${y.length} values`);
   const n = x.length;
   if (n === 0) return null;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) (mx += x[i]), (my += y[i]);
+  mx /= n;
+  my /= n;
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
