@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelDir, load, type Engine } from '../lib/engine.js';
-import type { EngineError } from '../lib/errors.js';
 import type { AssessmentResult } from '../lib/types.js';
 import { contractViolations } from './helpers/contract.js';
+import { rejection } from './helpers/outcomes.js';
 import { MICHAEL_FLAC, MICHAEL_SAMPLES, standInAlignOne, standInHelper } from './helpers/mfa-stand-in.js';
 import { spawnWorker } from './workers/spawn-worker.js';
 
@@ -19,15 +19,6 @@ const CLI = join(ROOT, 'dist', 'lib', 'cli.js');
 const TARGET = 'm ɑ n t ɹ i ɒ l | f ɔ ɹ s t | ə l aɪ n ɚ';
 const RECORDED_STARTS = [0, 1760, 3200, 3680, 5280, 5920, 6560, 7840, 8800, 10560, 11680, 12800, 13600, 14560, 15200, 16480, 18400, 19200];
 const silentLog = () => {};
-
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: EngineError) => error,
-  );
-}
 
 let ctc: Engine;
 let mfa: Engine;

@@ -2,7 +2,7 @@
 // element-wise difference of two arrays.
 import { expect } from 'vitest';
 
-export type CodedError = Error & { code?: string };
+export type CodedError = Error & { code?: string; details?: Record<string, unknown> };
 
 /** The error the promise rejects with; fails the test when it resolves. */
 export async function rejection(promise: Promise<unknown>): Promise<CodedError> {

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { load, type Engine } from '../../lib/engine.js';
-import { EngineError } from '../../lib/errors.js';
 import { fetchAudio } from '../../lib/audio/index.js';
 import { createAssessHandler, type AudioFetcher } from '../../workers/assess/handler.js';
 import { resolveTargetIpa } from '../../workers/assess/resolve-target-ipa.js';
@@ -15,30 +14,13 @@ import { createG2pHandler, parseG2pInput } from '../../workers/g2p/handler.js';
 import { createLogger } from '../../workers/runtime/log.js';
 import type { JobContext } from '../../workers/runtime/types.js';
 import { contractViolations } from '../helpers/contract.js';
+import { rejection, syncThrow } from '../helpers/outcomes.js';
 import { ROOT, PLUMBING_MODEL } from './spawn-worker.js';
 
 const RECORDING = readFileSync(join(ROOT, 'examples', '001040067.flac'));
 const DATA_URI = `data:audio/flac;base64,${RECORDING.toString('base64')}`;
 const TARGET = 'leɪlə ɪz ɡʊd æt sɜːfɪŋ';
 const ctx = (): JobContext => ({ jobId: 'test', signal: new AbortController().signal, log: createLogger({ write: () => {} }) });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as EngineError).code;
-  }
-  return undefined;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: EngineError) => error,
-  );
-}
 
 let engine: Engine;
 beforeAll(async () => {
@@ -65,14 +47,9 @@ describe('assess input', () => {
     ['an empty target', { audio_uri: 'https://h/a', target_ipa: '  ' }, /target_ipa must not be empty/],
     ['a bad language', { audio_uri: 'https://h/a', target_ipa: 'a', language: 'english please' }, /language must be a language tag such as "en-us"/],
   ])('refuses %s with INVALID_INPUT saying what is accepted', (_name, input, message) => {
-    let error: EngineError | undefined;
-    try {
-      parseAssessInput(input);
-    } catch (e) {
-      error = e as EngineError;
-    }
-    expect(error?.code).toBe('INVALID_INPUT');
-    expect(error?.message).toMatch(message);
+    const error = syncThrow(() => parseAssessInput(input));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(message);
   });
 });
 
@@ -134,10 +111,10 @@ describe('g2p handler (generateIpa injected)', () => {
     expect(parseG2pInput({ text: 'hello world', language: 'en-us' })).toEqual({ text: 'hello world', language: 'en-us' });
     expect(parseG2pInput({ text: 'IT IS', language: 'en-us', casing: 'letters' })).toEqual({ text: 'IT IS', language: 'en-us', casing: 'letters' });
     expect(() => parseG2pInput({ text: 'IT IS', language: 'en-us', casing: 'LOUD' })).toThrow(/casing must be one of "auto", "words", "letters"/);
-    expect(codeOf(() => parseG2pInput({ text: 'hello' }))).toBe('INVALID_INPUT');
-    expect(codeOf(() => parseG2pInput({ text: '', language: 'en-us' }))).toBe('INVALID_INPUT');
-    expect(codeOf(() => parseG2pInput({ text: 'hi', language: 'en-us', voice: 'x' }))).toBe('INVALID_INPUT');
-    expect(codeOf(() => parseG2pInput({ text: 'x'.repeat(2001), language: 'en-us' }))).toBe('INVALID_INPUT');
+    expect(syncThrow(() => parseG2pInput({ text: 'hello' })).code).toBe('INVALID_INPUT');
+    expect(syncThrow(() => parseG2pInput({ text: '', language: 'en-us' })).code).toBe('INVALID_INPUT');
+    expect(syncThrow(() => parseG2pInput({ text: 'hi', language: 'en-us', voice: 'x' })).code).toBe('INVALID_INPUT');
+    expect(syncThrow(() => parseG2pInput({ text: 'x'.repeat(2001), language: 'en-us' })).code).toBe('INVALID_INPUT');
   });
 
   it('serves the real generateIpa, with the fetched audio, and passes its typed errors on', async () => {
