@@ -24,34 +24,30 @@ function label(value: Json, what: string): string {
   return value;
 }
 
+/** The entries of tier `name`, each checked to be an array of `fields.length` values, with where it stands for messages. */
+function entriesOf(name: string, entries: Json[], kind: 'point' | 'interval', fields: string[]): { e: Json[]; where: string }[] {
+  return entries.map((e, k) => {
+    const where = `${kind} ${k + 1} of tier "${name}"`;
+    if (!Array.isArray(e) || e.length !== fields.length) throw new TextGridParseError(`${where} is not [${fields.join(', ')}]`);
+    return { e, where };
+  });
+}
+
 function tier(name: string, kind: Json, entries: Json, xmin: string, xmax: string): TextGridTier {
   if (!Array.isArray(entries)) throw new TextGridParseError(`tier "${name}" has no "entries" list`);
   const isInterval = kind === 'interval' || kind === 'IntervalTier';
   const isPoint = kind === 'point' || kind === 'TextTier';
   if (!isInterval && !isPoint) throw new TextGridParseError(`tier "${name}" has unknown type ${JSON.stringify(kind)}`);
   if (isPoint) {
-    return {
-      kind: 'point',
-      name,
-      xmin,
-      xmax,
-      points: entries.map((e, k) => {
-        if (!Array.isArray(e) || e.length !== 2) throw new TextGridParseError(`point ${k + 1} of tier "${name}" is not [time, label]`);
-        return { time: time(e[0], `point ${k + 1} of tier "${name}"`), label: label(e[1], `point ${k + 1} of tier "${name}"`) };
-      }),
-    };
+    const points = entriesOf(name, entries, 'point', ['time', 'label']).map(({ e, where }) => ({ time: time(e[0], where), label: label(e[1], where) }));
+    return { kind: 'point', name, xmin, xmax, points };
   }
-  return {
-    kind: 'interval',
-    name,
-    xmin,
-    xmax,
-    intervals: entries.map((e, k) => {
-      if (!Array.isArray(e) || e.length !== 3) throw new TextGridParseError(`interval ${k + 1} of tier "${name}" is not [start, end, label]`);
-      const where = `interval ${k + 1} of tier "${name}"`;
-      return { start: time(e[0], where), end: time(e[1], where), label: label(e[2], where) };
-    }),
-  };
+  const intervals = entriesOf(name, entries, 'interval', ['start', 'end', 'label']).map(({ e, where }) => ({
+    start: time(e[0], where),
+    end: time(e[1], where),
+    label: label(e[2], where),
+  }));
+  return { kind: 'interval', name, xmin, xmax, intervals };
 }
 
 /** Parses any of MFA's JSON alignment outputs (object or JSON text); throws TextGridParseError. */
