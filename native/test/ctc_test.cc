@@ -42,8 +42,10 @@ struct Exhaustive {
   std::vector<int> labels;
 };
 
-Exhaustive Enumerate(const Matrix& m, int blank, const std::vector<int32_t>& targets) {
-  Exhaustive result;
+// Calls visit(labelling, log-probability) for every frame labelling of m (vocab_size ^ num_frames
+// of them, in order) that collapses to `targets`: repeats merged, blanks dropped.
+void ForEachLabelling(const Matrix& m, int blank, const std::vector<int32_t>& targets,
+                      const std::function<void(const std::vector<int>&, double)>& visit) {
   std::vector<int> labels(m.num_frames, 0);
   size_t total = 1;
   for (size_t t = 0; t < m.num_frames; ++t) total *= m.vocab_size;
@@ -57,11 +59,19 @@ Exhaustive Enumerate(const Matrix& m, int blank, const std::vector<int32_t>& tar
     if (collapsed != targets) continue;
     double score = 0.0;
     for (size_t t = 0; t < m.num_frames; ++t) score += m.values[t * m.vocab_size + static_cast<size_t>(labels[t])];
+    visit(labels, score);
+  }
+}
+
+// The best labelling (the first of equal ones).
+Exhaustive Enumerate(const Matrix& m, int blank, const std::vector<int32_t>& targets) {
+  Exhaustive result;
+  ForEachLabelling(m, blank, targets, [&](const std::vector<int>& labels, double score) {
     if (score > result.best) {
       result.best = score;
       result.labels = labels;
     }
-  }
+  });
   return result;
 }
 
@@ -196,22 +206,8 @@ namespace {
 
 // log of the sum over every frame labelling that collapses to `labels` of its probability.
 double BruteForceLogLikelihood(const Matrix& m, int blank, const std::vector<int32_t>& labels) {
-  std::vector<int> frame_labels(m.num_frames, 0);
-  size_t total = 1;
-  for (size_t t = 0; t < m.num_frames; ++t) total *= m.vocab_size;
   double sum = 0.0;
-  for (size_t code = 0; code < total; ++code) {
-    size_t rest = code;
-    for (size_t t = 0; t < m.num_frames; ++t, rest /= m.vocab_size) frame_labels[t] = static_cast<int>(rest % m.vocab_size);
-    std::vector<int32_t> collapsed;
-    for (size_t t = 0; t < m.num_frames; ++t) {
-      if (frame_labels[t] != blank && (t == 0 || frame_labels[t] != frame_labels[t - 1])) collapsed.push_back(frame_labels[t]);
-    }
-    if (collapsed != labels) continue;
-    double score = 0.0;
-    for (size_t t = 0; t < m.num_frames; ++t) score += m.values[t * m.vocab_size + static_cast<size_t>(frame_labels[t])];
-    sum += std::exp(score);
-  }
+  ForEachLabelling(m, blank, labels, [&](const std::vector<int>&, double score) { sum += std::exp(score); });
   return std::log(sum);
 }
 

@@ -102,6 +102,13 @@ bool Replay(const Case& c, const engine::EditResult& r, double* cost) {
   return i == c.target.size() && j == c.actual.size();
 }
 
+// Runs c: true when its distance is `expected` and its ops replay (Replay) at exactly that cost.
+bool DistanceReplays(const Case& c, double expected) {
+  const engine::EditResult r = c.Run();
+  double cost = -1;
+  return r.distance == expected && Replay(c, r, &cost) && cost == expected;
+}
+
 // Minimal cost of aligning target[i..] with actual[j..], by plain memoised recursion.
 double SuffixCost(const Case& c, size_t i, size_t j, std::map<std::pair<size_t, size_t>, double>& memo) {
   if (i == c.target.size()) return static_cast<double>(c.actual.size() - j) * c.insertion;
@@ -132,12 +139,7 @@ TEST_CASE("dp: unit-cost Levenshtein of a classic pair") {
     for (; *s; ++s) out.push_back(*s - 'a');
     return out;
   };
-  Case c{letters("kitten"), letters("sitting"), 26};
-  const engine::EditResult r = c.Run();
-  EXPECT(r.distance == 3.0);
-  double cost = -1;
-  EXPECT(Replay(c, r, &cost));
-  EXPECT(cost == 3.0);
+  EXPECT(DistanceReplays(Case{letters("kitten"), letters("sitting"), 26}, 3.0));
 }
 
 TEST_CASE("dp: empty sides") {
@@ -163,12 +165,7 @@ TEST_CASE("dp: empty sides") {
 
 TEST_CASE("dp: index convention for inserts and deletes") {
   // target 0 1 2, actual 0 2 3: delete target[1] at actual position 1, insert actual[2] (trailing).
-  Case c{{0, 1, 2}, {0, 2, 3}, 4, {}, 1.0, 1.0};
-  const engine::EditResult r = c.Run();
-  EXPECT(r.distance == 2.0);
-  double cost = -1;
-  EXPECT(Replay(c, r, &cost));
-  EXPECT(cost == 2.0);
+  EXPECT(DistanceReplays(Case{{0, 1, 2}, {0, 2, 3}, 4, {}, 1.0, 1.0}, 2.0));
 }
 
 TEST_CASE("dp: ties prefer diagonal, then delete, then insert, from the end") {
@@ -252,12 +249,8 @@ TEST_CASE("dp: random pairs match the recursive optimum and replay exactly") {
     }
     c.insertion = static_cast<double>(1 + rng() % 3);
     c.deletion = static_cast<double>(1 + rng() % 3);
-    const engine::EditResult r = c.Run();
     std::map<std::pair<size_t, size_t>, double> memo;
-    const double optimum = SuffixCost(c, 0, 0, memo);
-    double replayed = -1;
-    const bool ok = Replay(c, r, &replayed) && replayed == r.distance && r.distance == optimum;
-    if (!ok) ++mismatches;
+    if (!DistanceReplays(c, SuffixCost(c, 0, 0, memo))) ++mismatches;
   }
   EXPECT(mismatches == 0);
 }

@@ -12,23 +12,6 @@ namespace {
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 constexpr size_t kMaxTrellisCells = size_t{1} << 28;
 
-double LogAdd(double a, double b) {
-  if (a == kNegInf) return b;
-  if (b == kNegInf) return a;
-  return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
-}
-
-void CheckLabels(TargetSequence labels, const LogProbMatrix& log_probs, int64_t blank_id, const char* name) {
-  for (size_t i = 0; i < labels.size; ++i) {
-    const int64_t label = labels.data[i];
-    if (label < 0 || static_cast<uint64_t>(label) >= log_probs.vocab_size || label == blank_id) {
-      throw Error(ErrorCode::InvalidInput, std::string("ctcAlternatives: ") + name + "[" + std::to_string(i) +
-                                               "] = " + std::to_string(label) + " is the blank or outside [0, vocabSize = " +
-                                               std::to_string(log_probs.vocab_size) + ")");
-    }
-  }
-}
-
 // Row-major frames x states table of log-probabilities, -infinity where unreachable.
 class Trellis {
  public:
@@ -95,8 +78,8 @@ CtcEditAlternatives CtcAlternatives(const LogProbMatrix& lp, int64_t blank_id, T
                                     TargetSequence candidates) {
   ValidateLogProbs(lp, blank_id, "ctcAlternatives");
   if (targets.size == 0) throw Error(ErrorCode::InvalidInput, "ctcAlternatives: targets must not be empty");
-  CheckLabels(targets, lp, blank_id, "targets");
-  CheckLabels(candidates, lp, blank_id, "candidates");
+  ValidateLabels(targets, lp, blank_id, "ctcAlternatives", "targets");
+  ValidateLabels(candidates, lp, blank_id, "ctcAlternatives", "candidates");
   const size_t L = targets.size;
   const size_t T = lp.num_frames;
   const States st{targets, static_cast<size_t>(blank_id)};

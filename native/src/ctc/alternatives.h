@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ctc/forced_align.h"
+#include "ctc/labels.h"
 #include "ctc/log_prob_matrix.h"
 
 namespace engine {

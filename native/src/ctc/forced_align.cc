@@ -19,16 +19,8 @@ enum Move : uint8_t { kStay = 0, kAdvance = 1, kSkip = 2 };
 
 void ValidateTargets(TargetSequence targets, const LogProbMatrix& log_probs, int64_t blank_id) {
   if (targets.size == 0) throw Error(ErrorCode::InvalidInput, "ctcForcedAlign: targets must not be empty");
-  for (size_t i = 0; i < targets.size; ++i) {
-    const int64_t label = targets.data[i];
-    if (label < 0 || static_cast<uint64_t>(label) >= log_probs.vocab_size || label == blank_id) {
-      throw Error(ErrorCode::InvalidInput, "ctcForcedAlign: targets[" + std::to_string(i) + "] = " +
-                                               std::to_string(label) + " is the blank or outside [0, vocabSize = " +
-                                               std::to_string(log_probs.vocab_size) + ")");
-    }
-  }
-  size_t repeats = 0;
-  for (size_t i = 1; i < targets.size; ++i) repeats += targets.data[i] == targets.data[i - 1] ? 1 : 0;
+  ValidateLabels(targets, log_probs, blank_id, "ctcForcedAlign", "targets");
+  const size_t repeats = AdjacentRepeats(targets);
   if (log_probs.num_frames < targets.size + repeats) {
     throw Error(ErrorCode::AudioTooShort,
                 "ctcForcedAlign: audio too short: " + std::to_string(log_probs.num_frames) + " frames, but " +

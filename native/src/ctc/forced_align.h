@@ -16,14 +16,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "ctc/labels.h"
 #include "ctc/log_prob_matrix.h"
 
 namespace engine {
-
-struct TargetSequence {
-  const int32_t* data = nullptr;
-  size_t size = 0;
-};
 
 struct ForcedAlignment {
   // Per target: the frames [start_frames[k], end_frames[k]) the path spends in its state

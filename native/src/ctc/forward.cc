@@ -3,39 +3,21 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <string>
-
-#include "common/error.h"
 
 namespace engine {
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-double LogAdd(double a, double b) {
-  if (a == kNegInf) return b;
-  if (b == kNegInf) return a;
-  return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
-}
-
 }  // namespace
 
 double CtcLogLikelihood(const LogProbMatrix& log_probs, int64_t blank_id, TargetSequence labels) {
   ValidateLogProbs(log_probs, blank_id, "ctcLogLikelihood");
-  for (size_t i = 0; i < labels.size; ++i) {
-    const int64_t label = labels.data[i];
-    if (label < 0 || static_cast<uint64_t>(label) >= log_probs.vocab_size || label == blank_id) {
-      throw Error(ErrorCode::InvalidInput, "ctcLogLikelihood: labels[" + std::to_string(i) + "] = " +
-                                               std::to_string(label) + " is the blank or outside [0, vocabSize = " +
-                                               std::to_string(log_probs.vocab_size) + ")");
-    }
-  }
+  ValidateLabels(labels, log_probs, blank_id, "ctcLogLikelihood", "labels");
   const size_t frames = log_probs.num_frames;
   const size_t states = 2 * labels.size + 1;
   if (frames == 0) return labels.size == 0 ? 0.0 : kNegInf;
-  size_t repeats = 0;
-  for (size_t i = 1; i < labels.size; ++i) repeats += labels.data[i] == labels.data[i - 1] ? 1 : 0;
-  if (frames < labels.size + repeats) return kNegInf;
+  if (frames < labels.size + AdjacentRepeats(labels)) return kNegInf;
 
   const size_t blank = static_cast<size_t>(blank_id);
   auto label = [&](size_t s) { return s % 2 == 0 ? blank : static_cast<size_t>(labels.data[s / 2]); };

@@ -1,8 +1,10 @@
-// A read-only view of row-major num_frames x vocab_size CTC log-probabilities.
+// A read-only view of row-major num_frames x vocab_size CTC log-probabilities, and addition in log space.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace engine {
@@ -31,5 +33,13 @@ struct LogProbBuffer {
 // size == num_frames * vocab_size and no value is NaN or +infinity (-infinity, a zero
 // probability, is allowed). `caller` prefixes the messages.
 void ValidateLogProbs(const LogProbMatrix& log_probs, int64_t blank_id, const char* caller);
+
+// log(exp(a) + exp(b)), exact where either is -infinity (the log of a zero probability).
+inline double LogAdd(double a, double b) {
+  constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+  if (a == kNegInf) return b;
+  if (b == kNegInf) return a;
+  return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
+}
 
 }  // namespace engine
