@@ -3,7 +3,7 @@
 // Reports the engine's recognized_phone_error_rate (what DIFFERENT_SENTENCE is decided on) in both cases and how the flag's threshold
 // (DIFFERENT_SENTENCE_PER) separates them.
 import type { Engine } from '../lib/engine.js';
-import { DIFFERENT_SENTENCE_PER } from '../lib/assessment/result.js';
+import { DIFFERENT_SENTENCE_MAX_SCORE, DIFFERENT_SENTENCE_PER } from '../lib/assessment/result.js';
 import { EngineError } from '../lib/errors.js';
 import { foldSequence, type Folder } from './fold-phones.js';
 import { mapPool } from './evaluate.js';
@@ -84,6 +84,16 @@ export async function evaluateMismatched(items: readonly RealItem[], opts: { eng
   };
 }
 
+function percentileTable(title: string, own: number[], mismatched: number[]): string[] {
+  return [
+    `| ${title} | ${PERCENTILES.join(' | ')} |`,
+    `| --- |${PERCENTILES.map(() => ' --- |').join('')}`,
+    `| own target | ${own.map((x) => x.toFixed(2)).join(' | ')} |`,
+    `| another utterance's target | ${mismatched.map((x) => x.toFixed(2)).join(' | ')} |`,
+    '',
+  ];
+}
+
 export function renderMismatched(m: MismatchedReport): string[] {
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
   const refusals = Object.entries(m.refused).map(([code, n]) => `${code} ${n}`).join(', ') || 'none';
@@ -92,19 +102,11 @@ export function renderMismatched(m: MismatchedReport): string[] {
     '',
     `Each of the ${m.pairs} real recordings assessed against its own target and against the next utterance's target with another text. Refused: ${refusals}.`,
     '',
-    `| recognized_phone_error_rate percentile | ${PERCENTILES.join(' | ')} |`,
-    `| --- |${PERCENTILES.map(() => ' --- |').join('')}`,
-    `| own target | ${m.own_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
-    `| another utterance's target | ${m.mismatched_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
-    '',
+    ...percentileTable('recognized_phone_error_rate percentile', m.own_percentiles, m.mismatched_percentiles),
     `Threshold ${m.threshold} (flag when recognized_phone_error_rate > threshold): ${pct(m.false_flag_rate)} of own-target assessments flagged (false flags), ${pct(m.miss_rate)} of mismatched ones not flagged (misses).`,
     '',
-    `| score percentile | ${PERCENTILES.join(' | ')} |`,
-    `| --- |${PERCENTILES.map(() => ' --- |').join('')}`,
-    `| own target | ${m.own_score_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
-    `| another utterance's target | ${m.mismatched_score_percentiles.map((x) => x.toFixed(2)).join(' | ')} |`,
-    '',
-    `Mismatched pairs scoring 0.5 or more: ${pct(m.mismatched_score_at_least_half)} (a flagged recording's score is at most its edit score).`,
+    ...percentileTable('score percentile', m.own_score_percentiles, m.mismatched_score_percentiles),
+    `Mismatched pairs scoring 0.5 or more: ${pct(m.mismatched_score_at_least_half)} (a flagged recording's calibrated score is at most ${DIFFERENT_SENTENCE_MAX_SCORE}).`,
     '',
     '| threshold | false flags | misses |',
     '| --- | --- | --- |',

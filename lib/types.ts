@@ -44,7 +44,7 @@ export interface WordResult extends SampleSpan {
   word: string;
   /** Target phone indices [first, last + 1). */
   phones: [number, number];
-  /** Calibrated: the experts' 0-10 word accuracy predicted, divided by 10 (flagged DIFFERENT_SENTENCE: at most 1 - recognized_phone_error_rate). Otherwise `edit_score`. */
+  /** Calibrated: the experts' 0-10 word accuracy predicted, divided by 10 (flagged DIFFERENT_SENTENCE: at most 0.2). Otherwise `edit_score`. */
   score: number;
   /** max(0, 1 - D_w / N_w) over the word's own operations (an insertion goes with the phone before it). */
   edit_score: number;
@@ -91,8 +91,8 @@ export interface AssessmentResult {
   target_ipa: string;
   /**
    * Calibrated (`scoring.method` 'calibrated'): the experts' 0-10 sentence accuracy predicted by
-   * the bundle's scorer, divided by 10; flagged DIFFERENT_SENTENCE, at most 1 - recognized_phone_error_rate
-   * (the scorer never learned other sentences). Otherwise `edit_score`.
+   * the bundle's scorer, divided by 10; flagged DIFFERENT_SENTENCE, at most 0.2 (the scorer never
+   * learned other sentences). Otherwise `edit_score`.
    */
   score: number;
   /** max(0, 1 - D / N): D the weighted edit distance between target and actual_ipa, N the target phones. */
