@@ -8,6 +8,7 @@ import { EngineError } from '../lib/errors.js';
 import { classifyAddress, decodeBase64Audio, fetchAudio, parseS3Uri, s3ClientConfig, type FetchAudioOptions } from '../lib/audio/index.js';
 import { fetchOptionsFromEnv, s3SettingsFromEnv } from '../workers/shared/audio-from-env.js';
 import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.js';
+import { uncaughtDuring } from './helpers/outcomes.js';
 
 const RECORDING = readFileSync(join(__dirname, '..', 'examples', '001040067.flac'));
 const ALLOW: FetchAudioOptions = { allowPrivate: true };
@@ -289,6 +290,21 @@ describe('http(s) fetching', () => {
     setTimeout(() => controller.abort(new EngineError('INTERNAL', 'stopped')), 100);
     const error = await failure(fetchAudio(`${server.origin}/slow`, { ...ALLOW, signal: controller.signal }));
     expect(error.message).toBe('stopped');
+  });
+
+  it('stops when its signal aborts while the host resolves: no request is sent, nothing is thrown later', async () => {
+    const server = await serve((_req, res) => res.end(RECORDING));
+    const controller = new AbortController();
+    const resolveThenAbort = async () => {
+      controller.abort(new EngineError('INTERNAL', 'stopped while resolving'));
+      return [{ address: '127.0.0.1', family: 4 as const }];
+    };
+    const uncaught = await uncaughtDuring(async () => {
+      const error = await failure(fetchAudio(`http://audio.test:${server.port}/rec.flac`, { ...ALLOW, resolve: resolveThenAbort, signal: controller.signal }));
+      expect(error.message).toBe('stopped while resolving');
+    });
+    expect(uncaught).toEqual([]);
+    expect(server.requests).toHaveLength(0);
   });
 });
 

@@ -24,6 +24,9 @@ export interface HttpAudio {
 /** Sends one GET and resolves with the response once its headers arrived. */
 function openRequest(url: URL, addresses: ResolvedAddress[], limits: FetchLimits, signal?: AbortSignal): Promise<http.IncomingMessage> {
   return new Promise((resolvePromise, reject) => {
+    // Before any request exists: one destroyed before its error listener is attached emits an
+    // error nothing catches (the signal can abort while the host resolves).
+    if (signal?.aborted) return reject(abortError(signal));
     const transport = url.protocol === 'https:' ? https : http;
     const request = transport.request(url, {
       method: 'GET',
@@ -46,7 +49,6 @@ function openRequest(url: URL, addresses: ResolvedAddress[], limits: FetchLimits
       reject(error);
     };
     const onAbort = () => fail(abortError(signal!));
-    if (signal?.aborted) return fail(abortError(signal));
     signal?.addEventListener('abort', onAbort, { once: true });
 
     const connectTimer = setTimeout(

@@ -1,5 +1,5 @@
-// Small assertions shared by the tests: the error a call fails with, and the largest
-// element-wise difference of two arrays.
+// Small assertions shared by the tests: the error a call fails with, the errors nothing caught
+// (each would kill a worker), and the largest element-wise difference of two arrays.
 import { expect } from 'vitest';
 
 export type CodedError = Error & { code?: string; details?: Record<string, unknown> };
@@ -22,6 +22,20 @@ export function syncThrow(fn: () => unknown): CodedError {
     return error as CodedError;
   }
   throw new Error('expected a throw');
+}
+
+/** Runs fn, then waits a moment: the errors nothing caught meanwhile. */
+export async function uncaughtDuring(fn: () => Promise<void>, settleMs = 100): Promise<unknown[]> {
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    await fn();
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  return uncaught;
 }
 
 /** max |a[i] - b[i]|, after checking the lengths agree. */

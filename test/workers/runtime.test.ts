@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../lib/errors.js';
 import { jobDoneUrl, platformConfigFromEnv, withQuery, workerSettingsFromEnv, type PlatformConfig } from '../../workers/runtime/config.js';
 import { createCachedLookup } from '../../workers/runtime/dns-cache.js';
+import { httpRequest } from '../../workers/runtime/http.js';
 import { postJobDone, retryDelayMs } from '../../workers/runtime/job-done.js';
 import { errorBody, errorString, MAX_JOB_DONE_BYTES, serializeJobDone, successBody } from '../../workers/runtime/job-result.js';
 import { runJob } from '../../workers/runtime/job-runner.js';
@@ -14,6 +15,7 @@ import { jobTakeRequestUrl, parseJobs, takeJobs } from '../../workers/runtime/jo
 import { createLogger } from '../../workers/runtime/log.js';
 import { PlatformWorker } from '../../workers/runtime/platform-worker.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { uncaughtDuring } from '../helpers/outcomes.js';
 import { PlatformDouble } from './platform-double.js';
 
 const lines: string[] = [];
@@ -179,6 +181,33 @@ describe('job done', () => {
     expect(JSON.parse(huge.error).code).toBe('INTERNAL');
     expect(parseJobsToStop('{"jobsToStop":["a","b",3]}')).toEqual(['a', 'b']);
     expect(parseJobsToStop('nope')).toEqual([]);
+  });
+});
+
+describe('http client', () => {
+  it('refuses a request whose signal has already aborted without sending it, and nothing is thrown later', async () => {
+    const server = await startLoopbackServer((_req, res) => res.end('ok'));
+    servers.push(server);
+    const stop = new AbortController();
+    stop.abort(new Error('the worker is shutting down'));
+    const uncaught = await uncaughtDuring(async () => {
+      await expect(httpRequest({ method: 'POST', url: `${server.origin}/job-done`, body: '{}', timeoutMs: 1000, signal: stop.signal })).rejects.toThrow('shutting down');
+    });
+    expect(uncaught).toEqual([]);
+    expect(server.requests).toEqual([]);
+    expect((await httpRequest({ method: 'GET', url: server.origin, timeoutMs: 1000 })).body).toBe('ok');
+  });
+
+  it('an abort or a timeout while the platform is silent rejects the request, and nothing is thrown later', async () => {
+    const silent = await startLoopbackServer(() => {});
+    servers.push(silent);
+    const uncaught = await uncaughtDuring(async () => {
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 50);
+      await expect(httpRequest({ method: 'POST', url: silent.origin, body: '{}', timeoutMs: 5000, signal: stop.signal })).rejects.toThrow();
+      await expect(httpRequest({ method: 'GET', url: silent.origin, timeoutMs: 50 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    });
+    expect(uncaught).toEqual([]);
   });
 });
 

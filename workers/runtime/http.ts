@@ -32,12 +32,16 @@ const agents = {
 
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
+    // Before any request exists: a request destroyed before its error listener is attached
+    // emits an error nothing catches, and the process dies.
+    if (request.signal?.aborted) return reject(abortReason(request.signal));
     const url = new URL(request.url);
     const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
     const transport = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
     const req = transport.request(url, { method: request.method, headers, agent, lookup });
+    req.on('error', (error) => settle(error));
     let settled = false;
     const settle = (error: Error | undefined, response?: HttpResponse) => {
       if (settled) return;
@@ -52,8 +56,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       }
     };
     const timer = setTimeout(() => settle(new HttpTimeoutError(`${request.method} ${url.pathname} timed out after ${request.timeoutMs} ms`)), request.timeoutMs);
-    const onAbort = () => settle(request.signal!.reason instanceof Error ? request.signal!.reason : new Error('aborted'));
-    if (request.signal?.aborted) return onAbort();
+    const onAbort = () => settle(abortReason(request.signal!));
     request.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -61,9 +64,12 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       res.on('end', () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', (error) => settle(error));
     });
-    req.on('error', (error) => settle(error));
     req.end(request.body);
   });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
 /** Sleeps for ms, or until the signal aborts (then resolves early). */
