@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MfaAligner, type MfaOutcome } from '../lib/mfa/aligner.js';
+import { HelperProcess } from '../lib/mfa/helper-process.js';
 import type { MfaOptions } from '../lib/mfa/options.js';
 import { MICHAEL_SAMPLES, michaelTarget, standInAlignOne, standInHelper } from './helpers/mfa-stand-in.js';
 
@@ -77,6 +78,18 @@ describe('MFA runner with the stand-in helper', () => {
     expect(failed.ok ? '' : failed.failure.message).toContain(message);
     expect((await a.align(input)).ok).toBe(true);
     expect(a.helperStarts).toBe(2);
+  });
+
+  it('a killed helper takes no more requests at once, before it has exited', async () => {
+    const work = join(dir, 'work');
+    mkdirWork(work);
+    const helper = await HelperProcess.start({ command: standInHelper(), tempDir: work }, 30_000);
+    const exited = new Promise<void>((resolve) => helper.onceExit(() => resolve()));
+    expect(helper.alive).toBe(true);
+    helper.kill();
+    expect(helper.alive).toBe(false);
+    await expect(helper.request({ type: 'align', id: 1 } as never, 1000)).rejects.toMatchObject({ reason: 'crash' });
+    await exited;
   });
 
   it('a beam failure is retried with the wider beam; a second one is reported as beam', async () => {

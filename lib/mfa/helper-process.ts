@@ -44,6 +44,8 @@ export class HelperProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private pending: Pending | undefined;
   private exited = false;
+  /** Killed, though maybe not exited yet: it takes no more requests. */
+  private killed = false;
   /** Requests answered so far. */
   served = 0;
   private stderrTail: () => string;
@@ -132,7 +134,7 @@ export class HelperProcess {
   }
 
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.killed;
   }
 
   get busy(): boolean {
@@ -141,7 +143,7 @@ export class HelperProcess {
 
   /** Sends one request; resolves with the helper's result line. Rejects with MfaFailure 'timeout', 'crash' or 'unusable_output'. */
   request(request: AlignRequest, timeoutMs: number): Promise<ResultMessage> {
-    if (this.exited) return Promise.reject(new MfaFailure('crash', 'the MFA helper has exited'));
+    if (!this.alive) return Promise.reject(new MfaFailure('crash', 'the MFA helper has exited'));
     if (this.pending) return Promise.reject(new Error('HelperProcess.request: one request at a time'));
     return new Promise<ResultMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -160,6 +162,7 @@ export class HelperProcess {
   }
 
   kill(): void {
+    this.killed = true;
     if (!this.exited) this.child.kill('SIGKILL');
   }
 

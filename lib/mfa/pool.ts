@@ -89,7 +89,7 @@ export class HelperPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new MfaFailure('closed', 'the MFA aligner was closed'));
-    const helpers = this.slots.map((s) => s.helper).filter((h): h is HelperProcess => !!h && h.alive);
+    const helpers = this.slots.map((s) => s.helper).filter((h): h is HelperProcess => !!h);
     await Promise.all(
       helpers.map(
         (h) =>
@@ -131,7 +131,11 @@ export class HelperPool {
 
   /** The slot's live helper, starting one when it has none. */
   private helperFor(slot: Slot): Promise<HelperProcess> {
-    if (slot.helper?.alive) return Promise.resolve(slot.helper);
+    const current = slot.helper;
+    if (current?.alive) return Promise.resolve(current);
+    // Killed (a timeout, unusable output) but not yet gone: its replacement starts once it has
+    // exited, so a slot never holds two helpers' memory and no request reaches the dying one.
+    if (current) return new Promise<void>((resolve) => current.onceExit(() => resolve())).then(() => this.helperFor(slot));
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new MfaFailure('closed', 'the MFA aligner was closed'));
     if (!slot.starting) {
