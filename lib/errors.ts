@@ -1,4 +1,4 @@
-// Typed errors with the contract's codes (../shared/reference/api-contract.md).
+// Typed errors with the contract's codes (docs/api-contract.md).
 // AUDIO_TOO_SHORT is an addition: audio with fewer frames than the target needs.
 // ALIGNMENT_FAILED is an addition: the strict MFA option's error when MFA could not align (lib/mfa).
 

@@ -1,4 +1,4 @@
-// The contract's result shapes (../shared/reference/api-contract.md); field names are the contract's.
+// The contract's result shapes (docs/api-contract.md); field names are the contract's.
 
 /** Every sample index and duration in the engine's results is at this rate. */
 export const SAMPLE_RATE = 16000;

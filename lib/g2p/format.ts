@@ -1,4 +1,4 @@
-// The contract's IPA generation format (../shared/reference/api-contract.md, "IPA generation"):
+// The contract's IPA generation format (docs/api-contract.md, "IPA generation"):
 // `ipa_phonemes` is POWSM's slash string, each phone as /x/ and "/ /" between words,
 // "/h//ə//l//oʊ// //w//ɜː//l//d/"; `phonemes` is the same split, " " between words.
 // lib/phonetics/ipa.ts parseTargetIpa reads the slash string back as an assessment target.

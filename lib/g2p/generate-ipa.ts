@@ -1,6 +1,6 @@
 // IPA generation: text -> phones in any language espeak-ng has a voice for, and, given a
 // recording, each word's pronunciation chosen from several candidates by how well it explains
-// the recording. Contract: ../shared/reference/api-contract.md, "IPA generation".
+// the recording. Contract: docs/api-contract.md, "IPA generation".
 //
 // Output format. `ipa_phonemes` is POWSM's slash string, "/h//ə//l//oʊ// //w//ɜː//l//d/", and
 // `phonemes` the same split, " " between words. Multi-character phones stay whole (tʃ, oʊ, aɪ,

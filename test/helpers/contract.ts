@@ -1,4 +1,4 @@
-// Checks an assessment result against the contract (../shared/reference/api-contract.md),
+// Checks an assessment result against the contract (docs/api-contract.md),
 // independently of how the engine built it. Returns the list of violations.
 import type { AssessmentResult } from '../../lib/types.js';
 

@@ -1,5 +1,5 @@
 // Tests only: an HTTP server on 127.0.0.1 playing RunPod's side of the worker protocol
-// (../shared/reference/runpod-protocol.md): job-take (single and batch, held as a long poll),
+// (as RunPod's Python SDK, runpod-python, speaks it): job-take (single and batch, held as a long poll),
 // job-done, ping and job-stop. It records every request and every protocol violation it sees,
 // and can be told to fail job-done posts (planned per job, or a seeded random mix) or to stop a job.
 import http from 'node:http';

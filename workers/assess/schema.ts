@@ -1,4 +1,4 @@
-// The assessment job's input (../shared/reference/api-contract.md): audio_uri or audio_base64,
+// The assessment job's input (docs/api-contract.md): audio_uri or audio_base64,
 // target_ipa or target_text, language, options {aligner: "ctc" | "mfa"}. Unknown keys are INVALID_INPUT.
 import { z } from 'zod';
 import { EngineError } from '../../lib/index.js';
