@@ -99,4 +99,7 @@ TEST_CASE("ctc alternatives: invalid input is rejected with InvalidInput") {
   EXPECT(run(good, with_blank) == engine::ErrorCode::InvalidInput);
   EXPECT(run(good, outside) == engine::ErrorCode::InvalidInput);
   EXPECT(!run(good, none).has_value());  // no candidates: deletions only
+  // More candidates than the vocabulary (repeats) would only grow the output: refused.
+  EXPECT(!run(good, {1, 2, 3, 3}).has_value());
+  EXPECT(run(good, {1, 2, 3, 3, 1}) == engine::ErrorCode::InvalidInput);
 }

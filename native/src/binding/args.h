@@ -48,7 +48,6 @@ class Arg {
  public:
   Arg(Napi::Env env, Napi::Value value, std::string name) : env_(env), value_(value), name_(std::move(name)) {}
 
-  const std::string& Name() const { return name_; }
   Napi::Env Env() const { return env_; }
   Napi::Value Value() const { return value_; }
   bool IsUndefined() const { return value_.IsUndefined(); }
@@ -112,8 +111,6 @@ class Args {
   Arg operator()(size_t index, const std::string& name) const {
     return Arg(info_.Env(), info_[index], function_ + ": " + name);
   }
-  Napi::Env Env() const { return info_.Env(); }
-  size_t Length() const { return info_.Length(); }
 
  private:
   const Napi::CallbackInfo& info_;

@@ -42,7 +42,6 @@ class ChildProcess {
   ~ChildProcess() { Kill(); }
 
   pid_t pid() const { return pid_; }
-  bool running() const { return pid_ > 0; }
   // Waits for it to end; its wait status, or nothing when it could not be waited for.
   std::optional<int> Wait();
   // Kills (SIGKILL) and reaps it; nothing when none is running.

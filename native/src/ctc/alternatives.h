@@ -32,8 +32,8 @@ struct CtcEditAlternatives {
 };
 
 // Throws engine::Error(InvalidInput) for bad log-probabilities (ValidateLogProbs), empty
-// targets, or a target or candidate that is the blank or outside the vocabulary, and for a
-// trellis over 2^28 frames x states. Infeasible sequences (too few frames) are -infinity.
+// targets, a target or candidate that is the blank or outside the vocabulary, more candidates
+// than the vocabulary, and a trellis over 2^25 frames x states. Infeasible sequences (too few frames) are -infinity.
 CtcEditAlternatives CtcAlternatives(const LogProbMatrix& log_probs, int64_t blank_id, TargetSequence targets,
                                     TargetSequence candidates);
 

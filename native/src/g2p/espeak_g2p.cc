@@ -40,7 +40,7 @@ std::string HelperPath() {
     const size_t slash = self.rfind('/');
     return (slash == std::string::npos ? std::string(".") : self.substr(0, slash)) + "/" + kHelperName;
   }
-  return kHelperName;
+  return std::string("./") + kHelperName;  // never a PATH search (posix_spawnp)
 }
 
 [[noreturn]] void ThrowInternal(const std::string& message) { throw Error(ErrorCode::Internal, message); }
