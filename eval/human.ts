@@ -13,8 +13,8 @@ import { EngineError } from '../lib/errors.js';
 import type { LoadOptions } from '../lib/load-options.js';
 import type { AssessmentResult } from '../lib/types.js';
 import { mapPool, type Failure } from './evaluate.js';
-import { targetIpaOf, type HumanItem, type HumanSet } from './human-labels.js';
-import { pearson } from './metrics.js';
+import { speakerFolds, targetIpaOf, type HumanItem, type HumanSet } from './human-labels.js';
+import { pearson, precisionRecallF1 } from './metrics.js';
 
 /** "Mispronounced" as the published detection figures define it, and the stricter variant. */
 export const MISPRONOUNCED_THRESHOLDS = [1.0, 0.5] as const;
@@ -38,6 +38,9 @@ export interface HumanMetrics {
     phone: number | null;
     word: number | null;
     sentence_accuracy: number | null;
+    /** Word and sentence PCC of the calibrated predictions without the DIFFERENT_SENTENCE ceiling (score_before_ceiling where it applied). */
+    word_before_ceiling: number | null;
+    sentence_accuracy_before_ceiling: number | null;
     /** The engine's completeness (share of target phones judged spoken) against the experts'. */
     completeness: number | null;
     /** fluency.score (calibrated only) against the experts' fluency. */
@@ -76,6 +79,28 @@ export function scorerFoldFiles(scorerPath: string | undefined): Map<number, str
   return new Map(folds.map((f, i) => [f, join(dirname(scorerPath), files[i])]));
 }
 
+/**
+ * Per speaker fold, an engine scoring with the scorer trained without that fold, so that every
+ * score is on speakers its scorer never saw; the given engine where the bundle has no fold scorers.
+ */
+export async function foldEngines(engine: Engine, modelDir: string, loadOptions: LoadOptions, speakers: readonly string[]): Promise<{ engineOf: (item: { speaker: string }) => Engine; dispose(): Promise<void> }> {
+  const files = scorerFoldFiles(engine.manifest.scorerPath);
+  if (!files) return { engineOf: () => engine, dispose: async () => {} };
+  const foldOf = speakerFolds(speakers);
+  const engines = new Map<number, Engine>();
+  for (const [fold, file] of files) engines.set(fold, await load(modelDir, { ...loadOptions, scorer: file }));
+  return {
+    engineOf: (item) => {
+      const found = engines.get(foldOf[item.speaker]);
+      if (!found) throw new Error(`speaker ${item.speaker} is in no scorer fold`);
+      return found;
+    },
+    dispose: async () => {
+      await Promise.all([...engines.values()].map((e) => e.dispose()));
+    },
+  };
+}
+
 function detection(flags: boolean[], human: number[], atOrBelow: number): DetectionFigures {
   let positives = 0;
   let flagged = 0;
@@ -86,10 +111,7 @@ function detection(flags: boolean[], human: number[], atOrBelow: number): Detect
     flagged += f ? 1 : 0;
     tp += f && bad ? 1 : 0;
   });
-  const precision = flagged ? tp / flagged : null;
-  const recall = positives ? tp / positives : null;
-  const f1 = precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : null;
-  return { positives, flagged, true_positives: tp, precision, recall, f1 };
+  return { positives, flagged, true_positives: tp, ...precisionRecallF1({ tp, fp: flagged - tp, fn: positives - tp }) };
 }
 
 export function humanMetrics(assessed: readonly Assessed[], refused: Failure[], perFold: HumanMetrics['per_fold']): HumanMetrics {
@@ -97,8 +119,9 @@ export function humanMetrics(assessed: readonly Assessed[], refused: Failure[], 
   const phoneHuman: number[] = [];
   const flags: boolean[] = [];
   const wordEngine: number[] = [];
+  const wordBeforeCeiling: number[] = [];
   const wordHuman: number[] = [];
-  const sentence = { engine: [] as number[], human: [] as number[] };
+  const sentence = { engine: [] as number[], beforeCeiling: [] as number[], human: [] as number[] };
   const completeness = { engine: [] as number[], human: [] as number[] };
   const fluency = { engine: [] as number[], human: [] as number[] };
   const fluencyFeatures: Record<string, number[]> = { phones_per_sec: [], articulation_rate: [], pause_count: [], pause_sec: [], longest_pause_sec: [] };
@@ -110,12 +133,14 @@ export function humanMetrics(assessed: readonly Assessed[], refused: Failure[], 
       flags.push(p.status !== 'correct');
     });
     // A one-word target has no words[]: its word is the whole utterance.
-    const words = result.words ?? [{ score: result.score }];
+    const words = result.words ?? [{ score: result.score, score_before_ceiling: result.scoring.score_before_ceiling }];
     words.forEach((w, i) => {
       wordEngine.push(w.score);
+      wordBeforeCeiling.push(w.score_before_ceiling ?? w.score);
       wordHuman.push(item.words[i].accuracy);
     });
     sentence.engine.push(result.score);
+    sentence.beforeCeiling.push(result.scoring.score_before_ceiling ?? result.score);
     sentence.human.push(item.accuracy);
     completeness.engine.push(result.completeness);
     completeness.human.push(item.completeness);
@@ -137,6 +162,8 @@ export function humanMetrics(assessed: readonly Assessed[], refused: Failure[], 
       phone: pearson(phoneEngine, phoneHuman),
       word: pearson(wordEngine, wordHuman),
       sentence_accuracy: pearson(sentence.engine, sentence.human),
+      word_before_ceiling: pearson(wordBeforeCeiling, wordHuman),
+      sentence_accuracy_before_ceiling: pearson(sentence.beforeCeiling, sentence.human),
       completeness: pearson(completeness.engine, completeness.human),
       fluency: fluency.engine.length ? pearson(fluency.engine, fluency.human) : null,
     },
@@ -191,9 +218,10 @@ export async function evaluateHuman(opts: HumanEvalOptions): Promise<HumanReport
   const refusedBase: Failure[] = [];
   const uncalibratedAssessed = await assessAll(base, set.items, opts.concurrency, refusedBase, tick);
   const uncalibrated = humanMetrics(uncalibratedAssessed, refusedBase, [foldFigures(uncalibratedAssessed, -1)]);
+  const foldFiles = scorerFoldFiles(base.manifest.scorerPath);
+  await base.dispose();
 
   let calibrated: HumanReport['calibrated'] = null;
-  const foldFiles = scorerFoldFiles(base.manifest.scorerPath);
   if (foldFiles && folds.every((f) => foldFiles.has(f))) {
     const assessed: Assessed[] = [];
     const refused: Failure[] = [];
@@ -203,6 +231,7 @@ export async function evaluateHuman(opts: HumanEvalOptions): Promise<HumanReport
     for (const fold of folds) {
       const engine = await load(opts.modelDir, { ...opts.loadOptions, scorer: foldFiles.get(fold)! });
       const part = await assessAll(engine, set.items.filter((i) => i.fold === fold), opts.concurrency, refused, tick);
+      await engine.dispose();
       if (part[0]) {
         scorer = part[0].result.scoring.scorer ?? '';
         strictness = part[0].result.scoring.strictness ?? '';

@@ -1,7 +1,8 @@
 // DIFFERENT_SENTENCE calibration: each real held-out recording assessed against another
 // utterance's target (a different text) next to the same recording against its own target.
 // Reports the engine's recognized_phone_error_rate (what DIFFERENT_SENTENCE is decided on) in both cases and how the flag's threshold
-// (DIFFERENT_SENTENCE_PER) separates them.
+// (DIFFERENT_SENTENCE_PER) separates them, and the scores shown (with a calibrated scorer: each
+// speaker fold's recordings scored by the scorer trained without that fold).
 import type { Engine } from '../lib/engine.js';
 import { DIFFERENT_SENTENCE_MAX_SCORE, DIFFERENT_SENTENCE_PER } from '../lib/assessment/result.js';
 import { EngineError } from '../lib/errors.js';
@@ -25,6 +26,9 @@ export interface MismatchedReport {
   mismatched_score_percentiles: number[];
   /** Share of mismatched pairs scoring 0.5 or more. */
   mismatched_score_at_least_half: number | null;
+  /** The same without the DIFFERENT_SENTENCE ceiling (score_before_ceiling where it lowered the score). */
+  mismatched_score_before_ceiling_percentiles: number[];
+  mismatched_score_before_ceiling_at_least_half: number | null;
   /** The rates at other thresholds, for choosing one. */
   sweep: { threshold: number; false_flag_rate: number; miss_rate: number }[];
 }
@@ -37,7 +41,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** The target of item i is paired with the recording of item i + offset (the next one with another text). */
-export async function evaluateMismatched(items: readonly RealItem[], opts: { engine: Engine; fold: Folder; concurrency: number }): Promise<MismatchedReport> {
+export async function evaluateMismatched(items: readonly RealItem[], opts: { engineOf: (item: RealItem) => Engine; fold: Folder; concurrency: number }): Promise<MismatchedReport> {
   const targetOf = (item: RealItem) => item.words.map((w) => foldSequence(w, opts.fold).join(' ')).join(' | ');
   const refused: Record<string, number> = {};
   const rows = await mapPool(items, opts.concurrency, async (item, i) => {
@@ -45,8 +49,8 @@ export async function evaluateMismatched(items: readonly RealItem[], opts: { eng
     while (items[j].text === item.text && j !== i) j = (j + 1) % items.length;
     const run = async (target: string) => {
       try {
-        const result = await opts.engine.assess({ audio: item.audioPath, targetIpa: target });
-        return { rate: result.recognized_phone_error_rate, score: result.score };
+        const result = await opts.engineOf(item).assess({ audio: item.audioPath, targetIpa: target });
+        return { rate: result.recognized_phone_error_rate, score: result.score, scoreBeforeCeiling: result.scoring.score_before_ceiling ?? result.score };
       } catch (error) {
         if (!(error instanceof EngineError)) throw error;
         refused[error.code] = (refused[error.code] ?? 0) + 1;
@@ -58,11 +62,13 @@ export async function evaluateMismatched(items: readonly RealItem[], opts: { eng
     if (own === null) refused[`own target`] = (refused[`own target`] ?? 0) + 1;
     return { own, mismatched: j === i ? null : await run(targetOf(items[j])) };
   });
-  const sorted = (side: 'own' | 'mismatched', key: 'rate' | 'score') =>
+  const sorted = (side: 'own' | 'mismatched', key: 'rate' | 'score' | 'scoreBeforeCeiling') =>
     rows.flatMap((r) => (r[side] === null ? [] : [r[side]![key]])).sort((a, b) => a - b);
   const own = sorted('own', 'rate');
   const mismatched = sorted('mismatched', 'rate');
   const mismatchedScores = sorted('mismatched', 'score');
+  const beforeCeiling = sorted('mismatched', 'scoreBeforeCeiling');
+  const atLeastHalf = (xs: number[]) => (xs.length ? xs.filter((x) => x >= 0.5).length / xs.length : null);
   const rates = (threshold: number) => ({
     threshold,
     false_flag_rate: own.filter((x) => x > threshold).length / Math.max(own.length, 1),
@@ -79,7 +85,9 @@ export async function evaluateMismatched(items: readonly RealItem[], opts: { eng
     mismatched_percentiles: PERCENTILES.map((p) => percentile(mismatched, p)),
     own_score_percentiles: PERCENTILES.map((p) => percentile(sorted('own', 'score'), p)),
     mismatched_score_percentiles: PERCENTILES.map((p) => percentile(mismatchedScores, p)),
-    mismatched_score_at_least_half: mismatchedScores.length ? mismatchedScores.filter((x) => x >= 0.5).length / mismatchedScores.length : null,
+    mismatched_score_at_least_half: atLeastHalf(mismatchedScores),
+    mismatched_score_before_ceiling_percentiles: PERCENTILES.map((p) => percentile(beforeCeiling, p)),
+    mismatched_score_before_ceiling_at_least_half: atLeastHalf(beforeCeiling),
     sweep: [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9].map(rates),
   };
 }
@@ -106,7 +114,7 @@ export function renderMismatched(m: MismatchedReport): string[] {
     `Threshold ${m.threshold} (flag when recognized_phone_error_rate > threshold): ${pct(m.false_flag_rate)} of own-target assessments flagged (false flags), ${pct(m.miss_rate)} of mismatched ones not flagged (misses).`,
     '',
     ...percentileTable('score percentile', m.own_score_percentiles, m.mismatched_score_percentiles),
-    `Mismatched pairs scoring 0.5 or more: ${pct(m.mismatched_score_at_least_half)} (a flagged recording's calibrated score is at most ${DIFFERENT_SENTENCE_MAX_SCORE}).`,
+    `Mismatched pairs scoring 0.5 or more: ${pct(m.mismatched_score_at_least_half)} (a flagged recording's calibrated score is at most ${DIFFERENT_SENTENCE_MAX_SCORE}); without that ceiling ${pct(m.mismatched_score_before_ceiling_at_least_half)}, median ${m.mismatched_score_before_ceiling_percentiles[3].toFixed(2)}.`,
     '',
     '| threshold | false flags | misses |',
     '| --- | --- | --- |',

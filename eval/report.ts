@@ -189,6 +189,7 @@ function humanRows(h: HumanReport): string[][] {
     row('phone PCC', (m) => num(m.pcc.phone, 3)),
     row('word PCC (accuracy)', (m) => num(m.pcc.word, 3)),
     row('sentence PCC (accuracy)', (m) => num(m.pcc.sentence_accuracy, 3)),
+    row('word / sentence PCC without the DIFFERENT_SENTENCE ceiling', (m) => `${num(m.pcc.word_before_ceiling, 3)} / ${num(m.pcc.sentence_accuracy_before_ceiling, 3)}`),
     row('completeness PCC', (m) => num(m.pcc.completeness, 3)),
     row('fluency PCC (fluency.score)', (m) => num(m.pcc.fluency, 3)),
     row('mispronounced <= 1.0: P / R / F1', (m) => det(m, '1.0')),

@@ -8,7 +8,7 @@ import { load } from '../lib/engine.js';
 import { evaluateMismatched } from './mismatched.js';
 import { compareWithMfa } from './mfa-compare.js';
 import { evaluateReal, evaluateSynthetic, type EvaluateOptions } from './evaluate.js';
-import { evaluateHuman } from './human.js';
+import { evaluateHuman, foldEngines } from './human.js';
 import { readHumanSet } from './human-labels.js';
 import { makeFolder, readFoldMap } from './fold-phones.js';
 import { readRealSet, SHARED_DATA_DIR } from './real.js';
@@ -174,7 +174,9 @@ async function main(): Promise<number> {
     const report = await evaluateReal(set.items, { ...base, progress: progress('real') });
     real = { source: { data_dir: set.dataDir, speaker_rule: set.speakerRule, speakers: set.speakers, available: set.available, limit: realLimit }, ...report };
     log('mismatched pairs (DIFFERENT_SENTENCE calibration)');
-    mismatched = await evaluateMismatched(set.items, { engine, fold, concurrency });
+    const folds = await foldEngines(engine, modelDir, loadOptions, set.speakers);
+    mismatched = await evaluateMismatched(set.items, { engineOf: folds.engineOf, fold, concurrency });
+    await folds.dispose();
   }
 
   let human: EvalReport['human'] = null;

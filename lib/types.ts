@@ -46,6 +46,8 @@ export interface WordResult extends SampleSpan {
   phones: [number, number];
   /** Calibrated: the experts' 0-10 word accuracy predicted, divided by 10 (flagged DIFFERENT_SENTENCE: at most 0.2). Otherwise `edit_score`. */
   score: number;
+  /** Where the DIFFERENT_SENTENCE ceiling lowered `score`: the calibrated prediction it replaced. */
+  score_before_ceiling?: number;
   /** max(0, 1 - D_w / N_w) over the word's own operations (an insertion goes with the phone before it). */
   edit_score: number;
 }
@@ -60,6 +62,8 @@ export interface ScoringInfo {
   strictness?: 'lenient' | 'balanced' | 'strict' | 'custom';
   /** A target phone with mispronounced_probability at or above this is an error (calibrated only). */
   error_threshold?: number;
+  /** Where the DIFFERENT_SENTENCE ceiling lowered `score`: the calibrated prediction it replaced. */
+  score_before_ceiling?: number;
 }
 
 /** Speech rate and pauses, measured on the recording (speech frames 6 dB above its noise floor). */
@@ -81,9 +85,11 @@ export type AssessmentFlag = 'DIFFERENT_SENTENCE';
 
 export interface AssessmentResult {
   /**
-   * The phones judged spoken: the recogniser's phones, except in disputed regions where the
-   * target explained the audio nearly as well (lib/assessment/verify.ts), which take the target's phones.
-   * operations, errors and score compare this with target_ipa.
+   * The phones judged spoken. Without a scorer: the recogniser's phones, except in disputed regions
+   * where the target explained the audio nearly as well (lib/assessment/verify.ts), which take the
+   * target's phones. With a calibrated scorer: the target's phones, each phone it decides is an
+   * error replaced by its best alternative (or dropped), plus the insertions kept
+   * (lib/assessment/scoring/decisions.ts). operations, errors and edit_score compare this with target_ipa.
    */
   actual_ipa: string;
   /** The recogniser's own output (greedy CTC decoding), before verification. */
@@ -175,7 +181,7 @@ export interface StageTimings {
   inferenceMs: number;
   ctcMs: number;
   alignmentMs: number;
-  /** Both edit-distance runs (before and, where a region was accepted, after verification). */
+  /** The edit-distance runs before and (where a region was accepted) after verification; the one after the scorer's decisions counts in scoringMs. */
   dpMs: number;
   /** Verification of disputed regions: CTC log-likelihoods of the target's versions (lib/assessment/verify.ts). */
   verifyMs: number;

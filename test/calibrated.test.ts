@@ -91,6 +91,7 @@ describe('calibrated scoring with the bundled scorer', () => {
   it('a recording read against another utterance\'s target is flagged, and its sentence and word scores stay at or under 0.2', async () => {
     const all = targets();
     let flagged = 0;
+    let lowered = 0;
     for (const [k, t] of all.entries()) {
       const other = all.find((o, j) => j > k && o.target !== t.target) ?? all.find((o) => o.target !== t.target)!;
       const r = await engine.assess({ audio: t.audio, targetIpa: other.target });
@@ -98,9 +99,16 @@ describe('calibrated scoring with the bundled scorer', () => {
       flagged++;
       expect(r.scoring.method).toBe('calibrated');
       expect(r.score).toBeLessThanOrEqual(0.2);
-      for (const w of r.words ?? []) expect(w.score).toBeLessThanOrEqual(0.2);
+      // A lowered score keeps the prediction it replaced; an unlowered one has none.
+      if (r.scoring.score_before_ceiling !== undefined) expect(r.score === 0.2 && r.scoring.score_before_ceiling > 0.2).toBe(true);
+      for (const w of r.words ?? []) {
+        expect(w.score).toBeLessThanOrEqual(0.2);
+        if (w.score_before_ceiling !== undefined) expect(w.score === 0.2 && w.score_before_ceiling > 0.2).toBe(true);
+      }
+      lowered += r.scoring.score_before_ceiling === undefined ? 0 : 1;
     }
     expect(flagged).toBeGreaterThanOrEqual(all.length - 1);
+    expect(lowered).toBeGreaterThan(0);
   });
 
   it('errorThreshold replaces the level; scorer: null scores as before (goodness and edit distance)', async () => {

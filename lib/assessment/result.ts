@@ -25,7 +25,7 @@ export interface AssessmentInputs {
   targetPhones: string[];
   /** Word index of each target phone. */
   wordOfPhone: number[];
-  /** The phones judged spoken (the recognised phones after verification), compared with the target by `edits`. */
+  /** The phones judged spoken (after verification, and the scorer's decisions where there is one), compared with the target by `edits`. */
   recognized: RecognizedPhone[];
   /** The recogniser's own output (greedy CTC), before verification. */
   recognizedIpa: string;
@@ -73,6 +73,16 @@ export function goodnessFromRatio(logPosteriorRatio: number): number {
   return 1 / (1 + Math.exp(-logPosteriorRatio));
 }
 
+/** Each target phone's status in an edit script: substituted or deleted where an operation says so. */
+export function phoneStatuses(edits: Pick<EditResult, 'types' | 'targetIndices'>, targetLength: number): PhoneResult['status'][] {
+  const status = new Array<PhoneResult['status']>(targetLength).fill('correct');
+  edits.types.forEach((type, k) => {
+    if (type === EditOpType.Substitute) status[edits.targetIndices[k]] = 'substituted';
+    if (type === EditOpType.Delete) status[edits.targetIndices[k]] = 'deleted';
+  });
+  return status;
+}
+
 /** The word an operation belongs to: an insertion goes with the phone before it. */
 function wordOfOperation(type: Operation['type'], position: number, wordOfPhone: number[]): number {
   if (type !== 'insert') return wordOfPhone[position];
@@ -93,32 +103,37 @@ export function wordRanges(wordOfPhone: readonly number[]): [number, number][] {
  * The highest calibrated score, sentence or word, of a recording flagged DIFFERENT_SENTENCE: the
  * recogniser agreed with less than this share of its target. A calibrated scorer learned only
  * recordings read against their own target and gave another sentence 0.44 (median of 900
- * held-out mismatched pairs; 27 % scored 0.5 or more). Capped: 3.4 % of them score 0.5 or more.
+ * held-out mismatched pairs; 27 % scored 0.5 or more). Capped: 2.2 % of them score 0.5 or more.
  * The cost, on the 1.1 % of own-target recordings the flag wrongly catches: sentence PCC with
- * the experts 0.685 -> 0.635, word 0.576 -> 0.527 (at 1 - recognized_phone_error_rate instead:
- * 0.613 and 0.511). eval/mismatched.ts reports the scores of both.
+ * the experts 0.685 -> 0.635, word 0.576 -> 0.527. A lowered score keeps the prediction as
+ * `score_before_ceiling`, so npm run eval reports both (the human and mismatched-pairs sections).
  */
 export const DIFFERENT_SENTENCE_MAX_SCORE = 0.2; // 1 - DIFFERENT_SENTENCE_PER
 
-/** The score shown: the edit score without a scorer, else the calibrated one, under the ceiling where one applies. */
-function scoreShown(calibrated: number | undefined, editScore: number, ceiling: number | undefined): number {
-  if (calibrated === undefined) return editScore;
-  return ceiling === undefined ? calibrated : Math.min(calibrated, ceiling);
+/**
+ * The score shown: the edit score without a scorer, else the calibrated one, under the ceiling
+ * where one applies; with the calibrated prediction where the ceiling lowered it.
+ */
+function scoreShown(calibrated: number | undefined, editScore: number, ceiling: number | undefined): { score: number; score_before_ceiling?: number } {
+  if (calibrated === undefined) return { score: editScore };
+  if (ceiling === undefined || calibrated <= ceiling) return { score: calibrated };
+  return { score: ceiling, score_before_ceiling: calibrated };
 }
 
 function buildWords(targetPhones: string[], wordOfPhone: number[], phones: PhoneResult[], operations: Operation[], opCosts: number[], ceiling: number | undefined, wordAccuracy?: number[]): WordResult[] {
-  const distance = new Array<number>(wordRanges(wordOfPhone).length).fill(0);
+  const ranges = wordRanges(wordOfPhone);
+  const distance = new Array<number>(ranges.length).fill(0);
   operations.forEach((op, k) => {
     distance[wordOfOperation(op.type, op.position, wordOfPhone)] += opCosts[k];
   });
-  return wordRanges(wordOfPhone).map(([a, b], w) => {
+  return ranges.map(([a, b], w) => {
     const editScore = scoreFromDistance(distance[w], b - a);
     return {
       word: targetPhones.slice(a, b).join(' '),
       phones: [a, b],
       start: phones[a].start,
       end: Math.max(...phones.slice(a, b).map((p) => p.end)),
-      score: scoreShown(wordAccuracy && wordAccuracy[w] / 10, editScore, ceiling),
+      ...scoreShown(wordAccuracy && wordAccuracy[w] / 10, editScore, ceiling),
       edit_score: editScore,
     };
   });
@@ -129,7 +144,7 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
   const targetSpan = (i: number) => ({ ...targetSpans[i] });
   const operations: Operation[] = [];
   const errors: PronunciationError[] = [];
-  const status: PhoneResult['status'][] = targetPhones.map(() => 'correct');
+  const status = phoneStatuses(edits, targetPhones.length);
 
   for (let k = 0; k < edits.types.length; k++) {
     const type = OP_NAMES[edits.types[k]];
@@ -140,8 +155,6 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
     if (type !== 'delete') op.actual = recognized[a].phone;
     operations.push(op);
     if (edits.types[k] === EditOpType.Match) continue;
-    if (edits.types[k] === EditOpType.Substitute) status[t] = 'substituted';
-    if (edits.types[k] === EditOpType.Delete) status[t] = 'deleted';
     const insertion = () => (inputs.insertionSpan ? inputs.insertionSpan(t, a) : { start: recognized[a].start, end: recognized[a].end });
     const timestamp = type === 'insert' ? insertion() : targetSpan(t);
     errors.push({ ...(op as PronunciationError), timestamp });
@@ -164,13 +177,14 @@ export function buildAssessment(inputs: AssessmentInputs): AssessmentResult {
   const editScore = scoreFromDistance(edits.distance, targetPhones.length);
   const differentSentence = inputs.recognizedErrorRate > DIFFERENT_SENTENCE_PER;
   const ceiling = differentSentence ? DIFFERENT_SENTENCE_MAX_SCORE : undefined;
+  const shown = scoreShown(calibrated && calibrated.utterance.accuracy / 10, editScore, ceiling);
   const result: AssessmentResult = {
     actual_ipa: recognized.map((p) => p.phone).join(' '),
     recognized_ipa: inputs.recognizedIpa,
     target_ipa: targetPhones.join(' '),
-    score: scoreShown(calibrated && calibrated.utterance.accuracy / 10, editScore, ceiling),
+    score: shown.score,
     edit_score: editScore,
-    scoring: calibrated ? calibrated.scoring : { method: 'edit_distance' },
+    scoring: calibrated ? { ...calibrated.scoring, ...(shown.score_before_ceiling === undefined ? {} : { score_before_ceiling: shown.score_before_ceiling }) } : { method: 'edit_distance' },
     completeness: status.filter((s) => s !== 'deleted').length / Math.max(targetPhones.length, 1),
     fluency: { ...inputs.fluency, ...(calibrated ? { score: calibrated.utterance.fluency / 10 } : {}) },
     operations,
