@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cancellable, validateCallOptions, type CallOptions } from './abort.js';
 import { decodeAudio, type AudioInput, type LoadedAudio } from './audio/input.js';
-import { buildAssessment, wordRanges, type CalibratedScores } from './assessment/result.js';
+import { buildAssessment, phoneStatuses, wordRanges, type CalibratedScores } from './assessment/result.js';
 import { Batcher } from './model/batcher.js';
 import { EngineError, toEngineError } from './errors.js';
 import { SubstitutionCosts } from './assessment/edit-costs.js';
@@ -21,7 +21,7 @@ import { MfaAligner, type MfaOutcome } from './mfa/aligner.js';
 import { chooseSpans } from './mfa/span-source.js';
 import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_PHONE } from './assessment/verify.js';
 import { calibrate } from './assessment/scoring/calibrate.js';
-import { phoneFeatureNames, phoneFeatures, type PhoneFeatures, type PhoneStatus } from './assessment/scoring/features.js';
+import { phoneFeatureNames, phoneFeatures, type PhoneFeatures } from './assessment/scoring/features.js';
 import { fluencyFeatures, fluencyResult } from './assessment/scoring/fluency.js';
 import { Scorer, type FluencyFeatures, type Strictness } from './assessment/scoring/scorer.js';
 import { SAMPLE_RATE } from './types.js';
@@ -129,7 +129,7 @@ export class Engine {
     return this.mfa !== undefined;
   }
 
-  /** Stops the MFA helpers, if any (a process that loaded MFA exits only once they are stopped or their stdin closes). */
+  /** Stops the MFA helpers, if any, and keeps the model (dispose() does both). The helpers do not keep a process alive. */
   async close(): Promise<void> {
     await this.mfa?.close();
   }
@@ -253,7 +253,7 @@ export class Engine {
   private async inferenceOf(audio: AudioInput, inputs: InputOverrides | undefined, checkpoint: () => void): Promise<Inference> {
     const { decoded } = await this.decode(audio);
     checkpoint();
-    return inputs ? this.session().infer(decoded.samples, inputs) : this.infer(decoded.samples);
+    return this.infer(decoded.samples, inputs);
   }
 
   /** assess() plus per-stage timings (used by the benchmark) and the scorer's inputs (tools/scorer). */
@@ -349,7 +349,7 @@ export class Engine {
         opCosts: operationCosts(edits, comparison.target, comparison.actual, comparison.costs),
         durationSamples: geometry.durationSamples,
         recognizedErrorRate,
-        fluency: fluencyResult(fluencyFeatures(speech, target.phones.length)),
+        fluency: fluencyResult(scoringInputs?.fluency ?? fluencyFeatures(speech, target.phones.length)),
         calibrated,
         spanSource: spans.alignment,
         insertionSpan: spans.insertionSpan,
@@ -385,7 +385,7 @@ export class Engine {
       alignment,
       alternatives,
       candidateIds: this.phoneIds,
-      recognizerStatus: statusOfTargets(recognizerEdits.types, recognizerEdits.targetIndices, target.phones.length),
+      recognizerStatus: phoneStatuses(recognizerEdits, target.phones.length),
       spans: targetSpans,
       wordOfPhone: target.wordOfPhone,
       durationSec,
@@ -403,7 +403,9 @@ export class Engine {
   }
 
   /** One recording's inference: through the batcher when batching is on, else its own run. */
-  private infer(samples: Float32Array): Promise<Inference> {
+  /** Per-call model inputs (a task's prompt) are never batched. */
+  private infer(samples: Float32Array, inputs?: InputOverrides): Promise<Inference> {
+    if (inputs) return this.session().infer(samples, inputs);
     return this.batcher ? this.batcher.submit(samples) : this.session().infer(samples);
   }
 
@@ -435,7 +437,7 @@ export class Engine {
       const decodeMs = performance.now() - t;
       checkpoint();
 
-      const inference = await (inputs ? this.session().infer(decoded.samples, inputs) : this.infer(decoded.samples));
+      const inference = await this.infer(decoded.samples, inputs);
       t = performance.now();
       let greedy;
       try {
@@ -489,16 +491,6 @@ export interface ScoringInputs {
 
 function countNonMatches(types: Uint8Array): number {
   return types.reduce((n, type) => n + (type === EditOpType.Match ? 0 : 1), 0);
-}
-
-/** Each target phone's status in an edit script (substituted or deleted where an operation says so). */
-function statusOfTargets(types: Uint8Array, targetIndices: Int32Array, n: number): PhoneStatus[] {
-  const status: PhoneStatus[] = new Array<PhoneStatus>(n).fill('correct');
-  types.forEach((type, k) => {
-    if (type === EditOpType.Substitute) status[targetIndices[k]] = 'substituted';
-    if (type === EditOpType.Delete) status[targetIndices[k]] = 'deleted';
-  });
-  return status;
 }
 
 /** Abstains when the speech in the recording is far too short or far too long for the target. */

@@ -99,17 +99,6 @@ const systemResolver: Resolver = async (hostname) => {
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
-interface Limits {
-  maxBytes: number;
-  connectTimeoutMs: number;
-  readTimeoutMs: number;
-  deadline: number;
-}
-
-function remaining(limits: Limits): number {
-  return Math.max(0, limits.deadline - Date.now());
-}
-
 /** Resolves the URL's host once and checks every address; returns the addresses to connect to. */
 export async function resolveChecked(url: URL, allowPrivate: AllowPrivate, resolve: Resolver = systemResolver): Promise<ResolvedAddress[]> {
   const host = url.hostname.replace(/^\[|\]$/g, '');

@@ -9,7 +9,7 @@ import { alignmentTiers, MfaOutputError, type MfaAlignmentTiers } from './alignm
 import { MfaFailure } from './failure.js';
 import { parseAlignmentJson } from './json-alignment.js';
 import { helperScriptPath, resolveMfaOptions, type MfaOptions, type ResolvedMfaOptions } from './options.js';
-import { MfaPhoneMappingError, PhoneMapper, phoneSetOfModel, type PhoneSetName } from './phone-tables.js';
+import { MfaPhoneMappingError, PhoneMapper, phoneSetOfModel } from './phone-tables.js';
 import { HelperPool } from './pool.js';
 import { withRequestFiles, type RequestFiles } from './request-files.js';
 import { TextGridParseError } from './textgrid.js';
@@ -26,10 +26,9 @@ export interface MfaAlignInput {
   wordOfPhone: readonly number[];
 }
 
-export type MfaRunInfo = MfaAlignmentInfo;
 
 export type MfaOutcome =
-  | { ok: true; spans: SampleSpan[]; insertionSpan: (position: number) => SampleSpan; info: MfaRunInfo }
+  | { ok: true; spans: SampleSpan[]; insertionSpan: (position: number) => SampleSpan; info: MfaAlignmentInfo }
   | { ok: false; failure: MfaFailure; ms: number };
 
 type Runner = { kind: 'helper' } | { kind: 'align_one' };
@@ -99,7 +98,7 @@ export class MfaAligner {
     const files = { samples: input.samples, dictionary: dictionaryText(target), transcript: transcriptText(target) };
     const { tiers, beam, retryBeam } = await withRequestFiles(this.options.tempDir, files, (f) => this.alignWithRetry(runner, f, files.transcript.trim()));
     const spans = targetSpansFromMfa(target, tiers, input.targetPhones.length, input.samples.length);
-    const info: MfaRunInfo = {
+    const info: MfaAlignmentInfo = {
       acoustic_model: acousticModel,
       phone_set: mapper.phoneSet,
       runner: runner.kind,

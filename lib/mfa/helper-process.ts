@@ -137,10 +137,6 @@ export class HelperProcess {
     return !this.exited && !this.killed;
   }
 
-  get busy(): boolean {
-    return this.pending !== undefined;
-  }
-
   /** Sends one request; resolves with the helper's result line. Rejects with MfaFailure 'timeout', 'crash' or 'unusable_output'. */
   request(request: AlignRequest, timeoutMs: number): Promise<ResultMessage> {
     if (!this.alive) return Promise.reject(new MfaFailure('crash', 'the MFA helper has exited'));

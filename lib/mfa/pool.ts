@@ -68,10 +68,6 @@ export class HelperPool {
     return this.failure;
   }
 
-  get queued(): number {
-    return this.queue.length;
-  }
-
   run(request: Omit<AlignRequest, 'id' | 'type'>): Promise<ResultMessage> {
     if (this.closed) return Promise.reject(new MfaFailure('closed', 'the MFA aligner was closed'));
     if (this.failure) return Promise.reject(this.failure);

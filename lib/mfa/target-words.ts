@@ -13,24 +13,22 @@ export interface MfaWord {
   targetIndex: number[];
 }
 
-export type NearestPhone = MfaNearestPhone;
-
 export interface MfaTarget {
   words: MfaWord[];
   /** Target phones that took a nearest phone rather than an equivalent (reported in the result). */
-  nearest: NearestPhone[];
+  nearest: MfaNearestPhone[];
 }
 
 /** Maps the target onto MFA words; MfaPhoneMappingError (phone-tables.ts) names a phone with no mapping. */
 export function mfaTarget(targetPhones: readonly string[], wordOfPhone: readonly number[], mapper: PhoneMapper): MfaTarget {
   const words: MfaWord[] = [];
-  const nearest: NearestPhone[] = [];
+  const nearest: MfaNearestPhone[] = [];
   targetPhones.forEach((phone, i) => {
     const w = wordOfPhone[i];
     if (i === 0 || w !== wordOfPhone[i - 1]) words.push({ token: `w${words.length}`, phones: [], targetIndex: [] });
     const word = words[words.length - 1];
     const resolved = mapper.resolve(phone);
-    if (resolved.how !== 'identity' && resolved.how !== 'table') nearest.push({ position: i, phone, mfa: resolved.mfa, how: resolved.how as NearestPhone['how'] });
+    if (resolved.how !== 'identity' && resolved.how !== 'table') nearest.push({ position: i, phone, mfa: resolved.mfa, how: resolved.how as MfaNearestPhone['how'] });
     for (const p of resolved.mfa) {
       word.phones.push(p);
       word.targetIndex.push(i);

@@ -9,7 +9,7 @@
 import { access, constants } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { EngineError, toEngineError } from '../errors.js';
+import { EngineError } from '../errors.js';
 import { sentencepieceEncode, sentencepieceLoad } from '../gateway.js';
 import type { ModelInputBinding } from '../native.js';
 

@@ -90,7 +90,10 @@ export const UTTERANCE_FEATURES = [
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
-const std = (xs: readonly number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+const std = (xs: readonly number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+};
 
 /** The p-th percentile with linear interpolation between order statistics (numpy's default). */
 export function percentile(xs: readonly number[], p: number): number {
