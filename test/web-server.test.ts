@@ -125,6 +125,11 @@ describe('the JSON API', () => {
     const answer = await post(server.url, '/api/ipa', { text: 'Layla is good at surfing', language: 'en-us' });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(await generateIpa({ text: 'Layla is good at surfing', language: 'en-us' }));
+    // casing reaches generateIpa: "US" read as letters on request, as a word otherwise.
+    const letters = await post(server.url, '/api/ipa', { text: 'the US army', language: 'en-us', casing: 'letters' });
+    const words = await post(server.url, '/api/ipa', { text: 'the US army', language: 'en-us', casing: 'words' });
+    expect(letters.body).toEqual(await generateIpa({ text: 'the US army', language: 'en-us' }, { casing: 'letters' }));
+    expect(words.body.words[1].ipa).not.toBe(letters.body.words[1].ipa);
     const unknown = await post(server.url, '/api/ipa', { text: 'hello', language: 'en-us', voice: 'x' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toMatch(/unknown field "voice".*accepted: text, language, audio_uri/);

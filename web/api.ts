@@ -65,7 +65,7 @@ export function createWebApi(options: WebApiOptions) {
     async ipa(body: unknown): Promise<GenerateIpaResult> {
       const request = parseG2pInput(body);
       if (request.audio_uri !== undefined) throw noUri('audio_uri');
-      return generateIpa({ text: request.text, language: request.language });
+      return generateIpa({ text: request.text, language: request.language }, request.casing ? { casing: request.casing } : {});
     },
 
     target(body: unknown): WebTarget {
