@@ -44,6 +44,7 @@ describe('docs/api-contract.md', () => {
     await engine.dispose();
     expect(missing(keysOf(result))).toEqual([]);
     for (const type of ['AssessmentResult', 'PhoneResult', 'WordResult', 'ScoringInfo', 'FluencyResult', 'Operation', 'SampleSpan', 'AlignmentInfo', 'MfaAlignmentInfo', 'MfaNearestPhone']) {
+      expect(declared(type).length, type).toBeGreaterThan(0);
       expect(missing(declared(type)), type).toEqual([]);
     }
   });

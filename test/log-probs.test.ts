@@ -12,18 +12,9 @@ import * as gateway from '../lib/gateway.js';
 import { native, type NativeLogProbs } from '../lib/native.js';
 import { seededRandom } from '../bench/seeded-random.js';
 import { rejection, syncThrow } from './helpers/outcomes.js';
+import { randomLogProbs } from './helpers/brute-force.js';
 
 /** Random frame posteriors (log-softmax of uniform logits), row-major frames x vocab. */
-function randomLogProbs(random: () => number, frames: number, vocab: number): Float32Array {
-  const out = new Float32Array(frames * vocab);
-  for (let t = 0; t < frames; t++) {
-    let sum = 0;
-    for (let v = 0; v < vocab; v++) sum += Math.exp((out[t * vocab + v] = 6 * random()));
-    for (let v = 0; v < vocab; v++) out[t * vocab + v] -= Math.log(sum);
-  }
-  return out;
-}
-
 /** Typed arrays as plain arrays, so that results compare with toEqual. */
 const plain = (value: object) => Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v]));
 

@@ -10,14 +10,13 @@ import { defaultModelDir, load, type Engine } from '../lib/engine.js';
 import type { AssessmentResult } from '../lib/types.js';
 import { contractViolations } from './helpers/contract.js';
 import { rejection } from './helpers/outcomes.js';
-import { MICHAEL_FLAC, MICHAEL_SAMPLES, standInAlignOne, standInHelper } from './helpers/mfa-stand-in.js';
+import { MICHAEL_FLAC, MICHAEL_SAMPLES, RECORDED_STARTS, standInAlignOne, standInHelper } from './helpers/mfa-stand-in.js';
 import { spawnWorker } from './workers/spawn-worker.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'lib', 'cli.js');
 // "montreal forced aligner" in the bundled model's phones: 8, 5 and 5 phones, as MFA aligned them.
 const TARGET = 'm ɑ n t ɹ i ɒ l | f ɔ ɹ s t | ə l aɪ n ɚ';
-const RECORDED_STARTS = [0, 1760, 3200, 3680, 5280, 5920, 6560, 7840, 8800, 10560, 11680, 12800, 13600, 14560, 15200, 16480, 18400, 19200];
 const silentLog = () => {};
 
 let ctc: Engine;

