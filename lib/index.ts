@@ -6,6 +6,7 @@ export type { Inference, LogProbs } from './gateway.js';
 export { parseTargetIpa, type ParsedIpa } from './phonetics/ipa.js';
 export { loadManifest, type ModelManifest, type Vocabulary } from './model/manifest.js';
 export { decodeAudio, type AudioInput, type LoadedAudio } from './audio/input.js';
+export { pcm16Wav } from './audio/wav.js';
 export * from './audio/index.js';
 export { SAMPLE_RATE } from './types.js';
 export type * from './types.js';

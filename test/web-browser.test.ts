@@ -42,7 +42,7 @@ function sox(args: string[]): Buffer {
   return run.stdout;
 }
 
-/** 16-bit little-endian samples of a WAV's data chunk (header read independently of web/wav.ts). */
+/** 16-bit little-endian samples of a WAV's data chunk (header read independently of lib/audio/wav.ts). */
 function wavSamples(base64: string): Float32Array {
   const bytes = Buffer.from(base64, 'base64');
   const count = bytes.readUInt32LE(40) / 2;

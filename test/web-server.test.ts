@@ -30,7 +30,7 @@ async function post(base: string, path: string, body: unknown, headers: Record<s
   return { status: response.status, body: await response.json() };
 }
 
-/** A 16-bit PCM mono WAV read field by field (independent of web/wav.ts). */
+/** A 16-bit PCM mono WAV read field by field (independent of lib/audio/wav.ts). */
 function readWav(bytes: Buffer) {
   expect(bytes.toString('ascii', 0, 4)).toBe('RIFF');
   expect(bytes.toString('ascii', 8, 12)).toBe('WAVE');

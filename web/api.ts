@@ -7,13 +7,12 @@
 //   assess()  {audio_base64, target_ipa | target_text, language?}
 //             -> {assessment: <contract JSON>, audio: {sample_rate, wav_base64}}: the decoded 16 kHz
 //                audio the spans refer to, for the page to draw and play
-import { decodeAudio, decodeBase64Audio, EngineError, g2pLanguages, parseTargetIpa, SAMPLE_RATE, type AssessmentResult, type Engine } from '../lib/index.js';
+import { decodeAudio, decodeBase64Audio, EngineError, g2pLanguages, parseTargetIpa, pcm16Wav, SAMPLE_RATE, type AssessmentResult, type Engine } from '../lib/index.js';
 import { resolveTargetIpa } from '../workers/assess/resolve-target-ipa.js';
 import { assessInputSchema, parseAssessInput } from '../workers/assess/schema.js';
 import type { GenerateIpa, GenerateIpaResult } from '../workers/g2p/generate-ipa.js';
 import { parseG2pInput } from '../workers/g2p/handler.js';
 import { invalidInput } from '../workers/shared/invalid-input.js';
-import { encodeWav16 } from './wav.js';
 
 export interface WebApiOptions {
   engine: Engine;
@@ -84,7 +83,7 @@ export function createWebApi(options: WebApiOptions) {
       const bytes = decodeBase64Audio(request.audio_base64!, options.maxBytes);
       const decoded = await decodeAudio(bytes, { maxDurationSec: options.maxDurationSec, ffmpegPath: options.ffmpegPath ?? 'ffmpeg' });
       const assessment = await engine.assess({ audio: { samples: decoded.samples, sampleRate: decoded.sampleRate }, targetIpa });
-      return { assessment, audio: { sample_rate: SAMPLE_RATE, wav_base64: encodeWav16(decoded.samples, SAMPLE_RATE).toString('base64') } };
+      return { assessment, audio: { sample_rate: SAMPLE_RATE, wav_base64: pcm16Wav(decoded.samples, SAMPLE_RATE).toString('base64') } };
     },
   };
 }

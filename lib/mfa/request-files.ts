@@ -3,7 +3,7 @@
 // left behind by the gigabyte (MFA #722).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pcm16Wav } from './wav.js';
+import { pcm16Wav } from '../audio/wav.js';
 
 export interface RequestFiles {
   dir: string;

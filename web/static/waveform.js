@@ -4,7 +4,7 @@
 const WAV_HEADER_BYTES = 44;
 
 /**
- * Samples of the server's WAV (web/wav.ts writes a plain 44-byte header).
+ * Samples of the server's WAV (lib/audio/wav.ts writes a plain 44-byte header).
  * @param {Uint8Array} bytes
  * @returns {Float32Array}
  */

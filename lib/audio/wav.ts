@@ -1,10 +1,10 @@
-// 16-bit PCM mono WAV of float samples: the page plays and draws exactly the audio the engine
-// assessed (its decoded, resampled 16 kHz samples), so every span lands where the engine put it.
-// (Chrome cannot seek reliably in MediaRecorder's WebM, which carries no duration or cues.)
+// Float samples -> a 16-bit PCM mono WAV file with a plain 44-byte header: what MFA reads most
+// surely, and what the web page plays and draws (exactly the samples the engine assessed).
+import { SAMPLE_RATE } from '../types.js';
 
 const HEADER_BYTES = 44;
 
-export function encodeWav16(samples: Float32Array, sampleRate: number): Buffer {
+export function pcm16Wav(samples: Float32Array, sampleRate = SAMPLE_RATE): Buffer {
   const dataBytes = samples.length * 2;
   const out = Buffer.alloc(HEADER_BYTES + dataBytes);
   out.write('RIFF', 0, 'ascii');
@@ -21,6 +21,7 @@ export function encodeWav16(samples: Float32Array, sampleRate: number): Buffer {
   out.write('data', 36, 'ascii');
   out.writeUInt32LE(dataBytes, 40);
   for (let i = 0; i < samples.length; i++) {
+    // -1 -> -32768 and 1 -> 32767: readers dividing by 32768 get the samples back.
     const clipped = Math.max(-1, Math.min(1, samples[i]));
     out.writeInt16LE(Math.round(clipped < 0 ? clipped * 0x8000 : clipped * 0x7fff), HEADER_BYTES + 2 * i);
   }
