@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load } from '../lib/engine.js';
+import { STRICTNESS_LEVELS, type Strictness } from '../lib/types.js';
 import { evaluateMismatched } from './mismatched.js';
 import { compareWithMfa } from './mfa-compare.js';
 import { evaluateReal, evaluateSynthetic, type EvaluateOptions } from './evaluate.js';
@@ -115,11 +116,11 @@ async function main(): Promise<number> {
     throw new Error('--skip-synthetic, --skip-real, --skip-human and --skip-g2p leave nothing to evaluate');
   }
   const strictness = values.strictness;
-  if (strictness !== undefined && !['lenient', 'balanced', 'strict'].includes(strictness)) throw new Error(`--strictness needs lenient, balanced or strict, not "${strictness}"`);
+  if (strictness !== undefined && !STRICTNESS_LEVELS.includes(strictness as Strictness)) throw new Error(`--strictness needs lenient, balanced or strict, not "${strictness}"`);
   const loadOptions = {
     threads,
     ...(verifyMargin === undefined ? {} : { verifyMarginNatsPerPhone: verifyMargin }),
-    ...(strictness ? { strictness: strictness as 'lenient' | 'balanced' | 'strict' } : {}),
+    ...(strictness ? { strictness: strictness as Strictness } : {}),
   };
 
   const defaultModel = join(REPO_ROOT, 'models', 'default');

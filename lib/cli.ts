@@ -13,6 +13,7 @@ import { EngineError, toEngineError } from './errors.js';
 import { formatAssessment } from './format-table.js';
 import { CASING_MODES, g2pLanguages, generateIpa, type CasingMode } from './g2p/generate-ipa.js';
 import { mfaOptionsFromEnv } from './mfa/options.js';
+import { ALIGNERS, STRICTNESS_LEVELS } from './types.js';
 
 const USAGE = `Usage:
   pronunciation-engine assess <audio> --target "<ipa>" [--model DIR] [--provider cpu|cuda] [--precision fp32|fp16] [--strictness lenient|balanced|strict] [--aligner ctc|mfa [--strict-aligner]] [--pretty]
@@ -40,6 +41,12 @@ to the network, with a warning. Caps: AUDIO_MAX_BYTES, AUDIO_MAX_DURATION_SEC as
 --aligner mfa takes the spans from the Montreal Forced Aligner (installed separately; MFA_PYTHON,
 MFA_ACOUSTIC_MODEL, MFA_COMMAND, ... in the environment, README "MFA"); where MFA fails the spans are
 CTC's and "alignment" says why, or with --strict-aligner the command fails with ALIGNMENT_FAILED.`;
+
+/** An option's value when it is one of `allowed` (or absent); otherwise an INVALID_INPUT naming them. */
+function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new EngineError('INVALID_INPUT', `${option} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, not "${value}"`);
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -94,13 +101,8 @@ async function main(argv: string[]): Promise<number> {
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new EngineError('INVALID_INPUT', '--threads must be a positive integer');
 
-  if (values.aligner !== undefined && values.aligner !== 'ctc' && values.aligner !== 'mfa') {
-    throw new EngineError('INVALID_INPUT', `--aligner must be ctc or mfa, not "${values.aligner}"`);
-  }
-  const aligner = values.aligner as 'ctc' | 'mfa' | undefined;
-  if (values.strictness !== undefined && !['lenient', 'balanced', 'strict'].includes(values.strictness)) {
-    throw new EngineError('INVALID_INPUT', `--strictness must be lenient, balanced or strict, not "${values.strictness}"`);
-  }
+  const aligner = oneOf('--aligner', values.aligner, ALIGNERS);
+  const strictness = oneOf('--strictness', values.strictness, STRICTNESS_LEVELS);
   if (values['strict-aligner'] && aligner !== 'mfa') throw new EngineError('INVALID_INPUT', '--strict-aligner goes with --aligner mfa');
   const mfa = aligner === 'mfa' ? { ...mfaOptionsFromEnv(process.env, true), ...(values['strict-aligner'] ? { strict: true } : {}) } : undefined;
   const engine = await load(values.model, {
@@ -109,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     threads,
     aligner,
     mfa,
-    strictness: values.strictness as 'lenient' | 'balanced' | 'strict' | undefined,
+    strictness,
   });
   if (command === 'assess') {
     try {

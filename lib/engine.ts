@@ -23,9 +23,9 @@ import { applyAccepted, disputedRegions, verifyRegions, VERIFY_MARGIN_NATS_PER_P
 import { calibrate } from './assessment/scoring/calibrate.js';
 import { phoneFeatureNames, phoneFeatures, type PhoneFeatures } from './assessment/scoring/features.js';
 import { fluencyFeatures, fluencyResult } from './assessment/scoring/fluency.js';
-import { Scorer, type FluencyFeatures, type Strictness } from './assessment/scoring/scorer.js';
+import { Scorer, type FluencyFeatures } from './assessment/scoring/scorer.js';
 import { SAMPLE_RATE } from './types.js';
-import type { AlignerName, AssessmentResult, Recognition, RecognizedPhone, SampleSpan, ScoringInfo, StageTimings } from './types.js';
+import type { AlignerName, Strictness, AssessmentResult, Recognition, RecognizedPhone, SampleSpan, ScoringInfo, StageTimings } from './types.js';
 
 export type { LoadOptions, BatchingOptions, CudaOptions } from './load-options.js';
 export type { CallOptions } from './abort.js';

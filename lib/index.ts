@@ -8,7 +8,7 @@ export { loadManifest, type ModelManifest, type Vocabulary } from './model/manif
 export { decodeAudio, type AudioInput, type LoadedAudio } from './audio/input.js';
 export { pcm16Wav } from './audio/wav.js';
 export * from './audio/index.js';
-export { SAMPLE_RATE } from './types.js';
+export { SAMPLE_RATE, ALIGNERS, STRICTNESS_LEVELS } from './types.js';
 export type * from './types.js';
 export { phoneDistance, substitutionMatrix, mapPhone } from './phonetics/index.js';
 export { SubstitutionCosts } from './assessment/edit-costs.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EngineError } from './errors.js';
 import type { CudaOptions } from './native.js';
 import { mfaOptionsSchema, type MfaOptions } from './mfa/options.js';
+import { ALIGNERS, STRICTNESS_LEVELS, type AlignerName, type Strictness } from './types.js';
 
 export type { CudaOptions } from './native.js';
 
@@ -48,14 +49,14 @@ export interface LoadOptions {
    * scorer's operating points (default 'balanced': fewest misses with at most 3 % of phones that
    * every expert scored perfect flagged, on held-out speakers). Ignored without a scorer.
    */
-  strictness?: 'lenient' | 'balanced' | 'strict';
+  strictness?: Strictness;
   /** A probability in (0, 1] that replaces the strictness level's threshold. */
   errorThreshold?: number;
   /**
    * The aligner of the assessment's spans: 'ctc' (default; the model's forced alignment) or 'mfa'
    * (the Montreal Forced Aligner, lib/mfa; its helpers start at load). assess() may override it.
    */
-  aligner?: 'ctc' | 'mfa';
+  aligner?: AlignerName;
   /** MFA settings (lib/mfa/options.ts); giving them makes aligner 'mfa' available per call. */
   mfa?: MfaOptions;
   /** load() rejects with ABORTED when this signal aborts (the session being created is then discarded). */
@@ -92,9 +93,9 @@ const loadOptions = z.object({
   maxDurationSec: z.number().positive().optional(),
   verifyMarginNatsPerPhone: z.number().min(0).nullable().optional(),
   scorer: z.string().min(1).nullable().optional(),
-  strictness: z.enum(['lenient', 'balanced', 'strict']).optional(),
+  strictness: z.enum(STRICTNESS_LEVELS).optional(),
   errorThreshold: z.number().gt(0).max(1).optional(),
-  aligner: z.enum(['ctc', 'mfa']).optional(),
+  aligner: z.enum(ALIGNERS).optional(),
   mfa: mfaOptionsSchema.optional(),
   signal: z.instanceof(AbortSignal).optional(),
   timeoutMs: z.number().positive().optional(),

@@ -59,7 +59,7 @@ export interface ScoringInfo {
   /** The scorer's name (calibrated only). */
   scorer?: string;
   /** The strictness level whose threshold decided the errors, or 'custom' (calibrated only). */
-  strictness?: 'lenient' | 'balanced' | 'strict' | 'custom';
+  strictness?: Strictness | 'custom';
   /** A target phone with mispronounced_probability at or above this is an error (calibrated only). */
   error_threshold?: number;
   /** Where the DIFFERENT_SENTENCE ceiling lowered `score`: the calibrated prediction it replaced. */
@@ -128,7 +128,12 @@ export interface AssessmentResult {
   alignment: AlignmentInfo;
 }
 
-export type AlignerName = 'ctc' | 'mfa';
+export const ALIGNERS = ['ctc', 'mfa'] as const;
+export type AlignerName = (typeof ALIGNERS)[number];
+
+/** The calibrated scorer's error-threshold levels (its scorer.json's thresholds). */
+export const STRICTNESS_LEVELS = ['lenient', 'balanced', 'strict'] as const;
+export type Strictness = (typeof STRICTNESS_LEVELS)[number];
 
 /** A target phone MFA aligned as a nearest phone of its set rather than an equivalent (lib/mfa/phone-tables.ts). */
 export interface MfaNearestPhone {

@@ -1,7 +1,7 @@
 // The assessment job's input (docs/api-contract.md): audio_uri or audio_base64,
 // target_ipa or target_text, language, options {aligner: "ctc" | "mfa"}. Unknown keys are INVALID_INPUT.
 import { z } from 'zod';
-import { EngineError } from '../../lib/index.js';
+import { ALIGNERS, EngineError } from '../../lib/index.js';
 import { invalidInput } from '../shared/invalid-input.js';
 import { expectSchema } from './expect.js';
 
@@ -17,7 +17,7 @@ export const assessInputSchema = z.strictObject(
     language: z.string({ error: LANGUAGE_MESSAGE }).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, LANGUAGE_MESSAGE).optional(),
     options: z
       .strictObject(
-        { aligner: z.enum(['ctc', 'mfa'], { error: 'options.aligner must be "ctc" or "mfa"' }).optional() },
+        { aligner: z.enum(ALIGNERS, { error: 'options.aligner must be "ctc" or "mfa"' }).optional() },
         { error: 'options must be an object: {"aligner": "ctc"} or {"aligner": "mfa"}' },
       )
       .optional(),

@@ -7,7 +7,7 @@
 //   SCORING_STRICTNESS lenient|balanced|strict (default balanced: the calibrated scorer's error threshold).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultModelDir, EngineError, load, loadManifest, mfaOptionsFromEnv, type Engine } from '../../lib/index.js';
+import { ALIGNERS, defaultModelDir, EngineError, load, loadManifest, mfaOptionsFromEnv, STRICTNESS_LEVELS, type AlignerName, type Engine, type Strictness } from '../../lib/index.js';
 import { audioLimitsFromEnv } from './audio-from-env.js';
 import type { Logger } from '../runtime/log.js';
 
@@ -23,16 +23,16 @@ export function providerFromEnv(env: NodeJS.ProcessEnv): 'cpu' | 'cuda' {
   return value;
 }
 
-export function alignerFromEnv(env: NodeJS.ProcessEnv): 'ctc' | 'mfa' {
-  const value = (env.ALIGNER ?? 'ctc').trim().toLowerCase();
-  if (value !== 'ctc' && value !== 'mfa') throw new EngineError('INVALID_INPUT', `ALIGNER must be ctc or mfa, not "${env.ALIGNER}"`);
+export function alignerFromEnv(env: NodeJS.ProcessEnv): AlignerName {
+  const value = (env.ALIGNER ?? 'ctc').trim().toLowerCase() as AlignerName;
+  if (!ALIGNERS.includes(value)) throw new EngineError('INVALID_INPUT', `ALIGNER must be ctc or mfa, not "${env.ALIGNER}"`);
   return value;
 }
 
-export function strictnessFromEnv(env: NodeJS.ProcessEnv): 'lenient' | 'balanced' | 'strict' | undefined {
+export function strictnessFromEnv(env: NodeJS.ProcessEnv): Strictness | undefined {
   if (env.SCORING_STRICTNESS === undefined || env.SCORING_STRICTNESS.trim() === '') return undefined;
-  const value = env.SCORING_STRICTNESS.trim().toLowerCase();
-  if (value !== 'lenient' && value !== 'balanced' && value !== 'strict') {
+  const value = env.SCORING_STRICTNESS.trim().toLowerCase() as Strictness;
+  if (!STRICTNESS_LEVELS.includes(value)) {
     throw new EngineError('INVALID_INPUT', `SCORING_STRICTNESS must be lenient, balanced or strict, not "${env.SCORING_STRICTNESS}"`);
   }
   return value;

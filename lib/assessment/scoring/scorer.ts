@@ -15,9 +15,8 @@ import { z } from 'zod';
 import { EngineError } from '../../errors.js';
 import { mlpSchema, Mlp } from './mlp.js';
 import type { PhoneFeatures } from './features.js';
+import type { Strictness } from '../../types.js';
 
-export const STRICTNESS_LEVELS = ['lenient', 'balanced', 'strict'] as const;
-export type Strictness = (typeof STRICTNESS_LEVELS)[number];
 
 const scorerSchema = z.strictObject({
   format_version: z.literal(1),
