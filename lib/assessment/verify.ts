@@ -15,16 +15,22 @@ import { EditOpType } from '../native.js';
  * Nats per phone of the region (max of its target and recognised lengths) by which the target
  * version may fall short of the recognised one and still be judged spoken. 0 would accept only
  * where the target is at least as likely as greedy decoding (almost never: greedy is usually
- * the more likely sequence, and F1 stayed at its unverified value). Tuned on the synthetic
- * held-out set drawn with seed 7 (not the reported seed 1) as the smallest margin whose false
- * rejections of correct phones fall below 3 %. With the shipped model
- * (`npm run eval -- --skip-real --seed 7 --verify-margin M`), false rejections / error recall:
- * 2.0: 3.2 % / 84.6 %; 2.25: 2.9 % / 84.6 %; 2.5: 2.7 % / 83.9 %; 3.0: 2.2 % / 83.9 %.
+ * the more likely sequence, and F1 stayed at its unverified value). First tuned on synthetic
+ * speech only (2.25: the smallest margin with false rejections under 3 % on seed 7, before the
+ * calibrated scorer). Now chosen on the experts' labels of the 45 held-out speakers, each fold
+ * scored by the scorer trained without it (`npm run eval -- --skip-synthetic --skip-real
+ * --skip-g2p --verify-margin M`), phone / word / sentence PCC, F1 (<= 1.0), false alarms:
+ * 1.5: 0.549 / 0.512 / 0.619, 0.47, 3.2 %; 2.25: 0.554 / 0.527 / 0.635, 0.49, 2.7 %;
+ * 3.0: 0.560 / 0.551 / 0.659, 0.49, 2.3 %; 4.0: 0.548 / 0.539 / 0.643, 0.47, 1.7 %.
+ * 3.0 is better than 2.25 in 4 of the 5 folds (phone and sentence PCC), leaves the synthetic
+ * detection as it was (the scorer decides the errors: P / R 0.66 / 0.80 at both), and flags
+ * fewer own-target recordings DIFFERENT_SENTENCE (0.7 % against 1.1 %; misses 9.0 % against 7.8 %).
+ * The scorer's inputs were extracted at 2.25; it was not retrained at 3.0.
  * In an exploration that is not kept as a command, normalising per phone ranked regions
  * slightly better than the raw difference, and the goodness of the target phones (log
  * posterior ratio) ranked them far worse, so it is not used here.
  */
-export const VERIFY_MARGIN_NATS_PER_PHONE = 2.25;
+export const VERIFY_MARGIN_NATS_PER_PHONE = 3.0;
 
 /** A maximal run of non-match operations: target [t0, t1) against recognised [a0, a1). */
 export interface DisputedRegion {
